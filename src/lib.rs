@@ -1,0 +1,17 @@
+//! Handoff Desk core: everything but windows and webviews.
+//!
+//! A chatbot hands a conversation to a human; this library ingests that
+//! handoff (email, webhook, file), stores it in one SQLite file with
+//! full-text search, and answers the questions the CLI and the desktop shell
+//! ask of it. It has no Tauri dependency.
+#![warn(missing_docs)]
+
+pub mod demo;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod store;
+
+pub use error::{Error, Result};
+pub use model::*;
+pub use store::Store;

@@ -1,0 +1,235 @@
+//! Writing parsed input: handoffs with their transcript, raw source, index row
+//! and `received` event; skipped events on their own.
+//!
+//! One call is one transaction. A `(workspace, source_key)` already present is
+//! counted as a duplicate and left untouched, so re-ingesting is a no-op and a
+//! crash mid-import can simply be re-run.
+
+use super::{Store, to_ms};
+use crate::error::Result;
+use crate::ingest::{Parsed, Skipped};
+use crate::model::{NewHandoff, ParseStatus, SourceKind, Workspace};
+use chrono::{DateTime, Utc};
+use rusqlite::{Transaction, params};
+use std::collections::HashMap;
+use std::io::Write;
+
+/// Raw sources larger than this are stored deflate-compressed.
+const COMPRESS_ABOVE: usize = 8 * 1024;
+
+/// What one ingest call did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IngestOutcome {
+    /// Ids of the handoffs newly stored, in input order.
+    pub inserted: Vec<i64>,
+    /// Inputs already in the store (same source key), left untouched.
+    pub duplicates: usize,
+    /// Known non-handoff events recorded in `skipped_events`.
+    pub skipped: usize,
+    /// Newly stored handoffs that were not fully understood (parse status raw).
+    pub flagged: usize,
+}
+
+impl IngestOutcome {
+    /// Add another outcome's counts to this one.
+    pub fn absorb(&mut self, other: IngestOutcome) {
+        self.inserted.extend(other.inserted);
+        self.duplicates += other.duplicates;
+        self.skipped += other.skipped;
+        self.flagged += other.flagged;
+    }
+}
+
+impl Store {
+    /// Store a batch of parsed input in one transaction.
+    ///
+    /// Each handoff goes to the workspace its source names (`workspace_hint`)
+    /// when that workspace exists, else to `default`. `now` is the receive
+    /// time for live sources; imports and demo data keep the time the
+    /// notification was sent.
+    pub fn ingest(
+        &mut self,
+        default: &Workspace,
+        items: Vec<Parsed>,
+        now: DateTime<Utc>,
+    ) -> Result<IngestOutcome> {
+        let hinted = self.hinted_workspaces(default, &items)?;
+        let tx = self.conn.transaction()?;
+        let mut out = IngestOutcome::default();
+        for item in items {
+            match item {
+                Parsed::Handoff(h) => {
+                    let ws = h.workspace_hint.as_ref().and_then(|slug| hinted.get(slug)).unwrap_or(default);
+                    match insert_handoff(&tx, ws, &h, now)? {
+                        Some(id) => {
+                            if h.parse_status == ParseStatus::Raw {
+                                out.flagged += 1;
+                            }
+                            out.inserted.push(id);
+                        }
+                        None => out.duplicates += 1,
+                    }
+                }
+                Parsed::Skipped(s) => {
+                    if insert_skipped(&tx, default, &s, now)? {
+                        out.skipped += 1;
+                    } else {
+                        out.duplicates += 1;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    fn hinted_workspaces(&self, default: &Workspace, items: &[Parsed]) -> Result<HashMap<String, Workspace>> {
+        let mut map = HashMap::new();
+        for h in items.iter().filter_map(Parsed::handoff) {
+            if let Some(slug) = &h.workspace_hint
+                && slug != &default.slug
+                && !map.contains_key(slug)
+                && let Some(ws) = self.workspace(slug)?
+            {
+                map.insert(slug.clone(), ws);
+            }
+        }
+        Ok(map)
+    }
+}
+
+fn received_at(h: &NewHandoff, now: DateTime<Utc>) -> DateTime<Utc> {
+    match h.source {
+        SourceKind::Imap | SourceKind::Relay => now,
+        SourceKind::Import | SourceKind::Demo => h.sent_at.or(h.escalated_at).unwrap_or(now),
+    }
+}
+
+fn insert_handoff(
+    tx: &Transaction<'_>,
+    ws: &Workspace,
+    h: &NewHandoff,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let received = received_at(h, now);
+    let after_hours = !ws.hours.is_open(h.escalated_at.unwrap_or(received), ws.tz());
+    // A record kept raw always says why, even when the parser had nothing to say.
+    let fallback = ["nothing in this input could be understood; the original is kept verbatim".to_string()];
+    let notes = if h.parse_status == ParseStatus::Raw && h.parse_notes.is_empty() {
+        &fallback[..]
+    } else {
+        &h.parse_notes[..]
+    };
+    let notes = serde_json::to_string(notes).unwrap_or_else(|_| "[]".into());
+    let mut stmt = tx.prepare_cached(
+        "INSERT INTO handoffs (workspace_id, source, source_key, bot, platform, reason, reason_detail,
+             reason_inferred, confidence, visitor_name, visitor_email, visitor_phone, page_url, page_title,
+             started_at, escalated_at, received_at, after_hours, promise, question, question_derived,
+             subject, message_id, parse_status, parse_notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                 ?21, ?22, ?23, ?24, ?25)
+         ON CONFLICT (workspace_id, source_key) DO NOTHING
+         RETURNING id",
+    )?;
+    let mut rows = stmt.query(params![
+        ws.id,
+        h.source.as_str(),
+        h.source_key,
+        h.bot,
+        h.platform,
+        h.reason.as_str(),
+        h.reason_detail,
+        h.reason_inferred,
+        h.confidence,
+        h.visitor.name,
+        h.visitor.email,
+        h.visitor.phone,
+        h.page.url,
+        h.page.title,
+        h.started_at.map(to_ms),
+        h.escalated_at.map(to_ms),
+        to_ms(received),
+        after_hours,
+        h.promise,
+        h.question,
+        h.question_derived,
+        h.subject,
+        h.message_id,
+        h.parse_status.as_str(),
+        notes,
+    ])?;
+    let Some(row) = rows.next()? else {
+        return Ok(None);
+    };
+    let id: i64 = row.get(0)?;
+    drop(rows);
+
+    let mut msg = tx.prepare_cached(
+        "INSERT INTO messages (handoff_id, ordinal, author, name, at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, m) in h.transcript.iter().enumerate() {
+        msg.execute(params![id, i as i64, m.author.as_str(), m.name, m.at.map(to_ms), m.text])?;
+    }
+
+    let (compressed, bytes) = pack_raw(&h.raw);
+    tx.prepare_cached(
+        "INSERT INTO raw_sources (handoff_id, kind, compressed, size, bytes) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, h.raw_kind.as_str(), compressed, h.raw.len() as i64, bytes])?;
+
+    super::search::index(tx, id, h)?;
+
+    let detail = received_detail(h);
+    tx.prepare_cached("INSERT INTO events (handoff_id, at, kind, detail) VALUES (?1, ?2, 'received', ?3)")?
+        .execute(params![id, to_ms(now), detail])?;
+    Ok(Some(id))
+}
+
+fn received_detail(h: &NewHandoff) -> String {
+    let via = match h.source {
+        SourceKind::Imap => "mailbox",
+        SourceKind::Relay => "webhook relay",
+        SourceKind::Import => "file import",
+        SourceKind::Demo => "demo data",
+    };
+    match h.parse_status {
+        ParseStatus::Ok => format!("received via {via}"),
+        ParseStatus::Partial => {
+            format!("received via {via}; partly understood: {}", h.parse_notes.join("; "))
+        }
+        ParseStatus::Raw => {
+            format!("received via {via}; not understood, kept raw: {}", h.parse_notes.join("; "))
+        }
+    }
+}
+
+fn insert_skipped(tx: &Transaction<'_>, ws: &Workspace, s: &Skipped, now: DateTime<Utc>) -> Result<bool> {
+    let n = tx
+        .prepare_cached(
+            "INSERT INTO skipped_events (workspace_id, source_key, platform, event, why, raw, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (workspace_id, source_key) DO NOTHING",
+        )?
+        .execute(params![ws.id, s.source_key, s.platform, s.event, s.why, s.raw, to_ms(now)])?;
+    Ok(n == 1)
+}
+
+fn pack_raw(raw: &[u8]) -> (bool, std::borrow::Cow<'_, [u8]>) {
+    if raw.len() <= COMPRESS_ABOVE {
+        return (false, raw.into());
+    }
+    let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+    match enc.write_all(raw).and_then(|_| enc.finish()) {
+        Ok(packed) if packed.len() < raw.len() => (true, packed.into()),
+        _ => (false, raw.into()),
+    }
+}
+
+/// Undo [`pack_raw`].
+pub(super) fn unpack_raw(compressed: bool, bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    if !compressed {
+        return Ok(bytes);
+    }
+    let mut dec = flate2::write::DeflateDecoder::new(Vec::new());
+    dec.write_all(&bytes)?;
+    dec.finish()
+}

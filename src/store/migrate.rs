@@ -1,0 +1,26 @@
+//! Schema migrations: the SQL files in `migrations/`, embedded at build time
+//! and applied in order inside one transaction each; `PRAGMA user_version`
+//! records how far a file has come. Forward-only: a landed file is never edited.
+
+use crate::error::{Error, Result};
+use rusqlite::Connection;
+
+/// Every migration, in order: (file name, SQL).
+pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+
+/// The schema version this build brings a database to.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub(super) fn migrate(conn: &mut Connection) -> Result<()> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(Error::TooNew { found, known: SCHEMA_VERSION });
+    }
+    for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! The store: one SQLite file (WAL) holding workspaces, handoffs, their
+//! transcripts and raw sources, the event timeline, promises, follow-ups,
+//! the outbox and a full-text index.
+//!
+//! Invariants:
+//! - every ingest is one transaction: a handoff, its transcript, raw source,
+//!   index row and `received` event are written together or not at all;
+//! - a handoff's `(workspace, source_key)` is unique, so ingesting the same
+//!   input again is a no-op;
+//! - the desktop app and the CLI may open the same file at once (WAL, busy timeout).
+
+mod handoffs;
+mod ingest;
+mod migrate;
+mod search;
+mod workspaces;
+
+pub use handoffs::{HandoffDetail, ListFilter};
+pub use ingest::IngestOutcome;
+pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
+pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
+pub use workspaces::NewWorkspace;
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+        }
+        let conn =
+            Connection::open(path).map_err(|source| Error::Open { path: path.to_path_buf(), source })?;
+        Self::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// A private in-memory database, for tests and previews.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Store> {
+        // WAL lets the app and the CLI read while the other writes; NORMAL
+        // sync is durable across application crashes (not power loss of the
+        // last commit), the usual choice for desktop apps.
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = NORMAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA temp_store = MEMORY;
+             PRAGMA cache_size = -32000;",
+        )?;
+        conn.set_prepared_statement_cache_capacity(64);
+        migrate::migrate(&mut conn)?;
+        Ok(Store { conn, path })
+    }
+
+    /// The file this store lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// The underlying connection, for modules of later features that own their tables.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Run SQLite's integrity check; `Ok(())` or the problems it found.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let problems: Vec<String> =
+            rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().filter(|s| s != "ok").collect();
+        Ok(problems)
+    }
+}
+
+/// Milliseconds since the epoch, the stored form of every instant.
+pub(crate) fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// Back from the stored form; out-of-range values become the epoch rather than failing a read.
+pub(crate) fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+pub(crate) fn opt_from_ms(ms: Option<i64>) -> Option<DateTime<Utc>> {
+    ms.map(from_ms)
+}
+
+/// The app's identifier; the desktop shell uses the same, so both find one data file.
+pub const APP_IDENTIFIER: &str = "desk.handoff.app";
+
+/// The default database file: `<platform data dir>/desk.handoff.app/handoff.db`
+/// (on Linux `~/.local/share/desk.handoff.app/handoff.db`). `HANDOFF_DB` overrides it.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("HANDOFF_DB").filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(p));
+    }
+    directories::BaseDirs::new().map(|d| d.data_dir().join(APP_IDENTIFIER).join("handoff.db"))
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the core and the CLI: one test binary, one module per scenario.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
+
+mod cli;
+mod crash;
+mod store;
+mod support;
