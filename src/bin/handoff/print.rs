@@ -109,7 +109,7 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     writeln!(out, "{}", "─".repeat(60))?;
     let field = |out: &mut std::io::StdoutLock<'_>, k: &str, v: Option<&str>| -> std::io::Result<()> {
         if let Some(v) = v.filter(|v| !v.is_empty()) {
-            writeln!(out, "{k:<12}{v}")?;
+            writeln!(out, "{k:<12}{}", cut(v, 400))?;
         }
         Ok(())
     };
@@ -140,7 +140,7 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     if h.parse_status != ParseStatus::Ok {
         writeln!(out, "\n⚑ Not fully understood ({}):", h.parse_status.as_str())?;
         for n in &h.parse_notes {
-            writeln!(out, "  - {n}")?;
+            writeln!(out, "  - {}", printable(n))?;
         }
         writeln!(
             out,
@@ -155,7 +155,8 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
             let at =
                 m.at.map(|t| t.with_timezone(&tz).format("%H:%M").to_string())
                     .unwrap_or_else(|| "     ".into());
-            let mut lines = m.text.lines();
+            let text = printable(&m.text);
+            let mut lines = text.lines();
             writeln!(out, "  {at}  {:<10} {}", format!("{who}:"), lines.next().unwrap_or(""))?;
             for more in lines {
                 writeln!(out, "  {:5}  {:<10} {more}", "", "")?;
@@ -164,7 +165,7 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     }
     writeln!(out, "\nTimeline")?;
     for e in &d.events {
-        writeln!(out, "  {}  {:<10} {}", when(e.at), e.kind, e.detail.as_deref().unwrap_or(""))?;
+        writeln!(out, "  {}  {:<10} {}", when(e.at), e.kind, printable(e.detail.as_deref().unwrap_or("")))?;
     }
     Ok(())
 }
@@ -184,6 +185,12 @@ pub fn doctor(store: &Store) -> Result<()> {
     }
     println!("Workspaces: {}  Handoffs: {}", store.workspaces()?.len(), store.count(None)?);
     Ok(())
+}
+
+/// Text from a visitor, safe for a terminal: escape sequences and other control
+/// characters (which could rewrite the screen) become spaces; line breaks stay.
+fn printable(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() && c != '\n' && c != '\t' { ' ' } else { c }).collect()
 }
 
 /// At most `n` characters, with an ellipsis when cut; control characters shown as spaces.
