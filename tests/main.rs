@@ -3,5 +3,8 @@
 
 mod cli;
 mod crash;
+mod email;
+mod reason;
 mod store;
 mod support;
+mod webhook;

@@ -97,7 +97,7 @@ impl Sample {
 
     fn headers(&self, content_type: &str) -> String {
         let mut h = format!(
-            "From: \"{bot} via {client}\" <notifications@notify.{host}>\r\n\
+            "From: \"{bot} ({client})\" <notifications@notify.{host}>\r\n\
              To: team@{host}\r\n",
             bot = self.bot,
             client = self.client_name,
@@ -132,6 +132,7 @@ impl Sample {
         }
         f.push(("Question", self.question.clone()));
         f.push(("Promise", self.promise.clone()));
+        f.push(("Bot", self.bot.clone()));
         f.push(("Started", self.started.to_rfc3339()));
         f.push(("Escalated", self.escalated.to_rfc3339()));
         f

@@ -9,9 +9,13 @@
 
 pub mod adapters;
 pub mod canonical;
+pub mod dates;
 pub mod email;
+pub mod fields;
 pub mod file;
+pub mod html;
 pub mod reason;
+pub mod speaker;
 pub mod transcript;
 pub mod webhook;
 

@@ -1,30 +1,450 @@
 //! Reason detection: map a platform's wording to [`Reason`], or infer it from
 //! the transcript when none is given; derive the unanswered question.
-//! (Stub: being written.)
+//!
+//! Decisions, in one place:
+//! - **Only the bot phase counts.** Inference and the derived question look at
+//!   the transcript up to the first line a human agent wrote: what the visitor
+//!   said to the agent afterwards is not why the bot handed off.
+//! - **Priority when several signals apply** (first wins):
+//!   1. frustration (repeated question, ALL CAPS, "!!!", "useless", swearing):
+//!      it changes how to reply, and it is usually what made the visitor ask
+//!      for a person, so it outranks the request itself;
+//!   2. an explicit request for a human;
+//!   3. an explicit bot failure ("I don't know", "I couldn't find") → knowledge gap;
+//!   4. a policy topic (refund, cancel, legal, billing, chargeback, contract);
+//!   5. a buying signal (pricing, quote, demo) → high intent;
+//!   6. a bare hand-over phrase ("let me connect you") right after a real
+//!      question → knowledge gap (weak: the bot gave no answer but did not say why).
+//!
+//!   A bot confidence below [`LOW_CONFIDENCE`] makes it low confidence unless
+//!   one of signals 1–3 was found.
+//! - **Evidence goes to `parse_notes`** ("reason inferred from the transcript:
+//!   visitor asked: '…'"), never to `reason_detail`, which stays the bot's own
+//!   wording. [`finish`] is idempotent: running it twice adds nothing.
+//! - The question is the visitor's last substantive message before the first
+//!   explicit bot failure (else the first hand-over phrase, else the end of the
+//!   bot phase), skipping greetings, thanks, contact details, answers to "what's
+//!   your name?" and bare requests for a human; the wording is kept as written.
+//!
+//! Patterns cover English plus German, French and Spanish basics. Every regex
+//! is compiled once; [`finish`] on a 10-line transcript takes a few µs.
 
-use crate::model::{Message, NewHandoff, Reason};
+use crate::model::{Author, Message, NewHandoff, Reason};
+use regex::Regex;
+use std::sync::LazyLock;
+
+/// Below this bot confidence a handoff with no stronger signal is low confidence.
+pub const LOW_CONFIDENCE: f64 = 0.5;
+
+/// One compiled alternation; `None` only if a pattern were invalid (a test catches that).
+struct Pat(Option<Regex>);
+
+impl Pat {
+    fn new(parts: &[&str]) -> Pat {
+        // Straight and typographic apostrophes are the same to a reader.
+        let body = parts.join("|").replace('\'', "['’]");
+        let re = Regex::new(&format!("(?i)(?:{body})"));
+        debug_assert!(re.is_ok(), "bad pattern: {re:?}");
+        Pat(re.ok())
+    }
+    fn is_match(&self, s: &str) -> bool {
+        self.0.as_ref().is_some_and(|r| r.is_match(s))
+    }
+    fn find<'a>(&self, s: &'a str) -> Option<&'a str> {
+        self.0.as_ref().and_then(|r| r.find(s)).map(|m| m.as_str())
+    }
+}
+
+macro_rules! pat {
+    ($name:ident, [$($p:literal),+ $(,)?]) => {
+        static $name: LazyLock<Pat> = LazyLock::new(|| Pat::new(&[$($p),+]));
+    };
+}
+
+// ---- the bot's or platform's wording of a reason (map_wording) ----
+
+#[rustfmt::skip]
+pat!(W_LOW_CONFIDENCE, [
+    r"\bconfiden", r"\buncertain", r"\bunsure\b", r"\bnot (sure|confident|certain)\b",
+    r"\blow (score|certainty|probability)", r"\bthreshold", r"\bkonfidenz", r"\bunsicher", r"\bconfiance\b",
+    r"\bincertain", r"\bpas sûr", r"\bconfianza\b", r"\bincierto", r"\bno (está )?seguro",
+]);
+#[rustfmt::skip]
+pat!(W_KNOWLEDGE_GAP, [
+    r"\bno (answer|article|match|matching|result|results|intent|response|content|faq)", r"\bnot found\b",
+    r"\bnothing found\b", r"\bcould(n't| not) (find|answer)", r"\bcan(not|'t) (find|answer)",
+    r"\bdon't know\b", r"\bdo not know\b", r"\bunknown (question|intent|topic)", r"\bfallback",
+    r"\bunanswered", r"\bno ?match", r"\bout of scope\b", r"\bnot understood\b",
+    r"\bdid(n't| not) understand", r"\bknowledge", r"\bmissing (content|article|answer)", r"\bdefault intent",
+    r"\bcatch ?all", r"\bno idea\b", r"\bkeine (antwort|treffer|ergebnisse|information)", r"\bnicht gefunden",
+    r"\bwei(ß|ss) (ich )?nicht", r"\bwissenslücke", r"\bunbeantwortet", r"\bpas de réponse",
+    r"\baucune? (réponse|article|résultat)", r"\bje ne sais pas", r"\bintrouvable", r"\bnon trouvé",
+    r"\bsans réponse", r"\bsin respuesta", r"\bno (lo )?sé\b", r"\bno encontr",
+    r"\bning(una|ún) (respuesta|artículo|resultado)",
+]);
+#[rustfmt::skip]
+pat!(W_HUMAN, [
+    r"\bhuman", r"\bperson\b", r"\breal person", r"\bagent\b", r"\boperator\b", r"\brepresentative\b",
+    r"\btalk(ing)? to\b", r"\bspeak(ing)? (to|with)\b", r"\blive (agent|chat|support)",
+    r"\bhand ?off (request|requested)", r"\bescalation request", r"\bmanual\b",
+    r"\b(user|visitor|customer) request", r"\bmitarbeiter", r"\bmensch", r"\bpersönlich", r"\bberater",
+    r"\bhumain", r"\bconseill", r"\bune personne", r"\bopérateur", r"\bparler (à|avec)", r"\bhumano",
+    r"\buna persona", r"\basesor", r"\bagente\b", r"\bhablar con", r"\boperador",
+]);
+#[rustfmt::skip]
+pat!(W_FRUSTRATION, [
+    r"\bfrustr", r"\bangry", r"\banger\b", r"\bupset", r"\bannoy", r"\bnegative", r"\bsentiment", r"\brude\b",
+    r"\bprofan", r"\bswear", r"\babusive", r"\brage\b", r"\bdissatisf", r"\bunhappy", r"\bfurious",
+    r"\birritat", r"\brepeated (question|message)", r"\bverärgert", r"\bwütend", r"\bärger", r"\bgenervt",
+    r"\bunzufrieden", r"\bnegativ", r"\ben colère", r"\bénervé", r"\bmécontent", r"\bnégati", r"\bfâché",
+    r"\benojad", r"\benfadad", r"\bmolest", r"\binsatisfech",
+]);
+#[rustfmt::skip]
+pat!(W_POLICY, [
+    r"\bbilling", r"\bbill\b", r"\binvoice", r"\brefund", r"\bcancel", r"\blegal", r"\blawyer", r"\bcomplain",
+    r"\bgdpr", r"\bdsgvo", r"\bprivacy", r"\bpolic(y|ies)", r"\bchargeback", r"\bdispute", r"\bcontract",
+    r"\bcompliance", r"\bterms\b", r"\bpayment", r"\bsensitive", r"\brückerstattung", r"\berstattung",
+    r"\bkündig", r"\brechnung", r"\bdatenschutz", r"\bbeschwerde", r"\bwiderruf", r"\brechtlich",
+    r"\bvertrag", r"\bstornier", r"\bremboursement", r"\bannul", r"\brésili", r"\bfactur", r"\bplainte",
+    r"\bjuridique", r"\brgpd", r"\bcontrat", r"\bréclamation", r"\breembolso", r"\bfactura", r"\breclamaci",
+    r"\bqueja", r"\bcontrato", r"\bdevoluci",
+]);
+#[rustfmt::skip]
+pat!(W_HIGH_INTENT, [
+    r"\bpric", r"\bquot(e|ation)", r"\bdemo\b", r"\bpurchas", r"\bbuy", r"\bsales\b", r"\bhigh intent",
+    r"\blead\b", r"\bupgrade", r"\benterprise", r"\btrial\b", r"\bbulk", r"\bproposal", r"\bpreis",
+    r"\bangebot", r"\bkauf", r"\bvertrieb", r"\bbestell", r"\bprix\b", r"\btarif", r"\bdevis\b", r"\bachat",
+    r"\bacheter", r"\bcommercial", r"\bprecio", r"\bcotizaci", r"\bpresupuesto", r"\bcompra", r"\bventas\b",
+    r"\bdemostraci",
+]);
+
+// ---- what people write in a transcript (infer, derive_question) ----
+
+#[rustfmt::skip]
+pat!(T_HUMAN_ASK, [
+    r"\b(talk|speak|chat|connect|transfer|put)( me)?( through)? (to|with) (a |an |some |your |the )?(real |live |actual )?(human|person|people|agent|someone|somebody|representative|rep|operator|staff|employee|support|customer service|team member)\b",
+    r"\b(real|live|actual) (person|human|agent|people)\b", r"\bhuman (agent|being|support)\b",
+    r"\b(get|want|need|give)( me)? (a |an )?(human|person|agent|operator|representative)\b",
+    r"^\W*(human|agent|operator|representative|person)\W*(please)?\W*$", r"\bcall me( back)?\b",
+    r"\b(mitarbeiter(in)?|menschen|berater(in)?)\b", r"\becht(e|en|er) (mensch|person)",
+    r"\bmit jemandem (sprechen|reden)",
+    r"\b(un|une) (humain|vraie personne|conseiller|conseillère|agent|opérateur)\b",
+    r"\bparler (à|avec) (quelqu'un|un|une)", r"\b(un|una) (humano|persona|agente|asesor|operador)\b",
+    r"\bhablar con (alguien|un|una)",
+]);
+#[rustfmt::skip]
+pat!(T_FRUSTRATION, [
+    r"[!?]{3,}", r"\buseless\b", r"\bnot helpful\b", r"\bunhelpful\b", r"\bwaste of (my )?time\b",
+    r"\bstupid\b", r"\bridiculous\b", r"\bterrible\b", r"\bawful\b", r"\bwtf\b", r"\bdamn", r"\bshit",
+    r"\bfuck", r"\bcrap\b", r"\bdumb\b", r"\bnot what i asked\b",
+    r"\byou('re| are) not (understanding|listening|helping)", r"\bthis is a joke\b", r"\bnutzlos",
+    r"\bsinnlos", r"\bbringt (mir )?nichts", r"\bhilft (mir )?nicht", r"\bschei(ß|ss)e", r"\bverdammt",
+    r"\binutile", r"\bça ne m'aide pas", r"\bn'importe quoi", r"\bmerde", r"\bputain", r"\binútil",
+    r"\bno sirve", r"\bno me ayuda", r"\bmierda", r"\bjoder",
+]);
+#[rustfmt::skip]
+pat!(T_POLICY, [
+    r"\brefund", r"\bmoney back\b", r"\bcancel", r"\bcharge ?back", r"\bdispute", r"\blegal\b", r"\blawyer",
+    r"\battorney", r"\blawsuit", r"\bsue\b", r"\bbilling\b", r"\binvoice", r"\bcharged (me )?twice\b",
+    r"\bdouble charged\b", r"\bcontract\b", r"\bgdpr\b", r"\bdelete my (data|account)", r"\bcomplaint\b",
+    r"\brückerstattung", r"\berstatt", r"\bgeld zurück", r"\bkündig", r"\bstornier", r"\brechnung",
+    r"\banwalt", r"\bvertrag", r"\bdatenschutz", r"\bdsgvo", r"\bbeschwerde", r"\bwiderruf", r"\brembours",
+    r"\bannul", r"\brésili", r"\bfactur", r"\bavocat", r"\bcontrat", r"\brgpd", r"\bplainte",
+    r"\bréclamation", r"\breembols", r"\bdevoluci", r"\bfactura", r"\babogad", r"\bcontrato", r"\breclamaci",
+    r"\bqueja",
+]);
+#[rustfmt::skip]
+pat!(T_HIGH_INTENT, [
+    r"\bpric(e|es|ing)\b", r"\bhow much\b", r"\bquote\b", r"\bquotation\b", r"\bdemo\b", r"\bfree trial\b",
+    r"\b(buy|purchase)\b", r"\bplace an order\b",
+    r"\b\d+ (seats|licen[cs]es|units|users|employees|locations)\b", r"\benterprise (plan|pricing|license)",
+    r"\bvolume discount", r"\bsales team\b", r"\bpreis", r"\bwas kostet", r"\bangebot\b", r"\bkaufen\b",
+    r"\bbestellen\b", r"\blizenzen\b", r"\bprix\b", r"\btarif", r"\bdevis\b", r"\bcombien\b", r"\bacheter\b",
+    r"\bcommander\b", r"\bprecio", r"\bcu[aá]nto cuesta", r"\bcotizaci", r"\bpresupuesto", r"\bcomprar\b",
+    r"\blicencias\b",
+]);
+#[rustfmt::skip]
+pat!(T_BOT_FAILURE, [
+    r"\bi don't know\b", r"\bi do not know\b", r"\bi'm not sure\b", r"\bi am not sure\b",
+    r"\bi (couldn't|could not|can't|cannot|was unable to) find\b",
+    r"\bi (don't|do not) have (that|this|any|the|an|enough) (information|info|answer|details|data)",
+    r"\bi('m| am) (unable|not able) to (answer|help with|find)", r"\bi (didn't|did not) (understand|catch)",
+    r"\bsorry,? i (don't|do not) understand", r"\bbeyond my (knowledge|scope)",
+    r"\bno (information|answer) (about|on|for) (that|this)", r"\bwei(ß|ss) ich (leider )?nicht",
+    r"\bich wei(ß|ss) (es |das )?(leider )?nicht", r"\bnicht sicher\b", r"\bnichts gefunden",
+    r"\bkeine (antwort|informationen?) (dazu|darüber|zu)", r"\bnicht verstanden", r"\bje ne sais pas",
+    r"\bje ne suis pas (sûr|certain)",
+    r"\bje n'ai pas (trouvé|d'information|la réponse|cette information|compris)", r"\bno (lo )?sé\b",
+    r"\bno estoy seguro", r"\bno (encontré|pude encontrar)", r"\bno tengo (esa|información|la respuesta)",
+    r"\bno entendí",
+]);
+#[rustfmt::skip]
+pat!(T_HANDOFF, [
+    r"\blet me (connect|transfer|get|pass|put) you", r"\bi('ll| will) (connect|transfer|pass) you",
+    r"\b(connecting|transferring) you\b", r"\bhand(ing)? (you )?(over|off)\b",
+    r"\b(an?|one of our) (agent|human|team member|colleague|person|representative|specialist) will\b",
+    r"\bassigned to an? (agent|human)", r"\bsomeone from (our|the) team will",
+    r"\bwill (get back|reach out) to you", r"\bverbinde (sie|dich)",
+    r"\bleite (sie|dich|ihre anfrage|deine anfrage) weiter", r"\bmitarbeiter(in)? (wird|meldet)",
+    r"\bje vous (mets en relation|transfère|passe)", r"\bun (conseiller|agent) va\b",
+    r"\b(te|le) (paso|comunico|transfiero)\b", r"\b(asignada|transferida) a un agente",
+    r"\bun agente (te|le|se)\b",
+]);
+#[rustfmt::skip]
+pat!(T_ASKS_CONTACT, [
+    r"\byour (name|email|e-mail|phone|number|contact)", r"\bwhat('s| is) your\b", r"\bmay i have your\b",
+    r"\bihren? (namen|e-mail|telefon)", r"\bwie hei(ß|ss)",
+    r"\bvotre (nom|e-mail|email|adresse|téléphone|numéro)", r"\bcomment vous appelez",
+    r"\b(tu|su) (nombre|correo|teléfono|email)", r"\bcómo te llamas",
+]);
+#[rustfmt::skip]
+pat!(T_CONTACT, [
+    r"[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}", r"\+?\d[\d\s().-]{6,}\d",
+]);
+#[rustfmt::skip]
+pat!(T_NAME_INTRO, [
+    r"^\W*(my name is|my name's|i am|i'm|this is|name:|ich hei(ß|ss)e|mein name ist|je m'appelle|je suis|me llamo|mi nombre es|soy)\s+\S+",
+]);
+
+/// Words that carry no question on their own (greetings, thanks, acknowledgements).
+#[rustfmt::skip]
+const SMALL_TALK: &[&str] = &[
+    "a", "adiós", "afternoon", "again", "alright", "au", "beaucoup", "bonjour", "bonsoir", "bot", "buenas",
+    "buenos", "bye", "ciao", "cool", "d'accord", "danke", "day", "días", "evening", "gracias", "great",
+    "guten", "hallo", "hello", "hey", "hi", "hiya", "hola", "k", "lot", "merci", "moin", "morgen", "morning",
+    "much", "muchas", "nein", "no", "noches", "non", "nope", "ok", "okay", "oui", "perfect", "please",
+    "revoir", "salut", "schön", "sehr", "servus", "si", "so", "sure", "sí", "tag", "tardes", "thank",
+    "thanks", "there", "thx", "ty", "vale", "vielen", "yeah", "yep", "yes", "you", "ja",
+];
 
 /// Map a platform's or bot's wording ("no_answer", "Visitor asked for a human",
 /// "low confidence (0.31)", "billing") to a reason; `None` when not recognised.
 pub fn map_wording(text: &str) -> Option<Reason> {
-    let _ = text;
-    None
+    let text: String = text.chars().take(500).collect();
+    let norm = text.trim().to_lowercase().replace(['_', '-', '.', '/'], " ");
+    let squashed: String = norm.chars().filter(|c| c.is_alphanumeric()).collect();
+    if let Some(r) = Reason::ALL.into_iter().find(|r| r.as_str().replace('_', "") == squashed) {
+        return Some(r);
+    }
+    let table: [(&LazyLock<Pat>, Reason); 6] = [
+        (&W_LOW_CONFIDENCE, Reason::LowConfidence),
+        (&W_KNOWLEDGE_GAP, Reason::KnowledgeGap),
+        (&W_HUMAN, Reason::HumanRequest),
+        (&W_FRUSTRATION, Reason::Frustration),
+        (&W_POLICY, Reason::PolicyTopic),
+        (&W_HIGH_INTENT, Reason::HighIntent),
+    ];
+    table.into_iter().find(|(p, _)| p.is_match(&norm)).map(|(_, r)| r)
+}
+
+/// Whether a bot or system line hands the visitor over ("let me connect you",
+/// "assigned to an agent", "te paso con un agente"). Used by adapters to spot
+/// a hand-over message.
+pub(crate) fn is_handover(text: &str) -> bool {
+    T_HANDOFF.is_match(text)
 }
 
 /// Infer a reason from the transcript, with a short explanation of the evidence.
 pub fn infer(transcript: &[Message]) -> Option<(Reason, String)> {
-    let _ = transcript;
+    infer_ranked(transcript).map(|(_, r, e)| (r, e))
+}
+
+/// Signal ranks, strongest first (see the module header).
+const FRUSTRATION: u8 = 0;
+const HUMAN: u8 = 1;
+const BOT_FAILED: u8 = 2;
+const POLICY: u8 = 3;
+const HIGH_INTENT: u8 = 4;
+const HANDED_OVER: u8 = 5;
+
+fn infer_ranked(transcript: &[Message]) -> Option<(u8, Reason, String)> {
+    let window = bot_phase(transcript);
+    let mut best: Option<(u8, Reason, String)> = None;
+    let mut seen: Vec<String> = Vec::new();
+    let mut asked_something = false;
+    for (i, m) in window.iter().enumerate() {
+        let rank = best.as_ref().map_or(u8::MAX, |b| b.0);
+        if rank == FRUSTRATION {
+            break;
+        }
+        let text = m.text.as_str();
+        if m.author != Author::Visitor {
+            if rank > BOT_FAILED && T_BOT_FAILURE.is_match(text) {
+                take(&mut best, BOT_FAILED, Reason::KnowledgeGap, format!("bot said: {}", quote(text)));
+            } else if rank > HANDED_OVER && asked_something && T_HANDOFF.is_match(text) {
+                let ev = format!("bot handed over without an answer: {}", quote(text));
+                take(&mut best, HANDED_OVER, Reason::KnowledgeGap, ev);
+            }
+            continue;
+        }
+        let human = T_HUMAN_ASK.is_match(text);
+        if let Some(ev) = frustration(text, human, &mut seen) {
+            take(&mut best, FRUSTRATION, Reason::Frustration, ev);
+            break;
+        }
+        if human && rank > HUMAN {
+            take(&mut best, HUMAN, Reason::HumanRequest, format!("visitor asked: {}", quote(text)));
+        }
+        if rank > POLICY
+            && let Some(term) = T_POLICY.find(text)
+        {
+            let ev = format!("policy topic {:?} in: {}", term.to_lowercase(), quote(text));
+            take(&mut best, POLICY, Reason::PolicyTopic, ev);
+        }
+        if rank > HIGH_INTENT
+            && let Some(term) = T_HIGH_INTENT.find(text)
+        {
+            let ev = format!("buying signal {:?} in: {}", term.to_lowercase(), quote(text));
+            take(&mut best, HIGH_INTENT, Reason::HighIntent, ev);
+        }
+        asked_something |= !human && substantive(window, i);
+    }
+    best
+}
+
+/// Keeps the stronger (lower-ranked) signal; on a tie the earlier one.
+fn take(best: &mut Option<(u8, Reason, String)>, rank: u8, r: Reason, ev: String) {
+    if best.as_ref().is_none_or(|b| rank < b.0) {
+        *best = Some((rank, r, ev));
+    }
+}
+
+/// Frustration evidence in one visitor message, remembering earlier questions in `seen`.
+fn frustration(text: &str, human: bool, seen: &mut Vec<String>) -> Option<String> {
+    if T_FRUSTRATION.is_match(text) {
+        return Some(format!("visitor wrote: {}", quote(text)));
+    }
+    if shouting(text) {
+        return Some(format!("visitor wrote in capitals: {}", quote(text)));
+    }
+    if human {
+        return None;
+    }
+    let norm = normalize(text);
+    if norm.split(' ').count() >= 3 {
+        if seen.contains(&norm) {
+            return Some(format!("visitor asked the same thing twice: {}", quote(text)));
+        }
+        seen.push(norm);
+    }
     None
+}
+
+/// At least 10 letters in at least 3 words, nearly all capitals.
+fn shouting(text: &str) -> bool {
+    let (mut letters, mut upper) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        upper += usize::from(c.is_uppercase());
+    }
+    letters >= 10 && upper * 10 >= letters * 9 && text.split_whitespace().count() >= 3
 }
 
 /// The visitor's question the bot failed on, as the visitor wrote it.
 pub fn derive_question(transcript: &[Message]) -> Option<String> {
-    let _ = transcript;
-    None
+    let window = bot_phase(transcript);
+    let is_bot = |m: &&Message| m.author != Author::Visitor;
+    let failures = window.iter().enumerate().filter(|(_, m)| is_bot(m) && T_BOT_FAILURE.is_match(&m.text));
+    let handovers = window.iter().enumerate().filter(|(_, m)| is_bot(m) && T_HANDOFF.is_match(&m.text));
+    failures
+        .chain(handovers)
+        .map(|(i, _)| i)
+        .chain(std::iter::once(window.len()))
+        .find_map(|end| (0..end).rev().find(|&i| substantive(window, i)))
+        .and_then(|i| window.get(i))
+        .map(|m| m.text.trim().to_string())
 }
 
 /// Fill what the source left out: an inferred reason (recorded as inferred)
 /// and a derived question.
 pub fn finish(h: &mut NewHandoff) {
-    let _ = h;
+    if h.reason == Reason::Other
+        && let Some(r) = h.reason_detail.as_deref().and_then(map_wording).filter(|r| *r != Reason::Other)
+    {
+        h.reason = r;
+        h.reason_inferred = false;
+    } else if h.reason_inferred || h.reason == Reason::Other {
+        let mut found = infer_ranked(&h.transcript);
+        let low = h.confidence.filter(|c| *c < LOW_CONFIDENCE);
+        if let Some(c) = low
+            && found.as_ref().is_none_or(|f| f.0 > BOT_FAILED)
+        {
+            found = Some((
+                BOT_FAILED,
+                Reason::LowConfidence,
+                format!("bot confidence {c} (below {LOW_CONFIDENCE})"),
+            ));
+        }
+        if let Some((_, reason, evidence)) = found {
+            h.reason = reason;
+            h.reason_inferred = true;
+            let note = format!("reason inferred from the transcript: {evidence}");
+            if !h.parse_notes.contains(&note) {
+                h.parse_notes.push(note);
+            }
+        }
+    }
+    if h.question.is_none()
+        && let Some(q) = derive_question(&h.transcript)
+    {
+        h.question = Some(q);
+        h.question_derived = true;
+    }
+}
+
+/// The transcript up to the first line a human agent wrote.
+fn bot_phase(t: &[Message]) -> &[Message] {
+    let end = t.iter().position(|m| m.author == Author::Agent).unwrap_or(t.len());
+    &t[..end]
+}
+
+/// Whether `window[i]` is a visitor message carrying a question or request worth keeping.
+fn substantive(window: &[Message], i: usize) -> bool {
+    let Some(m) = window.get(i).filter(|m| m.author == Author::Visitor) else {
+        return false;
+    };
+    let text = m.text.trim();
+    if text.chars().filter(|c| c.is_alphabetic()).count() < 2 {
+        return false;
+    }
+    let norm = normalize(text);
+    let words = norm.split(' ').filter(|w| !w.is_empty()).count();
+    if norm.split(' ').all(|w| w.is_empty() || SMALL_TALK.contains(&w)) {
+        return false;
+    }
+    if words <= 8 && (T_HUMAN_ASK.is_match(text) || T_FRUSTRATION.is_match(text)) {
+        return false;
+    }
+    if words <= 6 && (T_CONTACT.is_match(text) || T_NAME_INTRO.is_match(text)) {
+        return false;
+    }
+    // A short answer to "what's your name / email / phone?".
+    let asked = window[..i].iter().rev().find(|m| m.author != Author::Visitor);
+    let answers_contact = asked.is_some_and(|a| T_ASKS_CONTACT.is_match(&a.text));
+    !(answers_contact && words <= 4 && !text.contains('?'))
+}
+
+/// Lower case, letters and digits only, single spaces.
+fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for w in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// `'first 80 characters…'` on one line.
+fn quote(text: &str) -> String {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut q: String = flat.chars().take(80).collect();
+    if flat.chars().count() > 80 {
+        q.push('…');
+    }
+    format!("'{q}'")
 }

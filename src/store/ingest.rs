@@ -181,7 +181,7 @@ fn insert_handoff(
 
     let detail = received_detail(h);
     tx.prepare_cached("INSERT INTO events (handoff_id, at, kind, detail) VALUES (?1, ?2, 'received', ?3)")?
-        .execute(params![id, to_ms(now), detail])?;
+        .execute(params![id, to_ms(received), detail])?;
     Ok(Some(id))
 }
 

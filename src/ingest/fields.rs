@@ -1,0 +1,475 @@
+//! Labelled fields in notification text: "Name: Dana", "NAME - Dana",
+//! "**Name:** Dana", table rows ("Name<TAB>Dana" from HTML), "| Name | Dana |",
+//! and a label alone on its line with the value on the next one. Labels are
+//! matched case-insensitively in English, German, French and Spanish.
+//!
+//! Invariants: the first acceptable value of a field wins; a value is only
+//! taken when it looks like what the field holds (an address for Email, a
+//! URL for Page, a readable date for Started), so prose and transcript lines
+//! that happen to start with a label word are left alone. Lookup is one hash
+//! probe per line; no regex runs unless a label matched.
+
+use super::dates;
+use chrono::{DateTime, FixedOffset, Utc};
+use regex::Regex;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+/// What a label names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    /// A label that is also a transcript speaker ("Visitor", "Customer"): stricter values.
+    NameStrict,
+    Email,
+    Phone,
+    PageUrl,
+    /// "Started on": a page URL, or else a start date.
+    StartedOn,
+    PageTitle,
+    Reason,
+    Confidence,
+    Question,
+    Promise,
+    Started,
+    Escalated,
+    Bot,
+}
+
+/// The fields found in a notification's text.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Fields {
+    /// Visitor name.
+    pub name: Option<String>,
+    /// Visitor email.
+    pub email: Option<String>,
+    /// Visitor phone.
+    pub phone: Option<String>,
+    /// Page URL.
+    pub page_url: Option<String>,
+    /// Page title.
+    pub page_title: Option<String>,
+    /// The bot's wording of the reason.
+    pub reason: Option<String>,
+    /// Confidence 0–1.
+    pub confidence: Option<f64>,
+    /// The unanswered question.
+    pub question: Option<String>,
+    /// What the visitor was told.
+    pub promise: Option<String>,
+    /// Chat start.
+    pub started: Option<DateTime<Utc>>,
+    /// Escalation time.
+    pub escalated: Option<DateTime<Utc>>,
+    /// Bot name.
+    pub bot: Option<String>,
+    /// Problems worth telling the user ("could not read the date …").
+    pub notes: Vec<String>,
+}
+
+impl Fields {
+    /// True when nothing was found.
+    pub fn is_empty(&self) -> bool {
+        self.count() == 0
+    }
+
+    /// How many fields were found.
+    pub fn count(&self) -> usize {
+        [
+            self.name.is_some(),
+            self.email.is_some(),
+            self.phone.is_some(),
+            self.page_url.is_some(),
+            self.page_title.is_some(),
+            self.reason.is_some(),
+            self.confidence.is_some(),
+            self.question.is_some(),
+            self.promise.is_some(),
+            self.started.is_some(),
+            self.escalated.is_some(),
+            self.bot.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count()
+    }
+
+    /// Fill what is missing here from `other`.
+    pub fn fill_from(&mut self, other: Fields) {
+        macro_rules! fill { ($($f:ident),*) => { $( if self.$f.is_none() { self.$f = other.$f; } )* } }
+        fill!(
+            name, email, phone, page_url, page_title, reason, confidence, question, promise, started,
+            escalated, bot
+        );
+        for n in other.notes {
+            if !self.notes.contains(&n) {
+                self.notes.push(n);
+            }
+        }
+    }
+}
+
+static LABELS: LazyLock<HashMap<&'static str, Field>> = LazyLock::new(|| {
+    use Field::*;
+    let table: &[(Field, &str)] = &[
+        (
+            Name,
+            "name|visitor name|visitor's name|customer name|full name|contact name|your name|\
+            lead name|client name|contact|kundenname|vollständiger name|name des besuchers|\
+            besuchername|nom|nom complet|nom du visiteur|nom du client|prénom et nom|nombre|\
+            nombre completo|nombre del visitante|nombre del cliente",
+        ),
+        (
+            NameStrict,
+            "visitor|customer|client|user|lead|besucher|kunde|kundin|visiteur|\
+            visiteuse|visitante|cliente|usuario",
+        ),
+        (
+            Email,
+            "email|e-mail|e mail|mail|email address|e-mail address|visitor email|customer email|\
+            contact email|your email|e-mail-adresse|email-adresse|emailadresse|mailadresse|\
+            courriel|adresse e-mail|adresse email|adresse électronique|correo|correo electrónico|\
+            correo electronico|dirección de correo|email del visitante",
+        ),
+        (
+            Phone,
+            "phone|tel|tel.|telephone|phone number|telephone number|mobile|cell|visitor phone|\
+            customer phone|contact phone|telefon|telefonnummer|handy|mobil|mobilnummer|\
+            rückrufnummer|téléphone|tél|tél.|numéro de téléphone|portable|teléfono|telefono|\
+            móvil|movil|celular|número de teléfono",
+        ),
+        (
+            PageUrl,
+            "page|url|page url|page link|source page|website|web page|webpage|landing page|\
+            current page|chat page|seite|seiten-url|webseite|url der seite|adresse de la page|\
+            page web|página|pagina|página web|url de la página",
+        ),
+        (
+            StartedOn,
+            "started on|chat started on|conversation started on|gestartet auf|démarré sur|\
+            commencé sur|iniciado en|iniciada en",
+        ),
+        (
+            PageTitle,
+            "page title|title|seitentitel|titel|titre de la page|titre|título de la página|\
+            titulo de la pagina|título",
+        ),
+        (
+            Reason,
+            "reason|escalation reason|handoff reason|hand-off reason|handover reason|\
+            transfer reason|reason for handoff|reason for escalation|why|grund|eskalationsgrund|\
+            übergabegrund|grund der übergabe|raison|motif|raison de l'escalade|\
+            motif du transfert|raison du transfert|motivo|razón|razon|motivo de escalado|\
+            motivo de la transferencia|motivo de escalamiento",
+        ),
+        (
+            Confidence,
+            "confidence|bot confidence|confidence score|konfidenz|sicherheit|confiance|\
+            indice de confiance|confianza|nivel de confianza",
+        ),
+        (
+            Question,
+            "question|unanswered question|last question|open question|visitor question|\
+            customer question|visitor's question|query|frage|unbeantwortete frage|offene frage|\
+            letzte frage|question sans réponse|question non résolue|question du visiteur|\
+            pregunta|pregunta sin respuesta|pregunta del visitante",
+        ),
+        (
+            Promise,
+            "promise|we told the visitor|what we told the visitor|promised|promised response|\
+            response promise|expectation|versprechen|zusage|dem besucher gesagt|\
+            wir haben dem besucher gesagt|promesse|engagement|nous avons dit au visiteur|promesa|\
+            le dijimos al visitante|compromiso",
+        ),
+        (
+            Started,
+            "started|started at|chat started|conversation started|start time|start|gestartet|\
+            gestartet am|beginn|begonnen|chatbeginn|start am|début|commencé|commencé le|démarré|\
+            démarré le|début de la conversation|inicio|iniciado|iniciado el|comenzó|\
+            inicio de la conversación",
+        ),
+        (
+            Escalated,
+            "escalated|escalated at|escalation time|handed off|handed off at|handoff time|\
+            transferred|transferred at|requested at|eskaliert|eskaliert am|übergeben|\
+            übergeben am|weitergeleitet am|escaladé|escaladé le|transféré|transféré le|escalado|\
+            escalado el|transferido|transferido el",
+        ),
+        (Bot, "bot|chatbot|bot name|assistant|asistente|assistent|robot"),
+    ];
+    let mut m = HashMap::new();
+    for (f, names) in table {
+        for n in names.split('|').map(str::trim).filter(|n| !n.is_empty()) {
+            m.insert(n, *f);
+        }
+    }
+    m
+});
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| dates::re(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"));
+static URL: LazyLock<Regex> = LazyLock::new(|| dates::re(r#"(?i)https?://[^\s<>"'\])]+"#));
+static BARE_URL: LazyLock<Regex> =
+    LazyLock::new(|| dates::re(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$"));
+static PHONE: LazyLock<Regex> = LazyLock::new(|| dates::re(r"\+?\(?\d[\d\s().\-/]{4,}\d"));
+static NUMBER: LazyLock<Regex> = LazyLock::new(|| dates::re(r"(\d+(?:[.,]\d+)?)\s*(%)?"));
+
+/// Normalise a candidate label: lower case, markup and bullets gone, spaces collapsed.
+fn label_key(raw: &str) -> String {
+    let t = raw
+        .trim_start_matches(|c: char| "*_#>•·|[]-".contains(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| "*_:：|]".contains(c) || c.is_whitespace());
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&w.to_lowercase().replace('’', "'"));
+    }
+    out
+}
+
+/// True when `name` is a field label ("Seitentitel", "Inicio"): such lines are not speakers.
+pub fn is_label(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+fn lookup(raw: &str) -> Option<Field> {
+    if raw.len() > 48 {
+        return None;
+    }
+    LABELS.get(label_key(raw).as_str()).copied()
+}
+
+/// Split "label SEP value"; SEP is a colon, a tab, a spaced dash or a pipe.
+fn split(line: &str) -> Option<(&str, &str)> {
+    let t = line.trim().trim_start_matches('|').trim_end_matches('|');
+    let mut best: Option<(usize, usize)> = None;
+    for sep in [":", "：", "\t", " - ", " – ", " — ", "|"] {
+        if let Some(p) = t.find(sep)
+            && best.is_none_or(|(b, _)| p < b)
+        {
+            best = Some((p, sep.len()));
+        }
+    }
+    let (p, len) = best?;
+    Some((t.get(..p)?, t.get(p + len..)?))
+}
+
+/// Clean a value: leading emphasis markers and separators, trailing table pipes.
+fn value(v: &str) -> &str {
+    v.trim_start_matches(|c: char| "*_|:：-–—".contains(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| c == '|' || c.is_whitespace())
+}
+
+fn placeholder(v: &str) -> bool {
+    matches!(
+        v.to_lowercase().trim_matches(|c: char| !c.is_alphanumeric()),
+        "" | "n/a"
+            | "na"
+            | "none"
+            | "unknown"
+            | "not provided"
+            | "not given"
+            | "anonymous"
+            | "nicht angegeben"
+            | "keine angabe"
+            | "unbekannt"
+            | "non renseigné"
+            | "non fourni"
+            | "inconnu"
+            | "aucun"
+            | "no proporcionado"
+            | "desconocido"
+            | "ninguno"
+            | "sin datos"
+            | "null"
+            | "undefined"
+            | "—"
+    )
+}
+
+/// Extract labelled fields from `lines`, skipping `skip` (the transcript).
+pub fn extract(lines: &[&str], skip: Option<Range<usize>>, offset: FixedOffset) -> Fields {
+    let mut f = Fields::default();
+    let mut name_email = None;
+    let skipped = |i: usize| skip.as_ref().is_some_and(|r| r.contains(&i));
+    for (i, raw) in lines.iter().enumerate() {
+        if skipped(i) {
+            continue;
+        }
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let (field, val) = match split(line).and_then(|(l, v)| Some((lookup(l)?, v))) {
+            Some((field, v)) if !value(v).is_empty() => (field, value(v).to_string()),
+            _ => match lookup(line) {
+                // The label alone; the value is on one of the next two lines.
+                Some(field) => match next_value(lines, i, &skipped) {
+                    Some(v) => (field, v),
+                    None => continue,
+                },
+                None => continue,
+            },
+        };
+        if placeholder(&val) {
+            continue;
+        }
+        take(&mut f, field, &val, offset, &mut name_email);
+    }
+    if f.email.is_none() {
+        f.email = name_email;
+    }
+    f
+}
+
+fn next_value(lines: &[&str], i: usize, skipped: &dyn Fn(usize) -> bool) -> Option<String> {
+    for j in i + 1..(i + 3).min(lines.len()) {
+        if skipped(j) {
+            return None;
+        }
+        let l = value(lines.get(j)?);
+        if l.is_empty() {
+            continue;
+        }
+        if lookup(l).is_some() || split(l).is_some_and(|(k, _)| lookup(k).is_some()) {
+            return None;
+        }
+        return Some(l.to_string());
+    }
+    None
+}
+
+fn take(f: &mut Fields, field: Field, val: &str, offset: FixedOffset, name_email: &mut Option<String>) {
+    let val = val.trim_matches(|c: char| matches!(c, '"' | '“' | '”' | '«' | '»' | '„')).trim();
+    match field {
+        Field::Name | Field::NameStrict if f.name.is_none() => {
+            let email = EMAIL.find(val);
+            let name = email
+                .and_then(|m| val.get(..m.start()))
+                .unwrap_or(val)
+                .trim_end_matches(['<', '(', '[', ' ', ','])
+                .trim();
+            let words = name.split_whitespace().count();
+            // "Visitor:"/"Customer:" also start transcript lines: take only a capitalised name.
+            let strict_ok = field == Field::Name
+                || (!name.contains(['?', '!', ',', '.']) && super::speaker::looks_like_person(name));
+            if !strict_ok {
+                return;
+            }
+            if let Some(m) = email {
+                name_email.get_or_insert_with(|| m.as_str().to_string());
+            }
+            if (1..=6).contains(&words)
+                && name.chars().count() <= 80
+                && !name.contains("://")
+                && !placeholder(name)
+            {
+                f.name = Some(name.to_string());
+            }
+        }
+        Field::Email if f.email.is_none() => f.email = EMAIL.find(val).map(|m| m.as_str().to_string()),
+        Field::Phone if f.phone.is_none() => {
+            let v = val.trim_start_matches("tel:");
+            if let Some(m) = PHONE.find(v) {
+                let digits = m.as_str().chars().filter(char::is_ascii_digit).count();
+                if (5..=20).contains(&digits) {
+                    f.phone = Some(m.as_str().trim().to_string());
+                }
+            }
+        }
+        Field::PageUrl | Field::StartedOn if f.page_url.is_none() => {
+            if let Some(m) = URL.find(val) {
+                let url = m.as_str().trim_end_matches(['.', ',', ';', '>']);
+                f.page_url = Some(url.to_string());
+                let rest = format!(
+                    "{} {}",
+                    val.get(..m.start()).unwrap_or_default(),
+                    val.get(m.end()..).unwrap_or_default()
+                );
+                let title = rest.trim_matches(|c: char| "<>()[]|-–—·:,".contains(c) || c.is_whitespace());
+                if f.page_title.is_none() && !title.is_empty() && title.chars().count() <= 200 {
+                    f.page_title = Some(title.to_string());
+                }
+            } else if BARE_URL.is_match(val) {
+                f.page_url = Some(val.to_string());
+            } else if field == Field::StartedOn {
+                take(f, Field::Started, val, offset, name_email);
+            }
+        }
+        Field::PageTitle if f.page_title.is_none() && val.chars().count() <= 200 => {
+            f.page_title = Some(val.to_string());
+        }
+        Field::Reason if f.reason.is_none() && val.chars().count() <= 500 => f.reason = Some(val.to_string()),
+        Field::Confidence if f.confidence.is_none() => {
+            if let Some(c) = NUMBER.captures(val) {
+                let n: Option<f64> = c.get(1).and_then(|m| m.as_str().replace(',', ".").parse().ok());
+                let pct = c.get(2).is_some();
+                f.confidence = n
+                    .map(|n| if pct || n > 1.0 { n / 100.0 } else { n })
+                    .filter(|n| n.is_finite() && (0.0..=1.0).contains(n));
+            }
+        }
+        Field::Question if f.question.is_none() && val.chars().count() <= 4000 => {
+            f.question = Some(val.to_string())
+        }
+        Field::Promise if f.promise.is_none() && val.chars().count() <= 1000 => {
+            f.promise = Some(val.to_string())
+        }
+        Field::Started | Field::Escalated => {
+            let slot = if field == Field::Started { &mut f.started } else { &mut f.escalated };
+            if slot.is_none() {
+                match dates::parse(val, offset) {
+                    Some(d) => *slot = Some(d),
+                    None => {
+                        let which = if field == Field::Started { "start" } else { "escalation" };
+                        let shown: String = val.chars().take(60).collect();
+                        f.notes.push(format!("could not read the {which} date {shown:?}"));
+                    }
+                }
+            }
+        }
+        Field::Bot
+            if f.bot.is_none()
+                && val.split_whitespace().count() <= 4
+                && !val.contains(['?', '!', ','])
+                && val.chars().count() <= 60 =>
+        {
+            f.bot = Some(val.to_string());
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str) -> Fields {
+        let lines: Vec<&str> = text.lines().collect();
+        extract(&lines, None, chrono::Utc.fix())
+    }
+    use chrono::Offset;
+
+    #[test]
+    fn layouts() {
+        let f = run(
+            "NAME - Dana Reyes\n**E-Mail:** dana@example.com\nTel\t+1 555 0100\n| Page | https://a.test/p |\nConfidence: 31%\nQuestion\n\nDo you refund?",
+        );
+        assert_eq!(f.name.as_deref(), Some("Dana Reyes"));
+        assert_eq!(f.email.as_deref(), Some("dana@example.com"));
+        assert_eq!(f.phone.as_deref(), Some("+1 555 0100"));
+        assert_eq!(f.page_url.as_deref(), Some("https://a.test/p"));
+        assert_eq!(f.confidence, Some(0.31));
+        assert_eq!(f.question.as_deref(), Some("Do you refund?"))
+    }
+
+    #[test]
+    fn transcript_like_lines_are_not_names() {
+        let f = run("Visitor: hi, do you ship to Canada?\nBot: Hello! How can I help?");
+        assert_eq!(f.name, None);
+        assert_eq!(f.bot, None);
+    }
+}

@@ -1,0 +1,224 @@
+//! Speaker lines and who is speaking: "Visitor: …", "[10:32] Dana: …",
+//! "10:32 AM - Bot: …", "Dana (10:32): …", "Dana Reyes (Visitor): …",
+//! "Marcus Lee · 9:14 AM" (words on the next lines), and table rows.
+//!
+//! Invariants: a line is a speaker line only when its prefix is a plausible
+//! name (at most five words, not a field label, not a URL scheme); roles are
+//! recognised from words in English, German, French and Spanish, and bot
+//! words win over agent words, which win over visitor words ("AI Agent" is a
+//! bot, "Customer Support" an agent).
+
+use super::dates;
+use crate::model::Author;
+use regex::Regex;
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+const NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}\p{M} .'’&@_+-]{0,47}?";
+pub(super) const TIME: &str = r"(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s*(?:UTC|GMT|Z))?";
+
+static BRACKET: LazyLock<Regex> = LazyLock::new(|| {
+    dates::re(&format!(
+        r"^[\[(](?P<t>[^\])]{{1,40}})[\])]\s*(?:[-–—|]\s*)?(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$"
+    ))
+});
+static LEAD_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    dates::re(&format!(r"^(?P<t>{TIME})\s*(?:[-–—|•·]\s*)?(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$"))
+});
+static NAME_PAREN: LazyLock<Regex> = LazyLock::new(|| {
+    dates::re(&format!(r"^(?P<n>{NAME})\s*[(\[](?P<t>[^)\]]{{1,40}})[)\]]\s*(?:[:：]\s*(?P<x>.*))?$"))
+});
+static NAME_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    dates::re(&format!(r"^(?P<n>{NAME})\s*(?:[-–—•·|,]|\bat\b)\s*(?P<t>{TIME})\s*(?:[:：]\s*(?P<x>.*))?$"))
+});
+static PLAIN: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$")));
+pub(super) static IS_TIME: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^{TIME}$")));
+/// A speaker line: who, when, and the first line of text.
+pub(super) struct Speaker<'t> {
+    pub name: &'t str,
+    pub stamp: Option<&'t str>,
+    pub role_hint: Option<Author>,
+    pub text: &'t str,
+}
+
+/// Recognise a speaker line in one of the shapes this module reads.
+pub(super) fn speaker_line(line: &str) -> Option<Speaker<'_>> {
+    if line.contains('\t') {
+        return cells(line);
+    }
+    let first = line.chars().next()?;
+    let caps = if first == '[' || first == '(' {
+        BRACKET.captures(line)
+    } else if first.is_ascii_digit() {
+        LEAD_TIME.captures(line)
+    } else {
+        None
+    };
+    let caps = caps
+        .or_else(|| if line.contains(['(', '[']) { NAME_PAREN.captures(line) } else { None })
+        .or_else(|| if line.bytes().any(|b| b.is_ascii_digit()) { NAME_TIME.captures(line) } else { None })
+        .or_else(|| if line.contains([':', '：']) { PLAIN.captures(line) } else { None })?;
+    let name = caps.name("n")?.as_str().trim();
+    let text = caps.name("x").map_or("", |m| m.as_str().trim());
+    let mut stamp = caps.name("t").map(|m| m.as_str().trim());
+    let mut role_hint = None;
+    let mut name = name;
+    if let Some(inner) = stamp
+        && !IS_TIME.is_match(inner)
+        && dates::parts(inner).time.is_none()
+    {
+        // "Dana Reyes (Visitor)" or "Visitor (Dana Reyes)": a role, not a time.
+        stamp = None;
+        match (role_word(inner), role_word(name)) {
+            (Some(r), _) => role_hint = Some(r),
+            (None, Some(r)) if plausible_name(inner) => {
+                role_hint = Some(r);
+                name = inner;
+            }
+            _ => return None,
+        }
+    }
+    if !plausible_name(name) || (stamp.is_none() && is_label(name)) {
+        return None;
+    }
+    if text.starts_with("//") {
+        return None;
+    }
+    Some(Speaker { name, stamp, role_hint, text })
+}
+
+/// Table rows: "time, name, text", "name, time, text" or "name, text".
+fn cells(line: &str) -> Option<Speaker<'_>> {
+    let c: Vec<&str> = line.split('\t').map(str::trim).filter(|c| !c.is_empty()).collect();
+    let (name, stamp, text) = match c.as_slice() {
+        [t, n, x, ..] if IS_TIME.is_match(t) => (*n, Some(*t), *x),
+        [n, t, x, ..] if IS_TIME.is_match(t) => (*n, Some(*t), *x),
+        [n, x] => (n.trim_end_matches([':', '：']), None, *x),
+        _ => return None,
+    };
+    let name = name.trim_end_matches([':', '：']).trim();
+    if !plausible_name(name) || is_label(name) || (stamp.is_none() && role_word(name).is_none()) {
+        return None;
+    }
+    Some(Speaker { name, stamp, role_hint: None, text })
+}
+
+/// A person's or product's name: capitalised words ("Dana Reyes", "Max von Berg").
+pub(super) fn looks_like_person(name: &str) -> bool {
+    let ws: Vec<&str> = name.split_whitespace().collect();
+    ws.len() <= 4
+        && ws.iter().enumerate().all(|(i, w)| {
+            let c = w.chars().next().unwrap_or(' ');
+            c.is_uppercase() || c.is_ascii_digit() || (i > 0 && PARTICLES.contains(w))
+        })
+}
+
+fn plausible_name(name: &str) -> bool {
+    let words = name.split_whitespace().count();
+    (1..=5).contains(&words)
+        && name.chars().any(char::is_alphabetic)
+        && !IS_TIME.is_match(name)
+        && !SCHEMES.contains(name.to_ascii_lowercase().as_str())
+}
+
+/// Words that start non-speaker lines ("Note: …", "Email: …", any field label),
+/// unless they are role words ("Visitor", "Bot").
+fn is_label(name: &str) -> bool {
+    role_word(name).is_none()
+        && (super::fields::is_label(name) || NOT_SPEAKERS.contains(name.to_lowercase().as_str()))
+}
+
+fn set(words: &'static str) -> HashSet<&'static str> {
+    words.split('|').map(str::trim).filter(|w| !w.is_empty()).collect()
+}
+
+static PARTICLES: LazyLock<HashSet<&str>> = LazyLock::new(|| set("de|la|van|von|da|del|le|du|di|der|den|y"));
+static SCHEMES: LazyLock<HashSet<&str>> = LazyLock::new(|| set("http|https|mailto|javascript|data|ftp|tel"));
+/// Words seen before a colon in notifications and messages that are not speakers.
+static NOT_SPEAKERS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("note|notes|ps|p.s|tip|important|warning|hinweis|remarque|nota|re|fwd|fw|subject|from|\
+        to|cc|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|enviado|fecha|link|source|\
+        status|priority|summary|zusammenfassung|résumé|resumen|details|answer|antwort|réponse|\
+        respuesta|order|ticket|id|also|update|edit|example|problem|issue|error|info|thanks|hi|\
+        hello|hey|ok|yes|no|address|reference|ref|invoice|account|model|serial|booking|\
+        reservation|total|price|cost|size|color|colour|quantity|qty|step|option|reply|message|\
+        time|bestellung|adresse|rechnung|danke|commande|facture|merci|pedido|factura|dirección|\
+        gracias")
+});
+static SYSTEM: LazyLock<HashSet<&str>> =
+    LazyLock::new(|| set("system|systeme|système|sistema|notification|platform"));
+static BOT: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("bot|chatbot|assistant|ai|ki|ia|virtual|assistent|assistentin|asistente|robot|\
+        automated|autoresponder|gpt")
+});
+static AGENT: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("agent|support|team|operator|staff|human|rep|representative|advisor|mitarbeiter|\
+        mitarbeiterin|berater|beraterin|kundenservice|conseiller|conseillère|opérateur|équipe|\
+        agente|asesor|asesora|soporte|equipo|operador")
+});
+static VISITOR: LazyLock<HashSet<&str>> = LazyLock::new(|| {
+    set("visitor|customer|user|guest|you|client|besucher|besucherin|kunde|kundin|nutzer|\
+        benutzer|gast|visiteur|visiteuse|utilisateur|utilisatrice|invité|vous|visitante|cliente|\
+        usuario|usuaria|invitado|usted")
+});
+
+/// Map a speaker to an author by the known visitor and bot names, then by role words.
+pub(super) fn role(name: &str, visitor: Option<&str>, bot: Option<&str>) -> Option<Author> {
+    let n = name.trim().to_lowercase();
+    let same = |known: Option<&str>| {
+        known.map(str::trim).filter(|k| !k.is_empty()).is_some_and(|k| {
+            let k = k.to_lowercase();
+            n == k
+                || k.split_whitespace().next() == Some(n.as_str())
+                || n.split_whitespace().next() == Some(k.as_str())
+        })
+    };
+    if same(visitor) {
+        Some(Author::Visitor)
+    } else if same(bot) {
+        Some(Author::Bot)
+    } else {
+        role_word(name)
+    }
+}
+
+/// Role words in English, German, French and Spanish ("Visitor", "Kunde", "AI assistant").
+pub fn role_word(name: &str) -> Option<Author> {
+    let ws: Vec<String> =
+        name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let has = |set: &HashSet<&str>| ws.iter().any(|w| set.contains(w.as_str()));
+    if has(&SYSTEM) {
+        Some(Author::System)
+    } else if has(&BOT) {
+        Some(Author::Bot)
+    } else if has(&AGENT) {
+        Some(Author::Agent)
+    } else if has(&VISITOR) {
+        Some(Author::Visitor)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_words() {
+        assert_eq!(role_word("Customer Support"), Some(Author::Agent));
+        assert_eq!(role_word("AI Agent"), Some(Author::Bot));
+        assert_eq!(role_word("Besucher"), Some(Author::Visitor));
+        assert_eq!(role_word("Dana"), None);
+    }
+
+    #[test]
+    fn shapes() {
+        let s = speaker_line("Dana Reyes (Visitor): hi").unwrap();
+        assert_eq!((s.name, s.role_hint, s.text), ("Dana Reyes", Some(Author::Visitor), "hi"));
+        let s = speaker_line("Marcus Lee · 9:14 AM").unwrap();
+        assert_eq!((s.name, s.stamp, s.text), ("Marcus Lee", Some("9:14 AM"), ""));
+        assert!(speaker_line("https://acme.test/x").is_none());
+        assert!(speaker_line("Page title: Pricing").is_none());
+    }
+}
