@@ -56,12 +56,14 @@ impl Store {
         let hinted = self.hinted_workspaces(default, &items)?;
         let tx = self.conn.transaction()?;
         let mut out = IngestOutcome::default();
-        for item in items {
+        let mut index = Vec::new();
+        for item in &items {
             match item {
                 Parsed::Handoff(h) => {
                     let ws = h.workspace_hint.as_ref().and_then(|slug| hinted.get(slug)).unwrap_or(default);
-                    match insert_handoff(&tx, ws, &h, now)? {
+                    match insert_handoff(&tx, ws, h, now)? {
                         Some(id) => {
+                            index.push(super::search::index_row(id, h));
                             if h.parse_status == ParseStatus::Raw {
                                 out.flagged += 1;
                             }
@@ -71,7 +73,7 @@ impl Store {
                     }
                 }
                 Parsed::Skipped(s) => {
-                    if insert_skipped(&tx, default, &s, now)? {
+                    if insert_skipped(&tx, default, s, now)? {
                         out.skipped += 1;
                     } else {
                         out.duplicates += 1;
@@ -79,6 +81,8 @@ impl Store {
                 }
             }
         }
+        // Last, and with nothing after it: see `index_batch`.
+        super::search::index_batch(&tx, &index)?;
         tx.commit()?;
         Ok(out)
     }
@@ -128,10 +132,9 @@ fn insert_handoff(
              subject, message_id, parse_status, parse_notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
                  ?21, ?22, ?23, ?24, ?25)
-         ON CONFLICT (workspace_id, source_key) DO NOTHING
-         RETURNING id",
+         ON CONFLICT (workspace_id, source_key) DO NOTHING",
     )?;
-    let mut rows = stmt.query(params![
+    let changed = stmt.execute(params![
         ws.id,
         h.source.as_str(),
         h.source_key,
@@ -158,12 +161,10 @@ fn insert_handoff(
         h.parse_status.as_str(),
         notes,
     ])?;
-    let Some(row) = rows.next()? else {
+    if changed == 0 {
         return Ok(None);
-    };
-    let id: i64 = row.get(0)?;
-    drop(rows);
-
+    }
+    let id = tx.last_insert_rowid();
     let mut msg = tx.prepare_cached(
         "INSERT INTO messages (handoff_id, ordinal, author, name, at, text) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
@@ -177,11 +178,8 @@ fn insert_handoff(
     )?
     .execute(params![id, h.raw_kind.as_str(), compressed, h.raw.len() as i64, bytes])?;
 
-    super::search::index(tx, id, h)?;
-
-    let detail = received_detail(h);
     tx.prepare_cached("INSERT INTO events (handoff_id, at, kind, detail) VALUES (?1, ?2, 'received', ?3)")?
-        .execute(params![id, to_ms(received), detail])?;
+        .execute(params![id, to_ms(received), received_detail(h)])?;
     Ok(Some(id))
 }
 
