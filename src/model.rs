@@ -287,7 +287,13 @@ impl NewHandoff {
     /// An empty handoff of `parse_status` raw around a raw source: the parsers'
     /// starting point, and what is stored when nothing can be understood.
     pub fn raw(source: SourceKind, raw_kind: RawKind, raw: Vec<u8>) -> Self {
-        let source_key = content_key(&raw);
+        Self::keyed(source, raw_kind, raw, None)
+    }
+
+    /// Like [`NewHandoff::raw`] with a source key known up front; the content
+    /// hash (which costs a pass over the input) only when there is none.
+    pub fn keyed(source: SourceKind, raw_kind: RawKind, raw: Vec<u8>, key: Option<String>) -> Self {
+        let source_key = key.unwrap_or_else(|| content_key(&raw));
         NewHandoff {
             source,
             source_key,

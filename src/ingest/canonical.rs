@@ -130,10 +130,8 @@ impl CanonicalHandoff {
     /// Into a [`NewHandoff`]. The reason wording is mapped by [`crate::ingest::reason`];
     /// `finish` is left to the caller.
     pub fn into_new(self, source: SourceKind, raw: Vec<u8>) -> NewHandoff {
-        let mut h = NewHandoff::raw(source, RawKind::Json, raw);
-        if let Some(id) = &self.id {
-            h.source_key = super::adapters::event_key("canonical", &[id]);
-        }
+        let key = self.id.as_ref().map(|id| super::adapters::event_key("canonical", &[id]));
+        let mut h = NewHandoff::keyed(source, RawKind::Json, raw, key);
         h.platform = Some("canonical".into());
         h.workspace_hint = self.workspace;
         h.bot = self.bot;

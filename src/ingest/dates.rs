@@ -7,7 +7,7 @@
 //! Date header offset). Numeric dates are read day-first unless the day-first
 //! reading is impossible or the text uses AM/PM (an American layout).
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, Offset, TimeZone, Utc};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -71,6 +71,11 @@ pub fn resolve(date: NaiveDate, time: NaiveTime, offset: FixedOffset) -> Option<
 
 /// Find whatever date, time and zone pieces the text holds.
 pub fn parts(text: &str) -> Parts {
+    stamp(text).unwrap_or_else(|| general(text))
+}
+
+/// [`parts`] for any text, by the patterns.
+fn general(text: &str) -> Parts {
     let mut p = Parts::default();
     let mut rest = text.to_string();
     if let Some(c) = ISO.captures(text) {
@@ -128,6 +133,64 @@ pub fn parts(text: &str) -> Parts {
         }
     }
     p
+}
+
+/// The usual transcript stamps, read without the regexes: a bare time
+/// ([`bare_time`]), optionally after an ISO date and before UTC/GMT/Z.
+fn stamp(text: &str) -> Option<Parts> {
+    let mut p = Parts::default();
+    let mut t = text.trim();
+    let b = t.as_bytes();
+    if b.len() >= 10 && b[4] == b'-' && b[7] == b'-' {
+        let digits = |r: std::ops::Range<usize>| {
+            t.get(r).filter(|d| d.bytes().all(|b| b.is_ascii_digit())).and_then(|d| d.parse::<u32>().ok())
+        };
+        p.year = Some(i32::try_from(digits(0..4)?).ok()?);
+        p.month = Some(digits(5..7)?);
+        p.day = Some(digits(8..10)?);
+        t = t[10..].strip_prefix([' ', 'T'])?;
+    }
+    for zone in [" UTC", " GMT", " Z", "Z"] {
+        if let Some(rest) = t.strip_suffix(zone) {
+            t = rest;
+            p.offset = Some(Utc.fix());
+            break;
+        }
+    }
+    p.time = Some(bare_time(t)?);
+    Some(p)
+}
+
+/// "10:32", "10:32:05", "9:14 AM", "9:14 p.m.": the usual transcript stamp,
+/// read without the regexes; anything else is left to [`parts`].
+fn bare_time(text: &str) -> Option<NaiveTime> {
+    fn two_digits(s: &str) -> Option<&str> {
+        s.get(..2).filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    }
+    let (h, rest) = text.trim().split_once(':')?;
+    if h.is_empty() || h.len() > 2 || !h.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = two_digits(rest)?.parse().ok()?;
+    let mut rest = &rest[2..];
+    let mut s = 0;
+    if let Some(r) = rest.strip_prefix(':') {
+        s = two_digits(r)?.parse().ok()?;
+        rest = &r[2..];
+    }
+    let rest = rest.trim_start();
+    if !rest.is_empty() {
+        let suffix: String = rest.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+        match suffix.to_ascii_lowercase().as_str() {
+            "am" if h == 12 => h = 0,
+            "am" => {}
+            "pm" if (1..12).contains(&h) => h += 12,
+            "pm" => {}
+            _ => return None,
+        }
+    }
+    NaiveTime::from_hms_opt(h, m, s)
 }
 
 /// Month names, numbers and years written out in words ("20. November 2026", "Nov 20").
@@ -277,5 +340,29 @@ mod tests {
         }
         assert_eq!(parse("soon", plus1), None);
         assert_eq!(parse("14:32", plus1), None);
+    }
+
+    #[test]
+    fn stamps_read_by_hand_match_the_patterns() {
+        for s in [
+            "10:32",
+            " 9:05 ",
+            "10:32:07",
+            "2026-11-20 10:32",
+            "2026-11-20T10:32:07",
+            "2026-11-20 10:32 UTC",
+            "2026-11-20 10:32 GMT",
+            "2026-11-20T10:32:07Z",
+            "10:32 Z",
+            "12:15 AM",
+            "9:14 pm",
+            "9:14 p.m.",
+        ] {
+            assert_eq!(stamp(s), Some(general(s)), "{s:?}");
+        }
+        // Shapes the fast path leaves to the patterns.
+        for s in ["10:32 +01:00", "20.11.2026 10:32", "10h32", "10:3", "25:00", "2026-11-20", "10:32 Uhr"] {
+            assert_eq!(stamp(s), None, "{s:?}");
+        }
     }
 }

@@ -99,7 +99,8 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
             read.transcript = other.transcript;
         }
     }
-    let mut h = NewHandoff::raw(source, RawKind::Email, raw.to_vec());
+    let key = env.message_id.as_ref().map(|id| format!("msgid:{id}"));
+    let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), key);
     h.parse_notes = notes;
     assemble(&mut h, read, &env);
     h

@@ -225,7 +225,13 @@ fn label_key(raw: &str) -> String {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&w.to_lowercase().replace('’', "'"));
+        for c in w.chars() {
+            if c == '’' {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
     }
     out
 }
@@ -242,19 +248,25 @@ fn lookup(raw: &str) -> Option<Field> {
     LABELS.get(label_key(raw).as_str()).copied()
 }
 
-/// Split "label SEP value"; SEP is a colon, a tab, a spaced dash or a pipe.
+/// Split "label SEP value"; SEP is a colon, a tab, a spaced dash or a pipe
+/// (the first one in the line).
 fn split(line: &str) -> Option<(&str, &str)> {
     let t = line.trim().trim_start_matches('|').trim_end_matches('|');
-    let mut best: Option<(usize, usize)> = None;
-    for sep in [":", "：", "\t", " - ", " – ", " — ", "|"] {
-        if let Some(p) = t.find(sep)
-            && best.is_none_or(|(b, _)| p < b)
-        {
-            best = Some((p, sep.len()));
-        }
+    let b = t.as_bytes();
+    let at = |i: usize, s: &str| b.get(i..i + s.len()) == Some(s.as_bytes());
+    for (i, &byte) in b.iter().enumerate() {
+        let len = match byte {
+            b':' | b'\t' | b'|' => 1,
+            0xEF if at(i, "：") => "：".len(),
+            b' ' => match ["-", "–", "—"].iter().find(|d| at(i + 1, d) && at(i + 1 + d.len(), " ")) {
+                Some(d) => d.len() + 2,
+                None => continue,
+            },
+            _ => continue,
+        };
+        return Some((t.get(..i)?, t.get(i + len..)?));
     }
-    let (p, len) = best?;
-    Some((t.get(..p)?, t.get(p + len..)?))
+    None
 }
 
 /// Clean a value: leading emphasis markers and separators, trailing table pipes.

@@ -49,7 +49,7 @@ pub fn to_text(html: &str) -> String {
         i = (end + 1).min(bytes.len());
         let closing = tag.starts_with('/');
         let name = tag_name(tag.trim_start_matches('/'));
-        match name.as_str() {
+        match name.as_ref() {
             "script" | "style" | "head" | "template" | "title" | "iframe" | "object" | "svg" if !closing => {
                 i = skip_element(html, i, &name);
             }
@@ -116,18 +116,23 @@ impl Out {
         }
     }
     fn push_text(&mut self, s: &str, keep_space: bool) {
-        for c in s.chars() {
+        let mut rest = s;
+        while !rest.is_empty() {
+            // Visible characters go in as one run; each space or control character is a gap.
+            let run = rest.find(|c: char| c.is_whitespace() || c.is_control()).unwrap_or(rest.len());
+            if run > 0 {
+                self.flush();
+                self.text.push_str(&rest[..run]);
+            }
+            rest = &rest[run..];
+            let Some(c) = rest.chars().next() else { break };
             if keep_space && c == '\n' {
                 self.pending = Gap::None;
                 self.text.push('\n');
-                continue;
-            }
-            if c.is_whitespace() || c.is_control() {
+            } else {
                 self.bump(Gap::Space);
-                continue;
             }
-            self.flush();
-            self.text.push(c);
+            rest = &rest[c.len_utf8()..];
         }
     }
     fn flush(&mut self) {
@@ -188,8 +193,10 @@ fn tag_end(bytes: &[u8], start: usize) -> usize {
     bytes.len()
 }
 
-fn tag_name(tag: &str) -> String {
-    tag.chars().take_while(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+fn tag_name(tag: &str) -> std::borrow::Cow<'_, str> {
+    let end = tag.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(tag.len());
+    let name = &tag[..end];
+    if name.bytes().any(|b| b.is_ascii_uppercase()) { name.to_ascii_lowercase().into() } else { name.into() }
 }
 
 /// Skip an element's content up to and including its closing tag.

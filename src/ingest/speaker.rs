@@ -14,25 +14,16 @@ use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
-const NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}\p{M} .'’&@_+-]{0,47}?";
+const NAME: &str = r"[\p{L}\p{N}][\p{L}\p{N}\p{M} .'’&@_+-]{0,47}";
 pub(super) const TIME: &str = r"(?:\d{4}-\d{2}-\d{2}[ T]|\d{1,2}[./]\d{1,2}[./]\d{2,4},?\s+)?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?\s?[Mm]\.?)?(?:\s*(?:UTC|GMT|Z))?";
 
-static BRACKET: LazyLock<Regex> = LazyLock::new(|| {
-    dates::re(&format!(
-        r"^[\[(](?P<t>[^\])]{{1,40}})[\])]\s*(?:[-–—|]\s*)?(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$"
-    ))
-});
-static LEAD_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    dates::re(&format!(r"^(?P<t>{TIME})\s*(?:[-–—|•·]\s*)?(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$"))
-});
-static NAME_PAREN: LazyLock<Regex> = LazyLock::new(|| {
-    dates::re(&format!(r"^(?P<n>{NAME})\s*[(\[](?P<t>[^)\]]{{1,40}})[)\]]\s*(?:[:：]\s*(?P<x>.*))?$"))
-});
-static NAME_TIME: LazyLock<Regex> = LazyLock::new(|| {
-    dates::re(&format!(r"^(?P<n>{NAME})\s*(?:[-–—•·|,]|\bat\b)\s*(?P<t>{TIME})\s*(?:[:：]\s*(?P<x>.*))?$"))
-});
-static PLAIN: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^(?P<n>{NAME})\s*[:：]\s*(?P<x>.*)$")));
+// The shapes are read by hand around these two patterns, which are only ever
+// run as DFA matches: capture groups over Unicode classes cost a backtracker
+// pass per line, which made transcripts the slowest part of an import.
+static IS_NAME: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^{NAME}$")));
+static TIME_START: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^{TIME}")));
 pub(super) static IS_TIME: LazyLock<Regex> = LazyLock::new(|| dates::re(&format!(r"^{TIME}$")));
+
 /// A speaker line: who, when, and the first line of text.
 pub(super) struct Speaker<'t> {
     pub name: &'t str,
@@ -41,28 +32,32 @@ pub(super) struct Speaker<'t> {
     pub text: &'t str,
 }
 
+/// The raw parts of a speaker line, before the name is judged.
+struct Parts<'t> {
+    name: &'t str,
+    stamp: Option<&'t str>,
+    text: &'t str,
+}
+
 /// Recognise a speaker line in one of the shapes this module reads.
 pub(super) fn speaker_line(line: &str) -> Option<Speaker<'_>> {
     if line.contains('\t') {
         return cells(line);
     }
     let first = line.chars().next()?;
-    let caps = if first == '[' || first == '(' {
-        BRACKET.captures(line)
+    let parts = if first == '[' || first == '(' {
+        bracket(line)
     } else if first.is_ascii_digit() {
-        LEAD_TIME.captures(line)
+        lead_time(line)
     } else {
         None
     };
-    let caps = caps
-        .or_else(|| if line.contains(['(', '[']) { NAME_PAREN.captures(line) } else { None })
-        .or_else(|| if line.bytes().any(|b| b.is_ascii_digit()) { NAME_TIME.captures(line) } else { None })
-        .or_else(|| if line.contains([':', '：']) { PLAIN.captures(line) } else { None })?;
-    let name = caps.name("n")?.as_str().trim();
-    let text = caps.name("x").map_or("", |m| m.as_str().trim());
-    let mut stamp = caps.name("t").map(|m| m.as_str().trim());
+    let parts = parts
+        .or_else(|| if line.contains(['(', '[']) { name_paren(line) } else { None })
+        .or_else(|| if line.bytes().any(|b| b.is_ascii_digit()) { name_time(line) } else { None })
+        .or_else(|| plain(line))?;
+    let Parts { mut name, mut stamp, text } = parts;
     let mut role_hint = None;
-    let mut name = name;
     if let Some(inner) = stamp
         && !IS_TIME.is_match(inner)
         && dates::parts(inner).time.is_none()
@@ -85,6 +80,99 @@ pub(super) fn speaker_line(line: &str) -> Option<Speaker<'_>> {
         return None;
     }
     Some(Speaker { name, stamp, role_hint, text })
+}
+
+/// "Name: text" — the name is everything before the first colon.
+fn plain(line: &str) -> Option<Parts<'_>> {
+    let (name, text) = line.split_once([':', '：'])?;
+    let name = name.trim_end();
+    IS_NAME.is_match(name).then(|| Parts { name: name.trim(), stamp: None, text: text.trim() })
+}
+
+/// "[10:32] Dana: text", "(10:32) - Dana: text".
+fn bracket(line: &str) -> Option<Parts<'_>> {
+    let inner = &line[1..];
+    let close = inner.find([']', ')'])?;
+    let stamp = &inner[..close];
+    if stamp.is_empty() || stamp.chars().count() > 40 {
+        return None;
+    }
+    let rest = strip_dash(inner[close + 1..].trim_start(), &['-', '–', '—', '|']);
+    let p = plain(rest)?;
+    Some(Parts { stamp: Some(stamp.trim()), ..p })
+}
+
+/// "10:32 AM - Bot: text", "2026-11-20 10:32 Dana: text".
+fn lead_time(line: &str) -> Option<Parts<'_>> {
+    let t = TIME_START.find(line)?;
+    let rest = strip_dash(line[t.end()..].trim_start(), &['-', '–', '—', '|', '•', '·']);
+    let p = plain(rest)?;
+    Some(Parts { stamp: Some(t.as_str().trim()), ..p })
+}
+
+/// "Dana Reyes (10:32): text", "Dana Reyes (Visitor)", "Visitor [Dana]: text".
+fn name_paren(line: &str) -> Option<Parts<'_>> {
+    let open = line.find(['(', '['])?;
+    let name = line[..open].trim_end();
+    let after = &line[open + 1..];
+    let close = after.find([')', ']'])?;
+    let stamp = &after[..close];
+    if stamp.is_empty() || stamp.chars().count() > 40 || !IS_NAME.is_match(name) {
+        return None;
+    }
+    let text = trailing_text(&after[close + 1..])?;
+    Some(Parts { name: name.trim(), stamp: Some(stamp.trim()), text })
+}
+
+/// "Marcus Lee · 9:14 AM", "Dana - 10:32: text", "Dana at 10:32".
+fn name_time(line: &str) -> Option<Parts<'_>> {
+    const SEPS: [char; 7] = ['-', '–', '—', '•', '·', '|', ','];
+    // The name is the shortest prefix that leaves a separator and a time.
+    for (i, c) in line.char_indices().skip(1) {
+        let sep_len = if SEPS.contains(&c) {
+            c.len_utf8()
+        } else if word_at(line, i) {
+            2
+        } else {
+            continue;
+        };
+        let name = line[..i].trim_end();
+        if !IS_NAME.is_match(name) {
+            if name.chars().count() > 48 {
+                return None;
+            }
+            continue;
+        }
+        let rest = line[i + sep_len..].trim_start();
+        let Some(t) = TIME_START.find(rest) else { continue };
+        if let Some(text) = trailing_text(&rest[t.end()..]) {
+            return Some(Parts { name: name.trim(), stamp: Some(t.as_str().trim()), text });
+        }
+    }
+    None
+}
+
+/// The word "at" standing alone at byte `i`.
+fn word_at(line: &str, i: usize) -> bool {
+    let b = line.as_bytes();
+    b.get(i..i + 2) == Some(b"at")
+        && i > 0
+        && !line[..i].chars().next_back().is_some_and(char::is_alphanumeric)
+        && !line[i + 2..].chars().next().is_some_and(char::is_alphanumeric)
+}
+
+/// After a stamp: nothing, or a colon and the text.
+fn trailing_text(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        return Some("");
+    }
+    rest.strip_prefix([':', '：']).map(str::trim)
+}
+
+/// Drop one leading separator and the space after it.
+fn strip_dash<'t>(s: &'t str, seps: &[char]) -> &'t str {
+    s.strip_prefix(seps).map_or(s, str::trim_start)
 }
 
 /// Table rows: "time, name, text", "name, time, text" or "name, text".
@@ -184,9 +272,12 @@ pub(super) fn role(name: &str, visitor: Option<&str>, bot: Option<&str>) -> Opti
 
 /// Role words in English, German, French and Spanish ("Visitor", "Kunde", "AI assistant").
 pub fn role_word(name: &str) -> Option<Author> {
-    let ws: Vec<String> =
-        name.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let has = |set: &HashSet<&str>| ws.iter().any(|w| set.contains(w.as_str()));
+    let ws: Vec<std::borrow::Cow<'_, str>> = name
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| if w.chars().any(char::is_uppercase) { w.to_lowercase().into() } else { w.into() })
+        .collect();
+    let has = |set: &HashSet<&str>| ws.iter().any(|w| set.contains(w.as_ref()));
     if has(&SYSTEM) {
         Some(Author::System)
     } else if has(&BOT) {
@@ -218,6 +309,17 @@ mod tests {
         assert_eq!((s.name, s.role_hint, s.text), ("Dana Reyes", Some(Author::Visitor), "hi"));
         let s = speaker_line("Marcus Lee · 9:14 AM").unwrap();
         assert_eq!((s.name, s.stamp, s.text), ("Marcus Lee", Some("9:14 AM"), ""));
+        let s = speaker_line("[2026-11-20 10:32 UTC] - Dana Reyes: hi there").unwrap();
+        assert_eq!((s.name, s.stamp, s.text), ("Dana Reyes", Some("2026-11-20 10:32 UTC"), "hi there"));
+        let s = speaker_line("10:32 AM – Bot: Hello! How can I help?").unwrap();
+        assert_eq!((s.name, s.stamp, s.text), ("Bot", Some("10:32 AM"), "Hello! How can I help?"));
+        let s = speaker_line("Anne-Marie Dubois - 10:32: bonjour").unwrap();
+        assert_eq!((s.name, s.stamp, s.text), ("Anne-Marie Dubois", Some("10:32"), "bonjour"));
+        let s = speaker_line("José Müller at 9:14 PM").unwrap();
+        assert_eq!((s.name, s.stamp, s.text), ("José Müller", Some("9:14 PM"), ""));
+        let s = speaker_line("Kundin (14:02): Wann öffnen Sie?").unwrap();
+        assert_eq!((s.name, s.stamp, s.role_hint), ("Kundin", Some("14:02"), None));
+        assert!(speaker_line("A very long sentence that goes on and on well past any name: text").is_none());
         assert!(speaker_line("https://acme.test/x").is_none());
         assert!(speaker_line("Page title: Pricing").is_none());
     }

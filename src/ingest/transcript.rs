@@ -113,15 +113,16 @@ pub fn parse_slice(lines: &[&str], ctx: &Context<'_>) -> Transcript {
             break;
         }
         let open = cur.last().is_some_and(|d| !gap || d.text.is_empty());
-        let spk = speakers.get(idx).and_then(|s| s.as_ref()).filter(|s| {
-            let known = s.role_hint.is_some() || speaker::role(s.name, ctx.visitor, ctx.bot).is_some();
-            known || s.stamp.is_some() || (!ctx.strict && speaker::looks_like_person(s.name))
+        let spk = speakers.get(idx).and_then(|s| s.as_ref()).and_then(|s| {
+            let author = s.role_hint.or_else(|| speaker::role(s.name, ctx.visitor, ctx.bot));
+            let keep =
+                author.is_some() || s.stamp.is_some() || (!ctx.strict && speaker::looks_like_person(s.name));
+            keep.then_some((s, author))
         });
-        if let Some(s) = spk {
+        if let Some((s, author)) = spk {
             if cur.is_empty() {
                 start = idx;
             }
-            let author = s.role_hint.or_else(|| speaker::role(s.name, ctx.visitor, ctx.bot));
             cur.push(Draft {
                 author,
                 name: s.name.to_string(),
@@ -284,7 +285,8 @@ fn clean(line: &str) -> String {
 }
 
 fn is_footer(line: &str) -> bool {
-    let l = line.to_lowercase();
+    // The longest footer prefix is 21 characters.
+    let l: String = line.chars().take(32).flat_map(char::to_lowercase).collect();
     line == "--"
         || line.starts_with("-- ")
         || line.chars().all(|c| matches!(c, '-' | '—' | '_' | '=' | '─'))

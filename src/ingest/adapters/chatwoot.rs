@@ -20,9 +20,9 @@
 //! otherwise `…:<conversation>:open<timestamp>`. Private notes are left out
 //! of the transcript. Page: `additional_attributes.referer`.
 
-use super::{at, event_key, id_at, new_handoff, skipped, text_at, time_at};
+use super::{at, event_key, finish_conversation, id_at, new_handoff, skipped, text_at, time_at};
 use crate::ingest::Parsed;
-use crate::model::{Author, Message, ParseStatus, SourceKind};
+use crate::model::{Author, Message, SourceKind};
 use serde_json::Value;
 
 const PREFIXES: [&str; 6] = ["conversation_", "message_", "contact_", "webwidget_", "inbox_", "account_"];
@@ -97,17 +97,11 @@ pub fn parse(v: &Value, raw: &[u8], source: SourceKind) -> Parsed {
         handover.and_then(|m| time_at(m, &["created_at"])).or_else(|| time_at(conv, &["timestamp"]));
     h.bot = handover.and_then(|m| text_at(m, &["sender", "name"])).map(str::to_string);
     h.transcript = messages.iter().filter_map(|m| line(m)).collect();
-    let attrs = at(conv, &["custom_attributes"]);
-    h.reason_detail = ["handoff_reason", "escalation_reason", "reason"]
-        .iter()
-        .find_map(|k| attrs.and_then(|a| text_at(a, &[k])))
-        .map(str::to_string);
-    h.reason_inferred = h.reason_detail.is_none();
-    if h.visitor == Default::default() {
-        h.parse_status = ParseStatus::Partial;
-        h.parse_notes
-            .push("the payload names no contact; open the conversation in Chatwoot for their details".into());
-    }
+    finish_conversation(
+        &mut h,
+        at(conv, &["custom_attributes"]),
+        "the payload names no contact; open the conversation in Chatwoot for their details",
+    );
     Parsed::Handoff(Box::new(h))
 }
 

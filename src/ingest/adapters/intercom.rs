@@ -21,10 +21,10 @@
 //! and across two subscriptions; new for each new part), else the
 //! notification id.
 
-use super::{at, event_key, id_at, new_handoff, skipped, text_at, time_at};
+use super::{at, event_key, finish_conversation, id_at, new_handoff, skipped, text_at, time_at};
 use crate::ingest::Parsed;
 use crate::ingest::html;
-use crate::model::{Author, Message, ParseStatus, SourceKind};
+use crate::model::{Author, Message, SourceKind};
 use serde_json::Value;
 
 /// An Intercom notification event.
@@ -89,17 +89,11 @@ pub fn parse(v: &Value, raw: &[u8], source: SourceKind) -> Parsed {
         assignment.and_then(|p| time_at(p, &["created_at"])).or_else(|| time_at(item, &["updated_at"]));
     h.bot = h.transcript.iter().find(|m| m.author == Author::Bot).and_then(|m| m.name.clone());
 
-    let attrs = at(item, &["custom_attributes"]);
-    h.reason_detail = ["handoff_reason", "escalation_reason", "reason"]
-        .iter()
-        .find_map(|k| attrs.and_then(|a| text_at(a, &[k])))
-        .map(str::to_string);
-    h.reason_inferred = h.reason_detail.is_none();
-    if h.visitor == Default::default() {
-        h.parse_status = ParseStatus::Partial;
-        h.parse_notes
-            .push("the payload names no visitor; open the conversation in Intercom for their details".into());
-    }
+    finish_conversation(
+        &mut h,
+        at(item, &["custom_attributes"]),
+        "the payload names no visitor; open the conversation in Intercom for their details",
+    );
     Parsed::Handoff(Box::new(h))
 }
 
