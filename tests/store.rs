@@ -192,8 +192,38 @@ fn search_finds_by_question_visitor_and_transcript_and_ranks_question_hits_first
     let found: Vec<i64> = hits.hits.iter().map(|h| h.handoff.id).collect();
     assert_eq!(found, vec![ids[0], ids[2]]);
     assert!(!hits.bounded);
-    assert_eq!(store.search("dana@example.com", None, SearchOrder::Recent, 10).unwrap().hits.len(), 3);
+    let recent: Vec<i64> = store
+        .search("dana@example.com", None, SearchOrder::Recent, 10)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.handoff.id)
+        .collect();
+    assert_eq!(recent, vec![ids[2], ids[1], ids[0]]);
     assert!(store.search("nothing-like-this", None, SearchOrder::Relevance, 10).unwrap().hits.is_empty());
+}
+
+#[test]
+fn search_hits_keep_the_ranking_order_not_the_id_order() {
+    let (mut store, ws) = store_with_ws();
+    // The transcript-only mention is stored first, the question hit last.
+    let mut items = Vec::new();
+    if let Parsed::Handoff(mut h) = handoff("t", "What are your hours?", 10) {
+        h.transcript.push(Message {
+            author: Author::Visitor,
+            name: None,
+            at: None,
+            text: "and a refund".into(),
+        });
+        items.push(Parsed::Handoff(h));
+    }
+    items.push(handoff("q", "Refund after 30 days? I want a refund, a full refund", 11));
+    let ids = store.ingest(&ws, items, Utc::now()).unwrap().inserted;
+    let r = store.search("refund", None, SearchOrder::Relevance, 10).unwrap();
+    let found: Vec<i64> = r.hits.iter().map(|h| h.handoff.id).collect();
+    assert_eq!(found, vec![ids[1], ids[0]]);
+    let scores: Vec<f64> = r.hits.iter().map(|h| h.score.unwrap()).collect();
+    assert!(scores[0] < scores[1], "bm25: lower is better, in order: {scores:?}");
 }
 
 #[test]

@@ -103,6 +103,24 @@ impl Store {
         Ok(self.conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
     }
 
+    /// Several handoffs by id, in the order of `ids`, with one query; ids
+    /// that do not exist are left out.
+    pub fn handoffs_by_ids(&self, ids: &[i64]) -> Result<Vec<Handoff>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id
+             WHERE h.id IN (SELECT value FROM json_each(?1))"
+        );
+        let list =
+            serde_json::to_string(ids).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+        let mut found: std::collections::HashMap<i64, Handoff> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_map([list], from_row)?
+            .map(|r| r.map(|h| (h.id, h)))
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+    }
+
     /// Handoffs matching `f`, newest first.
     pub fn list(&self, f: &ListFilter) -> Result<Vec<Handoff>> {
         let mut sql =

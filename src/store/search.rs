@@ -165,12 +165,13 @@ impl Store {
                 (rows.map_err(bad)?.collect::<rusqlite::Result<_>>().map_err(bad)?, floor.is_some())
             }
         };
-        let mut hits = Vec::with_capacity(ids.len());
-        for (id, score) in ids {
-            if let Some(handoff) = self.handoff(id)? {
-                hits.push(SearchHit { handoff, score });
-            }
-        }
+        let scores: std::collections::HashMap<i64, Option<f64>> = ids.iter().copied().collect();
+        let order: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+        let hits = self
+            .handoffs_by_ids(&order)?
+            .into_iter()
+            .map(|handoff| SearchHit { score: scores.get(&handoff.id).copied().flatten(), handoff })
+            .collect();
         Ok(SearchResult { hits, bounded })
     }
 }
