@@ -99,8 +99,7 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
             read.transcript = other.transcript;
         }
     }
-    let key = env.message_id.as_ref().map(|id| format!("msgid:{id}"));
-    let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), key);
+    let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), message_key(&env));
     h.parse_notes = notes;
     assemble(&mut h, read, &env);
     h
@@ -231,10 +230,15 @@ fn assemble(h: &mut NewHandoff, read: Read, env: &Envelope) {
     }
 }
 
+/// The source key a Message-ID gives.
+fn message_key(env: &Envelope) -> Option<String> {
+    env.message_id.as_ref().map(|id| format!("msgid:{id}"))
+}
+
 /// The email's own facts: key, Message-ID, subject, sent time.
 fn overlay(h: &mut NewHandoff, env: &Envelope) {
-    if let Some(id) = &env.message_id {
-        h.source_key = format!("msgid:{id}");
+    if let Some(key) = message_key(env) {
+        h.source_key = key;
     }
     h.message_id = env.message_id.clone();
     h.subject = env.subject.clone();

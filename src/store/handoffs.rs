@@ -97,10 +97,7 @@ pub struct HandoffDetail {
 impl Store {
     /// One handoff by id.
     pub fn handoff(&self, id: i64) -> Result<Option<Handoff>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id WHERE h.id = ?1"
-        );
-        Ok(self.conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+        Ok(self.handoffs_by_ids(&[id])?.pop())
     }
 
     /// Several handoffs by id, in the order of `ids`, with one query; ids

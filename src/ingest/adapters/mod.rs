@@ -149,6 +149,13 @@ pub(crate) fn event_key(platform: &str, parts: &[&str]) -> String {
 
 /// A handoff started by an adapter: platform set, key set when known
 /// (the content hash otherwise), parse status ok until the adapter lowers it.
+pub(crate) fn new_handoff(platform: &str, key: Option<String>, raw: &[u8], source: SourceKind) -> NewHandoff {
+    let mut h = NewHandoff::keyed(source, RawKind::Json, raw.to_vec(), key);
+    h.platform = Some(platform.to_string());
+    h.parse_status = ParseStatus::Ok;
+    h
+}
+
 /// Conversation platforms' common ending: the bot's reason from the
 /// conversation's custom attributes (else it will be inferred), and status
 /// partial with `note` when the payload names no visitor.
@@ -162,13 +169,6 @@ pub(crate) fn finish_conversation(h: &mut NewHandoff, attrs: Option<&Value>, not
         h.parse_status = ParseStatus::Partial;
         h.parse_notes.push(note.into());
     }
-}
-
-pub(crate) fn new_handoff(platform: &str, key: Option<String>, raw: &[u8], source: SourceKind) -> NewHandoff {
-    let mut h = NewHandoff::keyed(source, RawKind::Json, raw.to_vec(), key);
-    h.platform = Some(platform.to_string());
-    h.parse_status = ParseStatus::Ok;
-    h
 }
 
 /// A known event that is not a handoff.
