@@ -1,0 +1,143 @@
+//! The errors the HTTP API answers with: each has one status code and a JSON
+//! body `{"error": "<what happened and what to do>"}`.
+//!
+//! Invariants: messages never contain a token, secret, signature or body;
+//! internal failures are logged here (once) with their cause and answered
+//! with a generic 500.
+
+use std::time::Duration;
+
+use axum::{
+    Json,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+
+use crate::{limits::retry_after_secs, signature::SignatureError, store::StoreError};
+
+/// A refused or failed request.
+#[derive(Debug)]
+pub enum ApiError {
+    /// No channel with the id in the webhook URL.
+    UnknownChannel,
+    /// The channel needs `?token=` and it was missing or wrong.
+    HookToken,
+    /// The channel verifies signatures and this one failed.
+    Signature(SignatureError),
+    /// The body exceeded `max_body_bytes`.
+    TooLarge {
+        /// The configured limit.
+        max: usize,
+    },
+    /// The body could not be read.
+    BodyRead,
+    /// The channel is over its webhook rate.
+    RateLimited {
+        /// Until a request would be accepted.
+        retry_after: Duration,
+        /// The configured rate.
+        per_minute: u32,
+    },
+    /// `GET /v1/events` without a valid bearer token.
+    Bearer,
+    /// A query parameter could not be understood.
+    BadQuery(String),
+    /// No such route.
+    NotFound,
+    /// The route exists but not for this method.
+    MethodNotAllowed,
+    /// The database failed.
+    Store(StoreError),
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    error: String,
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            Self::UnknownChannel | Self::NotFound => StatusCode::NOT_FOUND,
+            Self::HookToken | Self::Signature(_) | Self::Bearer => StatusCode::UNAUTHORIZED,
+            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyRead | Self::BadQuery(_) => StatusCode::BAD_REQUEST,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Self::UnknownChannel => "no channel with this id on this relay; check the channel id in the webhook URL \
+                                     against the [[channels]] ids in the relay's config"
+                .into(),
+            Self::HookToken => "missing or wrong ?token= in the webhook URL; copy the URL again with the channel's \
+                                hook_token"
+                .into(),
+            Self::Signature(SignatureError::Missing { header }) => format!(
+                "the signature header {header} is missing; turn on webhook signing at the platform with the \
+                 channel's secret, or set signature_header to the header the platform uses"
+            ),
+            Self::Signature(SignatureError::Malformed { header, encoding }) => format!(
+                "the signature header {header} is not valid {encoding}; check signature_encoding and \
+                 signature_prefix in the relay's config for this channel"
+            ),
+            Self::Signature(SignatureError::Mismatch) => "the webhook signature does not match the body; check \
+                                                          that the platform's signing secret equals the channel's \
+                                                          secret and that signature_algorithm matches"
+                .into(),
+            Self::TooLarge { max } => format!(
+                "the body is larger than this relay accepts ({max} bytes); raise max_body_bytes in the relay's \
+                 config if the platform really sends webhooks this large"
+            ),
+            Self::BodyRead => "the request body could not be read; send it again".into(),
+            Self::RateLimited { retry_after, per_minute } => format!(
+                "this channel is over its limit of {per_minute} webhooks per minute; retry after {} s, or raise \
+                 rate_per_minute in the relay's config",
+                retry_after_secs(*retry_after)
+            ),
+            Self::Bearer => "missing or wrong bearer token; send `Authorization: Bearer <read_token>` with the \
+                             channel's read_token (handoff source add relay --token-stdin)"
+                .into(),
+            Self::BadQuery(detail) => format!(
+                "invalid query ({detail}); use after=<last event id seen>, wait=<seconds>, limit=<1..500>"
+            ),
+            Self::NotFound => "no such endpoint; the relay serves POST /v1/hooks/{channel}, GET /v1/events \
+                               and GET /healthz"
+                .into(),
+            Self::MethodNotAllowed => "method not allowed here; webhooks are POST /v1/hooks/{channel}, events \
+                                       are GET /v1/events"
+                .into(),
+            Self::Store(_) => "the relay could not store or read events (its log has the cause); try again \
+                               shortly"
+                .into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let Self::Store(e) = &self {
+            eprintln!("handoff-relay: {e}");
+        }
+        let mut response = (self.status(), Json(ErrorBody { error: self.message() })).into_response();
+        if let Self::RateLimited { retry_after, .. } = &self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(*retry_after)));
+        }
+        if let Self::Bearer = &self {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,142 @@
+//! handoff-relay: receives chatbot platforms' webhooks on behalf of laptops
+//! (which cannot take webhooks) and lets the Handoff Desk app long-poll them.
+//!
+//! ```text
+//! platform ──POST /v1/hooks/{channel}──▶ relay ──SQLite (WAL, FULL)
+//! desktop  ◀──GET /v1/events (bearer)─── relay ◀── commit signal per channel
+//! ```
+//!
+//! Invariants: the relay is fully built (config validated, database open and
+//! migrated, port bound) before it serves anything; a `202` means the event
+//! is on disk; shutdown ends long-polls at once, lets in-flight requests
+//! finish and stops the retention loop.
+
+pub mod channels;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod hooks;
+pub mod limits;
+pub mod retention;
+pub mod signature;
+pub mod store;
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+use tokio::{net::TcpListener, sync::watch};
+
+use crate::{
+    channels::Channels, config::Config, error::ApiError, retention::Purger, store::Store, store::StoreError,
+};
+
+/// Why the relay could not start or keep serving.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The listen address could not be bound.
+    #[error(
+        "cannot listen on {addr}: {source}; pick a free port or address with `listen` in the config \
+         (or HANDOFF_RELAY_LISTEN)"
+    )]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed while running.
+    #[error("the HTTP server stopped with an error: {0}")]
+    Serve(std::io::Error),
+}
+
+/// What every handler shares.
+#[derive(Debug)]
+pub struct App {
+    /// The configured channels.
+    pub channels: Channels,
+    /// The database.
+    pub store: Arc<Store>,
+    /// Largest accepted webhook body.
+    pub max_body_bytes: usize,
+    /// Cap on `?wait=`.
+    pub max_wait: Duration,
+    /// Turns true when the relay begins shutting down.
+    pub shutdown: watch::Receiver<bool>,
+}
+
+/// A relay with its database open and its port bound, ready to [`Relay::run`].
+#[derive(Debug)]
+pub struct Relay {
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    retention: Duration,
+    purge_interval: Duration,
+}
+
+impl Relay {
+    /// Opens the database and binds the listen address.
+    pub async fn bind(config: Config) -> Result<Self, RelayError> {
+        let database = config.database.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&database))
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))??;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| RelayError::Bind { addr: config.listen, source })?;
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let app = App {
+            channels: Channels::new(&config.channels),
+            store: Arc::new(store),
+            max_body_bytes: config.max_body_bytes,
+            max_wait: config.max_wait,
+            shutdown: shutdown_rx,
+        };
+        Ok(Self {
+            listener,
+            app: Arc::new(app),
+            shutdown,
+            retention: config.retention,
+            purge_interval: config.purge_interval,
+        })
+    }
+
+    /// The bound address (with the real port when the config asked for port 0).
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `signal` completes, then shuts down cleanly.
+    pub async fn run(self, signal: impl Future<Output = ()> + Send + 'static) -> Result<(), RelayError> {
+        let purger = Purger::start(Arc::clone(&self.app.store), self.retention, self.purge_interval);
+        let shutdown = self.shutdown;
+        let stopping = async move {
+            signal.await;
+            // Long-polls watch this and return at once, so graceful shutdown is quick.
+            shutdown.send_replace(true);
+        };
+        let served = axum::serve(self.listener, router(self.app)).with_graceful_shutdown(stopping).await;
+        purger.stop().await;
+        served.map_err(RelayError::Serve)
+    }
+}
+
+/// The HTTP routes.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/hooks/{channel}", post(hooks::receive))
+        .route("/v1/events", get(events::list))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // The webhook handler enforces max_body_bytes itself, with a JSON 413.
+        .layer(DefaultBodyLimit::disable())
+        .with_state(app)
+}
