@@ -10,7 +10,9 @@ pub mod demo;
 pub mod error;
 pub mod ingest;
 pub mod model;
+pub mod secrets;
 pub mod store;
+pub mod sync;
 
 pub use error::{Error, Result};
 pub use model::*;

@@ -5,6 +5,7 @@
 //! counted as a duplicate and left untouched, so re-ingesting is a no-op and a
 //! crash mid-import can simply be re-run.
 
+use super::sources::Cursor;
 use super::{Store, to_ms};
 use crate::error::Result;
 use crate::ingest::{Parsed, Skipped};
@@ -53,6 +54,30 @@ impl Store {
         items: Vec<Parsed>,
         now: DateTime<Utc>,
     ) -> Result<IngestOutcome> {
+        self.ingest_inner(default, items, now, None)
+    }
+
+    /// Store a batch from a live source and move that source's cursor, in one
+    /// transaction: after a crash either both happened or neither did, so the
+    /// source re-fetches the batch and the source keys absorb the repeat.
+    pub fn ingest_at(
+        &mut self,
+        default: &Workspace,
+        items: Vec<Parsed>,
+        now: DateTime<Utc>,
+        source_id: i64,
+        cursor: Cursor,
+    ) -> Result<IngestOutcome> {
+        self.ingest_inner(default, items, now, Some((source_id, cursor)))
+    }
+
+    fn ingest_inner(
+        &mut self,
+        default: &Workspace,
+        items: Vec<Parsed>,
+        now: DateTime<Utc>,
+        cursor: Option<(i64, Cursor)>,
+    ) -> Result<IngestOutcome> {
         let hinted = self.hinted_workspaces(default, &items)?;
         let tx = self.conn.transaction()?;
         let mut out = IngestOutcome::default();
@@ -80,6 +105,9 @@ impl Store {
                     }
                 }
             }
+        }
+        if let Some((source_id, cursor)) = cursor {
+            super::sources::write_cursor(&tx, source_id, cursor, now)?;
         }
         // Last, and with nothing after it: see `index_batch`.
         super::search::index_batch(&tx, &index)?;

@@ -6,7 +6,10 @@ use crate::error::{Error, Result};
 use rusqlite::Connection;
 
 /// Every migration, in order: (file name, SQL).
-pub const MIGRATIONS: &[(&str, &str)] = &[("0001_init.sql", include_str!("../../migrations/0001_init.sql"))];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../migrations/0001_init.sql")),
+    ("0002_sources.sql", include_str!("../../migrations/0002_sources.sql")),
+];
 
 /// The schema version this build brings a database to.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

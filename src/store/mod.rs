@@ -13,12 +13,14 @@ mod handoffs;
 mod ingest;
 mod migrate;
 mod search;
+mod sources;
 mod workspaces;
 
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use ingest::IngestOutcome;
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
+pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
 pub use workspaces::NewWorkspace;
 
 use crate::error::{Error, Result};

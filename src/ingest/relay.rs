@@ -1,0 +1,226 @@
+//! The relay client: long-poll a `handoff-relay` channel for webhook events.
+//!
+//! Invariant: the cursor (the last relay event id) is written in the same
+//! transaction as the handoffs parsed from the events it covers
+//! ([`crate::store::Store::ingest_at`]). A crash between receiving and
+//! committing therefore re-delivers the events, and their source keys (the
+//! platform's event id, else a content hash) keep them from doubling.
+
+use crate::ingest::Parsed;
+use crate::ingest::webhook::parse_webhook;
+use crate::model::SourceKind;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// One relay source: a channel on a relay, chosen by its read token (kept in the keychain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayConfig {
+    /// The relay's base URL ("https://relay.example.com").
+    pub url: String,
+    /// Seconds each long-poll may wait for news (the relay caps it).
+    #[serde(default = "wait_default")]
+    pub wait_seconds: u64,
+}
+
+fn wait_default() -> u64 {
+    50
+}
+
+impl RelayConfig {
+    /// A config with the default long-poll wait.
+    pub fn new(url: &str) -> Self {
+        RelayConfig { url: url.trim_end_matches('/').to_string(), wait_seconds: wait_default() }
+    }
+
+    /// The URL, for people.
+    pub fn describe(&self) -> String {
+        format!("relay {}", self.url)
+    }
+}
+
+/// Events fetched per request.
+pub const PAGE: usize = 200;
+
+/// What went wrong, in words that say what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum RelayError {
+    /// The relay could not be reached.
+    #[error(
+        "the relay at {url} cannot be reached: {why}. Check the URL, your network, and that the relay is running."
+    )]
+    Unreachable {
+        /// Base URL.
+        url: String,
+        /// Cause.
+        why: String,
+    },
+    /// The token was refused.
+    #[error(
+        "the relay at {url} refused the token (HTTP {status}). Copy the channel's read_token from the relay's config and store it again with `handoff source add relay …`."
+    )]
+    Unauthorized {
+        /// Base URL.
+        url: String,
+        /// HTTP status.
+        status: u16,
+    },
+    /// Any other answer.
+    #[error("the relay at {url} answered HTTP {status}: {message}. It will be retried.")]
+    Status {
+        /// Base URL.
+        url: String,
+        /// HTTP status.
+        status: u16,
+        /// The relay's message.
+        message: String,
+    },
+    /// The answer was not what a relay sends.
+    #[error("the relay at {url} sent an answer this app cannot read ({why}). Is the URL a handoff-relay?")]
+    BadAnswer {
+        /// Base URL.
+        url: String,
+        /// Cause.
+        why: String,
+    },
+}
+
+impl RelayError {
+    /// Whether retrying without a change of settings can help.
+    pub fn is_transient(&self) -> bool {
+        !matches!(self, RelayError::Unauthorized { .. } | RelayError::BadAnswer { .. })
+    }
+}
+
+/// One webhook the relay took.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelayEvent {
+    /// The relay's id: the cursor.
+    pub id: i64,
+    /// The webhook body, verbatim.
+    pub body: Vec<u8>,
+}
+
+/// One page of events.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// Events, oldest first.
+    pub events: Vec<RelayEvent>,
+    /// The cursor after this page.
+    pub next: i64,
+    /// Events between the cursor and this page were purged by the relay's retention.
+    pub gap: bool,
+}
+
+impl Page {
+    /// Parse every event into handoffs (or flagged raw records).
+    pub fn parse(&self) -> Vec<Parsed> {
+        self.events.iter().flat_map(|e| parse_webhook(&e.body, SourceKind::Relay)).collect()
+    }
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    events: Vec<WireEvent>,
+    next: i64,
+    #[serde(default)]
+    gap: bool,
+}
+
+#[derive(Deserialize)]
+struct WireEvent {
+    id: i64,
+    body: Option<String>,
+    body_base64: Option<String>,
+}
+
+/// A client for one channel.
+#[derive(Clone)]
+pub struct RelayClient {
+    http: reqwest::Client,
+    config: RelayConfig,
+    token: String,
+    page: usize,
+}
+
+impl std::fmt::Debug for RelayClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RelayClient").field("url", &self.config.url).finish_non_exhaustive()
+    }
+}
+
+impl RelayClient {
+    /// A client; `token` is the channel's read token.
+    pub fn new(config: &RelayConfig, token: &str) -> Result<RelayClient, RelayError> {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(15))
+            .user_agent(concat!("handoff-desk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| RelayError::Unreachable { url: config.url.clone(), why: e.to_string() })?;
+        Ok(RelayClient { http, config: config.clone(), token: token.to_string(), page: PAGE })
+    }
+
+    /// Ask for at most `n` events per request (default [`PAGE`]).
+    pub fn with_page(mut self, n: usize) -> Self {
+        self.page = n.max(1);
+        self
+    }
+
+    /// Events after `after`, waiting up to `wait` for the first one.
+    pub async fn fetch(&self, after: i64, wait: Duration) -> Result<Page, RelayError> {
+        let url = &self.config.url;
+        let resp = self
+            .http
+            .get(format!("{url}/v1/events"))
+            .query(&[
+                ("after", after.to_string()),
+                ("wait", wait.as_secs().to_string()),
+                ("limit", self.page.to_string()),
+            ])
+            .bearer_auth(&self.token)
+            .timeout(wait + Duration::from_secs(20))
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
+        let status = resp.status().as_u16();
+        if status == 401 || status == 403 {
+            return Err(RelayError::Unauthorized { url: url.clone(), status });
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
+        if status != 200 {
+            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
+                .ok()
+                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
+            return Err(RelayError::Status { url: url.clone(), status, message });
+        }
+        let wire: Wire = serde_json::from_slice(&bytes)
+            .map_err(|e| RelayError::BadAnswer { url: url.clone(), why: e.to_string() })?;
+        let mut events = Vec::with_capacity(wire.events.len());
+        for e in wire.events {
+            let body = match (e.body, e.body_base64) {
+                (Some(text), _) => text.into_bytes(),
+                (None, Some(b64)) => base64::engine::general_purpose::STANDARD
+                    .decode(b64)
+                    .map_err(|err| RelayError::BadAnswer { url: url.clone(), why: err.to_string() })?,
+                (None, None) => Vec::new(),
+            };
+            events.push(RelayEvent { id: e.id, body });
+        }
+        Ok(Page { events, next: wire.next.max(after), gap: wire.gap })
+    }
+}
+
+/// reqwest's top-level message is "error sending request"; the cause says why.
+fn root_cause(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut src: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg = s.to_string();
+        src = s.source();
+    }
+    msg
+}

@@ -1,0 +1,137 @@
+//! Secrets in the OS keychain: IMAP/SMTP passwords, relay tokens, the HubSpot token.
+//!
+//! Invariant: a secret value only ever lives in the keychain and in memory.
+//! It is never written to the database, a config file or a log line, and no
+//! error message here quotes one. On Linux the keychain is the Secret Service
+//! (GNOME Keyring, KWallet) reached over the session D-Bus.
+//!
+//! Each secret is one keychain item: service `desk.handoff.app`, user
+//! `<workspace>/<key>`, where key names what it unlocks (`source:support-inbox`,
+//! `smtp`, `hubspot`).
+
+use keyring_core::{CredentialStore, Entry};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+/// The keychain service name every item is filed under.
+pub const SERVICE: &str = crate::store::APP_IDENTIFIER;
+
+/// What can go wrong with the keychain.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretError {
+    /// No keychain service could be reached.
+    #[error(
+        "no OS keychain is available ({0}). Handoff Desk keeps passwords and tokens only in the keychain. \
+         On a desktop, log in to a session with GNOME Keyring or KWallet running. On a server or in CI, start one: \
+         dbus-run-session -- sh -c 'echo -n unlock-pass | gnome-keyring-daemon --unlock --components=secrets; handoff …'"
+    )]
+    Unavailable(String),
+    /// The keychain has no such item.
+    #[error(
+        "the keychain holds no secret for {workspace}/{key}. Store it again: `handoff source add …` asks for it \
+         (or `handoff secret set {workspace} {key}`)."
+    )]
+    Missing {
+        /// Workspace slug.
+        workspace: String,
+        /// What it unlocks.
+        key: String,
+    },
+    /// The keychain refused or failed.
+    #[error(
+        "the keychain failed on {workspace}/{key}: {why}. If it is locked, unlock it (log in again, or open your \
+         keyring manager) and retry."
+    )]
+    Failed {
+        /// Workspace slug.
+        workspace: String,
+        /// What it unlocks.
+        key: String,
+        /// The keychain's own words (never the secret).
+        why: String,
+    },
+}
+
+/// The key a live source's secret is filed under.
+pub fn source_key(source_name: &str) -> String {
+    format!("source:{source_name}")
+}
+
+/// A connection to the OS keychain.
+#[derive(Clone)]
+pub struct Keychain {
+    store: Arc<CredentialStore>,
+    // The Secret Service client deadlocks when several threads call it at
+    // once (seen with three sources starting together): one call at a time.
+    turn: Arc<Mutex<()>>,
+}
+
+impl std::fmt::Debug for Keychain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Keychain").field("store", &self.store.vendor()).finish()
+    }
+}
+
+impl Keychain {
+    /// Connect to the platform keychain (the Secret Service on Linux).
+    ///
+    /// Blocking: call it off the async runtime.
+    pub fn open() -> Result<Keychain, SecretError> {
+        let store = zbus_secret_service_keyring_store::Store::new()
+            .map_err(|e| SecretError::Unavailable(e.to_string()))?;
+        let keychain = Keychain { store, turn: Arc::default() };
+        // Connecting is lazy in places; one lookup proves the service answers.
+        match keychain.get("-", "probe") {
+            Ok(_) | Err(SecretError::Missing { .. }) => Ok(keychain),
+            Err(SecretError::Failed { why, .. }) => Err(SecretError::Unavailable(why)),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn entry(&self, workspace: &str, key: &str) -> Result<Entry, SecretError> {
+        let user = format!("{workspace}/{key}");
+        self.store.build(SERVICE, &user, None).map_err(|e| SecretError::Failed {
+            workspace: workspace.into(),
+            key: key.into(),
+            why: e.to_string(),
+        })
+    }
+
+    fn turn(&self) -> MutexGuard<'_, ()> {
+        self.turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Store (or replace) a secret.
+    pub fn set(&self, workspace: &str, key: &str, secret: &str) -> Result<(), SecretError> {
+        let _turn = self.turn();
+        self.entry(workspace, key)?.set_password(secret).map_err(|e| failed(workspace, key, e))
+    }
+
+    /// Read a secret.
+    pub fn get(&self, workspace: &str, key: &str) -> Result<String, SecretError> {
+        let _turn = self.turn();
+        self.entry(workspace, key)?.get_password().map_err(|e| failed(workspace, key, e))
+    }
+
+    /// Remove a secret; removing one that is not there is not an error.
+    pub fn delete(&self, workspace: &str, key: &str) -> Result<(), SecretError> {
+        let _turn = self.turn();
+        match self.entry(workspace, key)?.delete_credential() {
+            Ok(()) | Err(keyring_core::Error::NoEntry) => Ok(()),
+            Err(e) => Err(failed(workspace, key, e)),
+        }
+    }
+}
+
+fn failed(workspace: &str, key: &str, e: keyring_core::Error) -> SecretError {
+    match e {
+        keyring_core::Error::NoEntry => SecretError::Missing { workspace: workspace.into(), key: key.into() },
+        keyring_core::Error::NoStorageAccess(why) => SecretError::Unavailable(why.to_string()),
+        // Never format the error's payload bytes (`BadEncoding` carries the secret).
+        keyring_core::Error::BadEncoding(_) | keyring_core::Error::BadDataFormat(..) => SecretError::Failed {
+            workspace: workspace.into(),
+            key: key.into(),
+            why: "the stored value is not text".into(),
+        },
+        other => SecretError::Failed { workspace: workspace.into(), key: key.into(), why: other.to_string() },
+    }
+}

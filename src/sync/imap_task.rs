@@ -1,0 +1,179 @@
+//! One IMAP source in the engine: a blocking loop on its own thread —
+//! connect, sync, wait (IDLE or poll), repeat; reconnect with backoff.
+
+use super::{OnceReport, Shared, SourceState};
+use crate::ingest::imap::{Canceller, ImapError, Mailbox};
+use crate::store::{IngestOutcome, Source, SourceConfig, Store};
+use chrono::Utc;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, oneshot};
+use tokio_util::sync::CancellationToken;
+
+/// Run the source until cancelled (or, with `once`, until it is up to date).
+pub(super) async fn run(
+    shared: Shared,
+    source: Source,
+    cancel: CancellationToken,
+    wake: Arc<Notify>,
+    once: bool,
+) -> OnceReport {
+    let canceller = Canceller::default();
+    let (done_tx, done_rx) = oneshot::channel();
+    let thread_shared = shared.clone();
+    let thread_source = source.clone();
+    let thread_canceller = canceller.clone();
+    let spawned = std::thread::Builder::new().name(format!("imap {}", source.label())).spawn(move || {
+        let report = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            blocking_loop(&thread_shared, &thread_source, &thread_canceller, once)
+        }))
+        .unwrap_or_else(|_| failed(&thread_source, "the IMAP worker crashed; it will restart with the app"));
+        let _ = done_tx.send(report);
+    });
+    if let Err(e) = spawned {
+        return failed(&source, &format!("cannot start a worker thread: {e}"));
+    }
+    let mut done_rx = done_rx;
+    loop {
+        tokio::select! {
+            report = &mut done_rx => {
+                return report.unwrap_or_else(|_| failed(&source, "the IMAP worker stopped unexpectedly"));
+            }
+            _ = cancel.cancelled() => {
+                canceller.cancel();
+                let report = done_rx.await.unwrap_or_else(|_| failed(&source, "stopped"));
+                shared.report(&source, SourceState::Stopped, None, false);
+                return report;
+            }
+            _ = wake.notified() => canceller.wake(),
+        }
+    }
+}
+
+fn failed(source: &Source, message: &str) -> OnceReport {
+    OnceReport {
+        source: source.label(),
+        inserted: Vec::new(),
+        duplicates: 0,
+        flagged: 0,
+        error: Some(message.to_string()),
+    }
+}
+
+fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: bool) -> OnceReport {
+    let mut total = IngestOutcome::default();
+    let mut attempt = 0u32;
+    let mut last_error = None;
+    let SourceConfig::Imap(config) = &source.config else {
+        return failed(source, "not an IMAP source");
+    };
+    while !cancel.is_cancelled() {
+        let result = session(shared, source, config, cancel, once, &mut total, &mut attempt);
+        match result {
+            Ok(()) => return report(source, total, None),
+            Err(Failure::Cancelled) => break,
+            Err(Failure::Error(message, transient)) => {
+                let _ = Store::open(&shared.db)
+                    .and_then(|s| s.record_health(source.id, Utc::now(), Err(&message)));
+                shared.report(source, SourceState::Error, Some(message.clone()), false);
+                if once {
+                    return report(source, total, Some(message));
+                }
+                // A refused login or a missing folder will not fix itself
+                // quickly: wait long, but a "sync now" still retries at once.
+                let delay = if transient { shared.backoff(attempt) } else { shared.options.max_backoff };
+                attempt = attempt.saturating_add(1);
+                last_error = Some(message);
+                cancel.sleep(delay);
+            }
+        }
+    }
+    report(source, total, last_error)
+}
+
+fn report(source: &Source, total: IngestOutcome, error: Option<String>) -> OnceReport {
+    OnceReport {
+        source: source.label(),
+        flagged: total.flagged,
+        duplicates: total.duplicates,
+        inserted: total.inserted,
+        error,
+    }
+}
+
+enum Failure {
+    Cancelled,
+    /// A message for people, and whether a plain retry can help.
+    Error(String, bool),
+}
+
+impl From<ImapError> for Failure {
+    fn from(e: ImapError) -> Self {
+        match e {
+            ImapError::Cancelled => Failure::Cancelled,
+            other => {
+                let transient = other.is_transient();
+                Failure::Error(other.to_string(), transient)
+            }
+        }
+    }
+}
+
+impl From<crate::Error> for Failure {
+    fn from(e: crate::Error) -> Self {
+        Failure::Error(e.to_string(), true)
+    }
+}
+
+/// One connection's life: returns `Ok` only in `once` mode when up to date.
+fn session(
+    shared: &Shared,
+    source: &Source,
+    config: &crate::ingest::imap::ImapConfig,
+    cancel: &Canceller,
+    once: bool,
+    total: &mut IngestOutcome,
+    attempt: &mut u32,
+) -> Result<(), Failure> {
+    shared.report(source, SourceState::Connecting, None, false);
+    let password = shared.secret(source).map_err(|m| Failure::Error(m, false))?;
+    let mut store = Store::open(&shared.db)?;
+    let workspace = store
+        .workspace_by_id(source.workspace_id)?
+        .ok_or_else(|| Failure::Error(format!("the workspace of {} is gone", source.label()), false))?;
+    let mut mailbox = Mailbox::connect(config, &password, cancel)?;
+    drop(password);
+    let how = if mailbox.idles() {
+        "watching the folder (IDLE)".to_string()
+    } else {
+        format!("checking every {} s (the server offers no IDLE)", config.poll_seconds)
+    };
+    loop {
+        shared.report(source, SourceState::Syncing, None, false);
+        let report = mailbox
+            .sync(&mut store, source.id, &workspace, |batch| shared.received(source, &batch.inserted))?;
+        if report.rescanned {
+            rescan_note(shared, source, &report);
+        }
+        total.absorb(report.outcome);
+        *attempt = 0;
+        let _ = store.record_health(source.id, Utc::now(), Ok(()));
+        shared.report(source, SourceState::Idle, Some(how.clone()), true);
+        if once {
+            mailbox.logout();
+            return Ok(());
+        }
+        mailbox
+            .wait(Duration::from_secs(config.poll_seconds.max(1)).max(crate::ingest::imap::REIDLE), cancel)?;
+    }
+}
+
+/// A folder whose UIDVALIDITY changed was re-scanned: say so once, as a status message.
+fn rescan_note(shared: &Shared, source: &Source, report: &crate::ingest::imap::SyncReport) {
+    let message = format!(
+        "the folder was recreated or restored on the server (UIDVALIDITY changed): re-scanned {} messages, {} were new",
+        report.fetched,
+        report.outcome.inserted.len()
+    );
+    shared.report(source, SourceState::Syncing, Some(message), false);
+}

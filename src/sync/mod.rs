@@ -1,0 +1,258 @@
+//! The sync engine: runs every enabled source of every workspace in the
+//! background, one task per source, and reports what happens as events.
+//!
+//! - IMAP sources run on their own OS thread (the `imap` crate blocks); relay
+//!   sources are tokio tasks. Each opens its own connection to the database.
+//! - Each source reports its state ([`SourceState`]) and every stored handoff
+//!   ([`SyncEvent::Received`]) on one broadcast channel, which the CLI's
+//!   `watch` and the desktop shell consume.
+//! - A failing source (wrong password, server down) shows the error with a
+//!   human message and retries with backoff; it never stops the others.
+//! - Dropping the [`Engine`] or calling [`Engine::stop`] cancels every task.
+//!
+//! Invariant (inherited from the sources): a cursor advances only in the
+//! transaction that stores what it covers.
+
+mod imap_task;
+mod relay_task;
+
+use crate::error::Result;
+use crate::secrets::Keychain;
+use crate::store::{Source, SourceConfig, Store};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{Notify, broadcast};
+use tokio_util::sync::CancellationToken;
+
+/// What a source is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceState {
+    /// Opening a connection.
+    Connecting,
+    /// Fetching and storing.
+    Syncing,
+    /// Up to date, waiting for news (IDLE, poll or long-poll).
+    Idle,
+    /// The last attempt failed; a retry is scheduled.
+    Error,
+    /// Not running.
+    Stopped,
+}
+
+/// The state of one source, as shown to people.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceStatus {
+    /// Source id.
+    pub source_id: i64,
+    /// `workspace/name`.
+    pub label: String,
+    /// `imap` or `relay`.
+    pub kind: &'static str,
+    /// What it is doing.
+    pub state: SourceState,
+    /// Details: how it waits, or what went wrong and what to do.
+    pub message: Option<String>,
+    /// Last completed sync.
+    pub last_success_at: Option<DateTime<Utc>>,
+}
+
+/// Something the engine reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum SyncEvent {
+    /// A new handoff was stored.
+    Received {
+        /// Source id.
+        source_id: i64,
+        /// `workspace/name` of the source.
+        source: String,
+        /// The stored handoff.
+        handoff_id: i64,
+    },
+    /// A source changed state.
+    Status(SourceStatus),
+}
+
+/// Tuning; the defaults suit a desktop.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// First retry delay after a failure; doubles up to `max_backoff`.
+    pub min_backoff: Duration,
+    /// Longest retry delay.
+    pub max_backoff: Duration,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { min_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(120) }
+    }
+}
+
+/// What every task shares: where to report, how to stop.
+#[derive(Clone)]
+struct Shared {
+    db: PathBuf,
+    keychain: Keychain,
+    events: broadcast::Sender<SyncEvent>,
+    statuses: Arc<Mutex<HashMap<i64, SourceStatus>>>,
+    options: EngineOptions,
+}
+
+impl Shared {
+    fn report(&self, source: &Source, state: SourceState, message: Option<String>, success: bool) {
+        let status = {
+            let Ok(mut map) = self.statuses.lock() else { return };
+            let entry = map.entry(source.id).or_insert_with(|| SourceStatus {
+                source_id: source.id,
+                label: source.label(),
+                kind: source.config.kind(),
+                state,
+                message: None,
+                last_success_at: None,
+            });
+            let changed = entry.state != state || entry.message != message || success;
+            entry.state = state;
+            entry.message = message;
+            if success {
+                entry.last_success_at = Some(Utc::now());
+            }
+            if !changed {
+                return;
+            }
+            entry.clone()
+        };
+        let _ = self.events.send(SyncEvent::Status(status));
+    }
+
+    fn received(&self, source: &Source, ids: &[i64]) {
+        for &handoff_id in ids {
+            let _ = self.events.send(SyncEvent::Received {
+                source_id: source.id,
+                source: source.label(),
+                handoff_id,
+            });
+        }
+    }
+
+    /// The delay before retry number `attempt` (0-based), with ±25 % jitter.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let base = self.options.min_backoff.saturating_mul(2u32.saturating_pow(attempt.min(16)));
+        let base = base.min(self.options.max_backoff);
+        base.mul_f64(0.75 + fastrand::f64() * 0.5)
+    }
+
+    fn secret(&self, source: &Source) -> std::result::Result<String, String> {
+        self.keychain
+            .get(&source.workspace_slug, &crate::secrets::source_key(&source.name))
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The running engine.
+pub struct Engine {
+    cancel: CancellationToken,
+    shared: Shared,
+    wake: Arc<Notify>,
+    tasks: Vec<tokio::task::JoinHandle<OnceReport>>,
+}
+
+impl Engine {
+    /// Start one task per enabled source in the database at `db`. Must be
+    /// called inside a tokio runtime.
+    pub fn start(db: PathBuf, keychain: Keychain, options: EngineOptions) -> Result<Engine> {
+        let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
+        let (events, _) = broadcast::channel(4096);
+        let shared = Shared { db, keychain, events, statuses: Arc::default(), options };
+        let cancel = CancellationToken::new();
+        let wake = Arc::new(Notify::new());
+        let mut tasks = Vec::new();
+        for source in sources {
+            shared.report(&source, SourceState::Connecting, None, false);
+            let task = match &source.config {
+                SourceConfig::Imap(_) => {
+                    tokio::spawn(imap_task::run(shared.clone(), source, cancel.clone(), wake.clone(), false))
+                }
+                SourceConfig::Relay(_) => {
+                    tokio::spawn(relay_task::run(shared.clone(), source, cancel.clone(), wake.clone(), false))
+                }
+            };
+            tasks.push(task);
+        }
+        Ok(Engine { cancel, shared, wake, tasks })
+    }
+
+    /// Events from now on: arrivals and status changes.
+    pub fn subscribe(&self) -> broadcast::Receiver<SyncEvent> {
+        self.shared.events.subscribe()
+    }
+
+    /// The current state of every source.
+    pub fn statuses(&self) -> Vec<SourceStatus> {
+        let mut all: Vec<SourceStatus> =
+            self.shared.statuses.lock().map(|m| m.values().cloned().collect()).unwrap_or_default();
+        all.sort_by(|a, b| a.label.cmp(&b.label));
+        all
+    }
+
+    /// Ask every source to check now (cuts poll sleeps and retry delays short).
+    pub fn sync_now(&self) {
+        self.wake.notify_waiters();
+    }
+
+    /// Stop every task and wait for them to finish.
+    pub async fn stop(mut self) {
+        self.cancel.cancel();
+        for t in self.tasks.drain(..) {
+            let _ = t.await;
+        }
+    }
+}
+
+impl Drop for Engine {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+/// What one source did in [`sync_once`].
+#[derive(Debug, Clone, Serialize)]
+pub struct OnceReport {
+    /// The source.
+    pub source: String,
+    /// Handoffs newly stored.
+    pub inserted: Vec<i64>,
+    /// Already stored, left alone.
+    pub duplicates: usize,
+    /// Stored but not understood (flagged raw).
+    pub flagged: usize,
+    /// What went wrong, if it did.
+    pub error: Option<String>,
+}
+
+/// Run every enabled source once, one after another, until each is up to date.
+pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport>> {
+    let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
+    let (events, _) = broadcast::channel(16);
+    let options = EngineOptions::default();
+    let shared = Shared { db, keychain, events, statuses: Arc::default(), options };
+    let cancel = CancellationToken::new();
+    let wake = Arc::new(Notify::new());
+    let mut out = Vec::new();
+    for source in sources {
+        let report = match &source.config {
+            SourceConfig::Imap(_) => {
+                imap_task::run(shared.clone(), source, cancel.clone(), wake.clone(), true).await
+            }
+            SourceConfig::Relay(_) => {
+                relay_task::run(shared.clone(), source, cancel.clone(), wake.clone(), true).await
+            }
+        };
+        out.push(report);
+    }
+    Ok(out)
+}

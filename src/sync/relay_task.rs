@@ -1,0 +1,158 @@
+//! One relay source in the engine: long-poll, store, advance; retry with backoff.
+
+use super::{OnceReport, Shared, SourceState};
+use crate::ingest::relay::{RelayClient, RelayError};
+use crate::store::{Cursor, IngestOutcome, Source, SourceConfig, Store};
+use chrono::Utc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+/// Run the source until cancelled (or, with `once`, until the relay has nothing more).
+pub(super) async fn run(
+    shared: Shared,
+    source: Source,
+    cancel: CancellationToken,
+    wake: Arc<Notify>,
+    once: bool,
+) -> OnceReport {
+    let mut total = IngestOutcome::default();
+    let mut attempt = 0u32;
+    let mut last_error = None;
+    loop {
+        let outcome = tokio::select! {
+            r = session(&shared, &source, once, &mut total, &mut attempt) => r,
+            _ = cancel.cancelled() => break,
+        };
+        let (message, transient) = match outcome {
+            Ok(()) => return report(&source, total, None),
+            Err(e) => e,
+        };
+        let db = shared.db.clone();
+        let id = source.id;
+        let msg = message.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            Store::open(&db).and_then(|s| s.record_health(id, Utc::now(), Err(&msg)))
+        })
+        .await;
+        shared.report(&source, SourceState::Error, Some(message.clone()), false);
+        if once {
+            return report(&source, total, Some(message));
+        }
+        let delay = if transient { shared.backoff(attempt) } else { shared.options.max_backoff };
+        attempt = attempt.saturating_add(1);
+        last_error = Some(message);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = wake.notified() => {}
+            _ = cancel.cancelled() => break,
+        }
+    }
+    shared.report(&source, SourceState::Stopped, None, false);
+    report(&source, total, last_error)
+}
+
+fn report(source: &Source, total: IngestOutcome, error: Option<String>) -> OnceReport {
+    OnceReport {
+        source: source.label(),
+        flagged: total.flagged,
+        duplicates: total.duplicates,
+        inserted: total.inserted,
+        error,
+    }
+}
+
+type Failure = (String, bool);
+
+fn from_relay(e: RelayError) -> Failure {
+    let transient = e.is_transient();
+    (e.to_string(), transient)
+}
+
+fn from_store(e: crate::Error) -> Failure {
+    (e.to_string(), true)
+}
+
+type Shelf = Arc<Mutex<Store>>;
+
+/// Store work off the runtime.
+async fn blocking<T: Send + 'static>(
+    store: &Shelf,
+    f: impl FnOnce(&mut Store) -> crate::Result<T> + Send + 'static,
+) -> Result<T, Failure> {
+    let store = store.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut guard =
+            store.lock().map_err(|_| crate::Error::Invalid("the store lock was poisoned".into()))?;
+        f(&mut guard)
+    })
+    .await
+    .map_err(|e| (format!("internal error: {e}"), true))?
+    .map_err(from_store)
+}
+
+async fn session(
+    shared: &Shared,
+    source: &Source,
+    once: bool,
+    total: &mut IngestOutcome,
+    attempt: &mut u32,
+) -> Result<(), Failure> {
+    let SourceConfig::Relay(config) = &source.config else {
+        return Err(("not a relay source".into(), false));
+    };
+    shared.report(source, SourceState::Connecting, None, false);
+    let (keychain_shared, src) = (shared.clone(), source.clone());
+    let token = tokio::task::spawn_blocking(move || keychain_shared.secret(&src))
+        .await
+        .map_err(|e| (format!("internal error: {e}"), true))?
+        .map_err(|m| (m, false))?;
+    let client = RelayClient::new(config, &token).map_err(from_relay)?;
+    let (db, ws_id, id) = (shared.db.clone(), source.workspace_id, source.id);
+    let store: Shelf = tokio::task::spawn_blocking(move || Store::open(&db))
+        .await
+        .map_err(|e| (format!("internal error: {e}"), true))?
+        .map(|s| Arc::new(Mutex::new(s)))
+        .map_err(from_store)?;
+    let (workspace, mut after) = blocking(&store, move |store| {
+        let ws =
+            store.workspace_by_id(ws_id)?.ok_or(crate::Error::Invalid("the workspace is gone".into()))?;
+        Ok((ws, store.relay_cursor(id)?))
+    })
+    .await?;
+    // Catch up with immediate requests; long-poll only once nothing is waiting.
+    let mut catching_up = true;
+    loop {
+        let wait =
+            if catching_up || once { Duration::ZERO } else { Duration::from_secs(config.wait_seconds) };
+        let page = client.fetch(after, wait).await.map_err(from_relay)?;
+        if !page.events.is_empty() || page.next != after {
+            shared.report(source, SourceState::Syncing, None, false);
+            let items = page.parse();
+            let (ws, next) = (workspace.clone(), page.next);
+            let outcome = blocking(&store, move |store| {
+                store.ingest_at(&ws, items, Utc::now(), id, Cursor::Relay { after: next })
+            })
+            .await?;
+            shared.received(source, &outcome.inserted);
+            total.absorb(outcome);
+            after = page.next;
+        }
+        *attempt = 0;
+        catching_up = !page.events.is_empty();
+        if catching_up {
+            continue;
+        }
+        let _ = blocking(&store, move |store| store.record_health(id, Utc::now(), Ok(()))).await;
+        let message = if page.gap {
+            "some events expired on the relay before they were fetched (its retention window passed)"
+        } else {
+            "long-polling the relay"
+        };
+        shared.report(source, SourceState::Idle, Some(message.into()), true);
+        if once {
+            return Ok(());
+        }
+    }
+}
