@@ -3,11 +3,14 @@
 //! one JSON object per line with `--json`, for scripts).
 
 mod import;
+mod live;
 mod print;
 
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
+use handoff::ingest::imap::{ImapConfig, TlsMode};
+use handoff::ingest::relay::RelayConfig;
 use handoff::store::{ListFilter, NewWorkspace, SearchOrder};
 use handoff::{Reason, Status, Store};
 use std::path::PathBuf;
@@ -96,8 +99,114 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Live sources: IMAP mailboxes and webhook relay channels.
+    #[command(subcommand)]
+    Source(SourceCmd),
+    /// Fetch from every enabled source once, then exit.
+    Sync {
+        /// One JSON object per source.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep every enabled source running and print handoffs as they arrive (Ctrl-C stops).
+    Watch {
+        /// One JSON object per event.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the database file and print what it holds.
     Doctor,
+}
+
+#[derive(Subcommand)]
+enum SourceCmd {
+    /// Add a source; asks for its password or token and keeps it in the OS keychain.
+    #[command(subcommand)]
+    Add(AddSource),
+    /// List sources with their last outcome.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a source (its handoffs stay) and its keychain item.
+    Remove {
+        /// `workspace/name`.
+        source: String,
+    },
+    /// Resume a disabled source.
+    Enable {
+        /// `workspace/name`.
+        source: String,
+    },
+    /// Pause a source without removing it.
+    Disable {
+        /// `workspace/name`.
+        source: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct AddCommon {
+    /// Workspace the handoffs go to.
+    #[arg(long, short)]
+    workspace: String,
+    /// Short name for the source (lower-case letters, digits, dashes).
+    #[arg(long)]
+    name: String,
+    /// Read the secret from one line of standard input instead of asking.
+    #[arg(long, alias = "token-stdin")]
+    password_stdin: bool,
+    /// Save without first checking that the server accepts the secret.
+    #[arg(long)]
+    no_check: bool,
+}
+
+#[derive(Subcommand)]
+enum AddSource {
+    /// An IMAP mailbox that receives the bot's notification emails.
+    Imap {
+        #[command(flatten)]
+        common: AddCommon,
+        /// Server name.
+        #[arg(long)]
+        host: String,
+        /// Port (default: 993 for implicit TLS, 143 otherwise).
+        #[arg(long)]
+        port: Option<u16>,
+        /// implicit (993), starttls (143), or plain (loopback only).
+        #[arg(long, default_value = "implicit")]
+        tls: String,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+        /// Folder to watch.
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// Only messages whose From contains this.
+        #[arg(long = "from")]
+        from_filter: Option<String>,
+        /// Only messages whose Subject contains this.
+        #[arg(long = "subject")]
+        subject_filter: Option<String>,
+        /// Poll instead of using IDLE.
+        #[arg(long)]
+        no_idle: bool,
+        /// Seconds between polls when IDLE is off or not offered.
+        #[arg(long, default_value_t = 60)]
+        poll_seconds: u64,
+    },
+    /// A channel on a handoff-relay (for chatbots that send webhooks).
+    Relay {
+        #[command(flatten)]
+        common: AddCommon,
+        /// The relay's base URL, e.g. https://relay.example.com.
+        #[arg(long)]
+        url: String,
+        /// Seconds each long-poll waits for news.
+        #[arg(long, default_value_t = 50)]
+        wait_seconds: u64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -232,9 +341,69 @@ fn run(cli: Cli) -> Result<()> {
                 }
             }
         }
+        Command::Source(cmd) => source(&store, cmd)?,
+        Command::Sync { json } => {
+            if !live::sync(&store, json)? {
+                std::process::exit(2);
+            }
+        }
+        Command::Watch { json } => live::watch(&store, json)?,
         Command::Doctor => print::doctor(&store)?,
     }
     Ok(())
+}
+
+fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
+    let named = |label: &str| -> Result<handoff::store::Source> {
+        let (ws, name) = label.split_once('/').with_context(|| {
+            format!("name the source as workspace/name (e.g. acme/support), not {label:?}")
+        })?;
+        Ok(store.source_named(ws, name)?)
+    };
+    let input =
+        |c: &AddCommon| if c.password_stdin { live::SecretInput::Stdin } else { live::SecretInput::Prompt };
+    match cmd {
+        SourceCmd::Add(AddSource::Imap {
+            common,
+            host,
+            port,
+            tls,
+            user,
+            folder,
+            from_filter,
+            subject_filter,
+            no_idle,
+            poll_seconds,
+        }) => {
+            let tls = match tls.as_str() {
+                "implicit" => TlsMode::Implicit,
+                "starttls" => TlsMode::Starttls,
+                "plain" => TlsMode::Plain,
+                other => bail!(
+                    "unknown --tls {other:?}: use implicit (port 993), starttls (port 143) or plain (loopback only)"
+                ),
+            };
+            let port = port.unwrap_or(if tls == TlsMode::Implicit { 993 } else { 143 });
+            let mut config = ImapConfig::new(&host, port, tls, &user);
+            config.folder = folder;
+            config.from_filter = from_filter;
+            config.subject_filter = subject_filter;
+            config.idle = !no_idle;
+            config.poll_seconds = poll_seconds.max(1);
+            let ws = store.require_workspace(&common.workspace)?;
+            live::add_imap(store, &ws, &common.name, config, input(&common), !common.no_check)
+        }
+        SourceCmd::Add(AddSource::Relay { common, url, wait_seconds }) => {
+            let mut config = RelayConfig::new(&url);
+            config.wait_seconds = wait_seconds.clamp(0, 300);
+            let ws = store.require_workspace(&common.workspace)?;
+            live::add_relay(store, &ws, &common.name, config, input(&common), !common.no_check)
+        }
+        SourceCmd::List { json } => live::list(store, json),
+        SourceCmd::Remove { source } => live::remove(store, &named(&source)?),
+        SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
+        SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
+    }
 }
 
 fn list_filter(store: &Store, a: ListArgs) -> Result<ListFilter> {

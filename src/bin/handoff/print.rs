@@ -194,7 +194,7 @@ fn printable(s: &str) -> String {
 }
 
 /// At most `n` characters, with an ellipsis when cut; control characters shown as spaces.
-fn cut(s: &str, n: usize) -> String {
+pub fn cut(s: &str, n: usize) -> String {
     let clean: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     if clean.chars().count() <= n {
         clean

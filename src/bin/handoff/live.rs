@@ -1,0 +1,250 @@
+//! Live sources from the command line: `source add|list|remove|enable|disable`,
+//! `sync` (once) and `watch` (the engine, printing arrivals until Ctrl-C).
+
+use crate::print;
+use anyhow::{Context, Result, bail};
+use handoff::ingest::imap::{Canceller, ImapConfig, Mailbox, TlsMode};
+use handoff::ingest::relay::{RelayClient, RelayConfig};
+use handoff::secrets::{Keychain, source_key};
+use handoff::store::{Source, SourceConfig};
+use handoff::sync::{Engine, EngineOptions, SyncEvent};
+use handoff::{Store, Workspace};
+use std::io::{BufRead, IsTerminal, Write};
+use std::time::Duration;
+
+/// Where a secret comes from.
+pub enum SecretInput {
+    /// Ask on the terminal without echo.
+    Prompt,
+    /// One line on standard input (scripts).
+    Stdin,
+}
+
+fn read_secret(what: &str, input: SecretInput) -> Result<String> {
+    let secret = match input {
+        SecretInput::Stdin => {
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line).context("reading the secret from standard input")?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+        SecretInput::Prompt => {
+            if !std::io::stdin().is_terminal() {
+                bail!(
+                    "cannot ask for the {what}: standard input is not a terminal. Pipe it in with --password-stdin."
+                );
+            }
+            rpassword::prompt_password(format!("{what}: ")).context("reading the secret from the terminal")?
+        }
+    };
+    if secret.is_empty() {
+        bail!("the {what} is empty; nothing was saved");
+    }
+    Ok(secret)
+}
+
+fn keychain() -> Result<Keychain> {
+    Ok(Keychain::open()?)
+}
+
+/// `source add imap`.
+pub fn add_imap(
+    store: &Store,
+    ws: &Workspace,
+    name: &str,
+    config: ImapConfig,
+    input: SecretInput,
+    check: bool,
+) -> Result<()> {
+    if config.tls == TlsMode::Plain && !is_loopback(&config.host) {
+        bail!(
+            "refusing an unencrypted IMAP connection to {}: the password would cross the network in clear. Use --tls implicit (port 993) or --tls starttls (port 143).",
+            config.host
+        );
+    }
+    let keychain = keychain()?;
+    let password = read_secret("IMAP password", input)?;
+    if check {
+        let mailbox = Mailbox::connect(&config, &password, &Canceller::default())?;
+        mailbox.logout();
+    }
+    keychain.set(&ws.slug, &source_key(name), &password)?;
+    let source = store.add_source(ws.id, name, &SourceConfig::Imap(config))?;
+    println!("Added {} ({}). The password is in the OS keychain.", source.label(), source.config.describe());
+    println!("Next: `handoff sync` fetches once; `handoff watch` keeps watching.");
+    Ok(())
+}
+
+/// `source add relay`.
+pub fn add_relay(
+    store: &Store,
+    ws: &Workspace,
+    name: &str,
+    config: RelayConfig,
+    input: SecretInput,
+    check: bool,
+) -> Result<()> {
+    let keychain = keychain()?;
+    let token = read_secret("relay read token", input)?;
+    if check {
+        let client = RelayClient::new(&config, &token)?;
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))?;
+    }
+    keychain.set(&ws.slug, &source_key(name), &token)?;
+    let source = store.add_source(ws.id, name, &SourceConfig::Relay(config))?;
+    println!("Added {} ({}). The token is in the OS keychain.", source.label(), source.config.describe());
+    Ok(())
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `source list`.
+pub fn list(store: &Store, json: bool) -> Result<()> {
+    let sources = store.sources()?;
+    if sources.is_empty() && !json {
+        println!("No live sources. Add one: `handoff source add imap …` or `handoff source add relay …`.");
+    }
+    for s in sources {
+        let health = store.health(s.id)?;
+        if json {
+            let v = serde_json::json!({
+                "id": s.id, "source": s.label(), "kind": s.config.kind(), "config": s.config,
+                "enabled": s.enabled, "health": health,
+            });
+            println!("{v}");
+            continue;
+        }
+        let state = match (&health.last_error_at, &health.last_success_at) {
+            (Some(e), Some(ok)) if ok > e => format!("ok {}", ok.format("%Y-%m-%d %H:%M")),
+            (Some(_), _) => format!("error: {}", health.last_error.as_deref().unwrap_or("")),
+            (None, Some(ok)) => format!("ok {}", ok.format("%Y-%m-%d %H:%M")),
+            (None, None) => "not synced yet".into(),
+        };
+        let enabled = if s.enabled { "" } else { " (disabled)" };
+        println!("{:<28} {:<48} {}{}", s.label(), print::cut(&s.config.describe(), 48), state, enabled);
+    }
+    Ok(())
+}
+
+/// `source remove`: the source, its cursor, and its keychain item.
+pub fn remove(store: &Store, source: &Source) -> Result<()> {
+    store.remove_source(source.id)?;
+    match Keychain::open().and_then(|k| k.delete(&source.workspace_slug, &source_key(&source.name))) {
+        Ok(()) => println!("Removed {} and its keychain item. Its handoffs stay.", source.label()),
+        Err(e) => println!("Removed {}. Its keychain item could not be removed: {e}", source.label()),
+    }
+    Ok(())
+}
+
+/// `sync`: every enabled source once.
+pub fn sync(store: &Store, json: bool) -> Result<bool> {
+    let db = store.path().context("sync needs a database file")?.to_path_buf();
+    if store.sources()?.iter().all(|s| !s.enabled) {
+        println!(
+            "No live sources to sync. Add one: `handoff source add imap …` or `handoff source add relay …`."
+        );
+        return Ok(true);
+    }
+    let keychain = keychain()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let reports = rt.block_on(handoff::sync::sync_once(db, keychain))?;
+    let mut all_ok = true;
+    for r in &reports {
+        all_ok &= r.error.is_none();
+        if json {
+            println!("{}", serde_json::to_string(r)?);
+        } else if let Some(e) = &r.error {
+            println!("{}: error: {e}", r.source);
+        } else {
+            println!(
+                "{}: {} new, {} already stored{}",
+                r.source,
+                r.inserted.len(),
+                r.duplicates,
+                if r.flagged > 0 {
+                    format!(", {} not understood (kept raw, flagged)", r.flagged)
+                } else {
+                    String::new()
+                }
+            );
+        }
+    }
+    Ok(all_ok)
+}
+
+/// `watch`: run the engine, print arrivals and status changes until Ctrl-C / SIGTERM.
+pub fn watch(store: &Store, json: bool) -> Result<()> {
+    let db = store.path().context("watch needs a database file")?.to_path_buf();
+    let keychain = keychain()?;
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        let engine = Engine::start(db.clone(), keychain, EngineOptions::default())?;
+        let mut events = engine.subscribe();
+        let reader = Store::open(&db)?;
+        for s in engine.statuses() {
+            print_event(&reader, &SyncEvent::Status(s), json)?;
+        }
+        if engine.statuses().is_empty() {
+            println!("No live sources to watch. Add one: `handoff source add imap …` or `handoff source add relay …`.");
+            return Ok(());
+        }
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        loop {
+            tokio::select! {
+                ev = events.recv() => match ev {
+                    Ok(ev) => print_event(&reader, &ev, json)?,
+                    Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                        println!("({n} events skipped while the screen caught up; `handoff list` shows every handoff)");
+                    }
+                    Err(_) => break,
+                },
+                _ = tokio::signal::ctrl_c() => break,
+                _ = term.recv() => break,
+            }
+        }
+        engine.stop().await;
+        Ok(())
+    })
+}
+
+fn print_event(store: &Store, ev: &SyncEvent, json: bool) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match ev {
+        SyncEvent::Received { source, handoff_id, .. } => {
+            let h = store.handoff(*handoff_id)?;
+            if json {
+                let v = serde_json::json!({ "event": "received", "source": source, "handoff": h });
+                writeln!(out, "{v}")?;
+            } else if let Some(h) = h {
+                let who =
+                    h.visitor.name.as_deref().or(h.visitor.email.as_deref()).unwrap_or("unknown visitor");
+                let what = h.question.as_deref().unwrap_or("");
+                writeln!(
+                    out,
+                    "{}  {source}  #{}  {}  {}  {}",
+                    h.received_at.format("%H:%M:%S"),
+                    h.id,
+                    h.reason.label(),
+                    print::cut(who, 30),
+                    print::cut(what, 60)
+                )?;
+            }
+        }
+        SyncEvent::Status(s) => {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            } else {
+                let state = serde_json::to_value(s.state)?;
+                let state = state.as_str().unwrap_or("");
+                match &s.message {
+                    Some(m) => writeln!(out, "{}: {state}: {m}", s.label)?,
+                    None => writeln!(out, "{}: {state}", s.label)?,
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
