@@ -1,10 +1,14 @@
 //! Integration tests of the core and the CLI: one test binary, one module per scenario.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
+mod chaos;
 mod cli;
 mod crash;
 mod email;
+mod imap;
+mod live;
 mod reason;
+mod relay_client;
 mod store;
 mod support;
 mod webhook;

@@ -300,3 +300,29 @@ fn workspace_names_and_zones_are_checked() {
     store.create_workspace(&NewWorkspace::new("ok", "x", "UTC")).unwrap();
     assert!(store.create_workspace(&NewWorkspace::new("ok", "x", "UTC")).is_err());
 }
+
+#[test]
+fn a_version_1_database_migrates_to_the_current_schema_keeping_its_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(MIGRATIONS[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO workspaces (slug, name, hours, created_at) VALUES ('old', 'Old', '{}', 0)",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let v: i64 = store.conn().query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, SCHEMA_VERSION);
+    assert!(SCHEMA_VERSION >= 2);
+    let ws = store.require_workspace("old").unwrap();
+    assert!(store.sources().unwrap().is_empty());
+    let cfg =
+        handoff::store::SourceConfig::Relay(handoff::ingest::relay::RelayConfig::new("https://r.example"));
+    store.add_source(ws.id, "web", &cfg).unwrap();
+    assert_eq!(store.sources().unwrap().len(), 1);
+}

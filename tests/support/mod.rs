@@ -1,6 +1,11 @@
 //! Shared test helpers: temp databases, the CLI binary, shared reference paths.
 #![allow(dead_code)]
 
+pub mod dovecot;
+pub mod keychain;
+pub mod mail;
+pub mod relay;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

@@ -1,0 +1,216 @@
+//! A throwaway Dovecot IMAP server for tests: its own config, base dir and
+//! mail under a temp dir, on a free loopback port. Started in the foreground
+//! as a child; stopped (with its worker processes) on drop.
+//!
+//! Needs Debian's `dovecot-imapd` (scripts/setup installs it).
+
+use std::io::Write as _;
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const USER: &str = "helpdesk@example.test";
+pub const PASSWORD: &str = "dovecot-test-pass-7f3a";
+
+pub struct Dovecot {
+    dir: tempfile::TempDir,
+    pub port: u16,
+    child: Option<Child>,
+}
+
+/// A free loopback port (bind to 0, read, release).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+const CONF: &str = r#"# Throwaway Dovecot for Handoff Desk tests; no /etc/dovecot includes.
+instance_name = handoff-test-@PORT@
+base_dir = @DIR@/run
+state_dir = @DIR@/state
+log_path = @DIR@/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_failure_delay = 0
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u @DIR@/users
+}
+userdb {
+  driver = passwd-file
+  args = username_format=%u @DIR@/users
+  default_fields = uid=nobody gid=nogroup home=@DIR@/mail/%u
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = @PORT@
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+"#;
+
+impl Dovecot {
+    pub fn start() -> Dovecot {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let d = dir.path();
+        for sub in ["run", "state", "mail"] {
+            std::fs::create_dir_all(d.join(sub)).unwrap();
+        }
+        std::fs::write(d.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).unwrap();
+        let conf = CONF.replace("@DIR@", &d.to_string_lossy()).replace("@PORT@", &port.to_string());
+        std::fs::write(d.join("dovecot.conf"), conf).unwrap();
+        // Mail is owned by `nobody`; dovecot refuses to run mail as root.
+        let st = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(d.join("mail")).status().unwrap();
+        assert!(st.success(), "chown the mail dir");
+        let mut me = Dovecot { dir, port, child: None };
+        me.launch();
+        me
+    }
+
+    fn conf(&self) -> PathBuf {
+        self.dir.path().join("dovecot.conf")
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn launch(&mut self) {
+        let child = Command::new("dovecot")
+            .arg("-F")
+            .arg("-c")
+            .arg(self.conf())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start dovecot (install dovecot-imapd: scripts/setup)");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+            if let Some(Some(status)) = self.child.as_mut().map(|c| c.try_wait().unwrap()) {
+                let log = std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default();
+                panic!("dovecot exited with {status}: {log}");
+            }
+            assert!(Instant::now() < deadline, "dovecot did not listen on {} within 10 s", self.port);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Stop the server, master and every worker, as a crash would: live
+    /// connections drop. (`dovecot stop` leaves logged-in sessions running.)
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        let pattern = format!("handoff-test-{}/", self.port);
+        let _ = Command::new("pkill").args(["-9", "-f", &pattern]).status();
+        // Wait until the port is free and no worker is left.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = Command::new("pgrep").args(["-f", &pattern]).stdout(Stdio::null()).status();
+            let busy = left.map(|s| s.success()).unwrap_or(false)
+                || TcpStream::connect(("127.0.0.1", self.port)).is_ok();
+            if !busy || Instant::now() > deadline {
+                break;
+            }
+            let _ = Command::new("pkill").args(["-9", "-f", &pattern]).status();
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn restart(&mut self) {
+        self.stop();
+        self.launch();
+    }
+
+    /// A logged-in client session (plain TCP; loopback only).
+    pub fn session(&self) -> imap::Session<TcpStream> {
+        Self::session_on(self.port)
+    }
+
+    /// A logged-in session on a server at `port` (for other threads).
+    pub fn session_on(port: u16) -> imap::Session<TcpStream> {
+        let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        let mut client = imap::Client::new(tcp);
+        client.read_greeting().unwrap();
+        client.login(USER, PASSWORD).map_err(|(e, _)| e).unwrap()
+    }
+
+    /// APPEND a message over IMAP (as a mail server delivering would).
+    pub fn append(&self, folder: &str, message: &[u8]) {
+        let mut s = self.session();
+        s.append(folder, message).unwrap();
+        let _ = s.logout();
+    }
+
+    /// APPEND many over one connection.
+    pub fn append_all(&self, folder: &str, messages: &[Vec<u8>]) {
+        let mut s = self.session();
+        for m in messages {
+            s.append(folder, m).unwrap();
+        }
+        let _ = s.logout();
+    }
+
+    /// Create a folder.
+    pub fn create(&self, folder: &str) {
+        let mut s = self.session();
+        s.create(folder).unwrap();
+        let _ = s.logout();
+    }
+
+    /// Delete and recreate a folder (gets a new UIDVALIDITY), then put `messages` back.
+    pub fn recreate(&self, folder: &str, messages: &[Vec<u8>]) -> (u32, u32) {
+        let mut s = self.session();
+        let before = s.select(folder).unwrap().uid_validity.unwrap();
+        s.close().unwrap();
+        s.delete(folder).unwrap();
+        // UIDVALIDITY is the creation time in seconds: make sure it differs.
+        std::thread::sleep(Duration::from_millis(1100));
+        s.create(folder).unwrap();
+        for m in messages {
+            s.append(folder, m).unwrap();
+        }
+        let after = s.select(folder).unwrap().uid_validity.unwrap();
+        let _ = s.logout();
+        (before, after)
+    }
+
+    /// Drop many messages straight into INBOX's maildir (fast bulk fill for
+    /// benchmarks); Dovecot indexes them at the next SELECT.
+    pub fn fill_inbox(&self, messages: &[Vec<u8>]) {
+        let cur = self.dir.path().join("mail").join(USER).join("Maildir/cur");
+        std::fs::create_dir_all(&cur).unwrap();
+        for (i, m) in messages.iter().enumerate() {
+            let mut f = std::fs::File::create(cur.join(format!("1700000000.M{i}P1.bench:2,"))).unwrap();
+            f.write_all(m).unwrap();
+        }
+        let st = Command::new("chown")
+            .args(["-R", "nobody:nogroup"])
+            .arg(self.dir.path().join("mail"))
+            .status()
+            .unwrap();
+        assert!(st.success());
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Dovecot {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
