@@ -195,6 +195,7 @@ fn a_wrong_password_is_refused_at_add_and_shown_as_a_source_error_while_the_othe
         watch.wait_for(30, |v| v["event"] == "status" && v["label"] == "acme/bad" && v["state"] == "error");
     let message = status["message"].as_str().unwrap();
     assert!(message.contains("refused the login"), "{message}");
+    assert!(message.contains("handoff source secret acme/bad"), "names the fix for this source: {message}");
     watch.wait_for(30, |v| v["event"] == "status" && v["label"] == "acme/good" && v["state"] == "idle");
     watch.wait_for(30, |v| v["event"] == "status" && v["label"] == "acme/web" && v["state"] == "idle");
 
@@ -209,6 +210,18 @@ fn a_wrong_password_is_refused_at_add_and_shown_as_a_source_error_while_the_othe
     let out = cli(&db, &kc).args(["source", "list"]).output().unwrap();
     let listing = text(&out.stdout);
     assert!(listing.lines().any(|l| l.starts_with("acme/bad") && l.contains("error")), "{listing}");
+
+    // The fix the message names: a wrong replacement is refused, the right one works.
+    let mut replace = cli(&db, &kc);
+    replace.args(["source", "secret", "acme/bad", "--password-stdin"]);
+    assert!(!run_with_stdin(&mut replace, "still-wrong").status.success());
+    let mut replace = cli(&db, &kc);
+    replace.args(["source", "secret", "acme/bad", "--password-stdin"]);
+    must(run_with_stdin(&mut replace, PASSWORD));
+    let out = cli(&db, &kc).args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stdout));
+    let listing = text(&cli(&db, &kc).args(["source", "list"]).output().unwrap().stdout);
+    assert!(listing.lines().any(|l| l.starts_with("acme/bad") && l.contains("ok ")), "{listing}");
 }
 
 #[test]

@@ -139,7 +139,7 @@ pub enum ImapError {
     },
     /// The server refused the login.
     #[error(
-        "the IMAP server refused the login for {user}: {why}. Check the password (`handoff source add` again replaces it); with Gmail or Outlook use an app password."
+        "the IMAP server refused the login for {user}: {why}. Check the password (`handoff source secret WORKSPACE/NAME` replaces it); with Gmail or Outlook use an app password."
     )]
     Auth {
         /// Login name.

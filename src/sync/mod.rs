@@ -105,6 +105,8 @@ struct Shared {
 
 impl Shared {
     fn report(&self, source: &Source, state: SourceState, message: Option<String>, success: bool) {
+        // Errors name the command that fixes them; fill in which source.
+        let message = message.map(|m| m.replace("WORKSPACE/NAME", &source.label()));
         let status = {
             let Ok(mut map) = self.statuses.lock() else { return };
             let entry = map.entry(source.id).or_insert_with(|| SourceStatus {

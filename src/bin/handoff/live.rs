@@ -46,6 +46,36 @@ fn keychain() -> Result<Keychain> {
     Ok(Keychain::open()?)
 }
 
+/// Check a secret against the source's server before anything is saved.
+fn check(config: &SourceConfig, secret: &str) -> Result<()> {
+    match config {
+        SourceConfig::Imap(c) => Mailbox::connect(c, secret, &Canceller::default())?.logout(),
+        SourceConfig::Relay(c) => {
+            let client = RelayClient::new(c, secret)?;
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            // Asks for nothing new (a cursor far ahead): only the token is tested.
+            rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))?;
+        }
+    }
+    Ok(())
+}
+
+/// `source secret`: replace the password or token of an existing source.
+pub fn replace_secret(source: &Source, input: SecretInput, verify: bool) -> Result<()> {
+    let keychain = keychain()?;
+    let what = match source.config {
+        SourceConfig::Imap(_) => "IMAP password",
+        SourceConfig::Relay(_) => "relay read token",
+    };
+    let secret = read_secret(what, input)?;
+    if verify {
+        check(&source.config, &secret)?;
+    }
+    keychain.set(&source.workspace_slug, &source_key(&source.name), &secret)?;
+    println!("The {what} of {} is replaced in the OS keychain.", source.label());
+    Ok(())
+}
+
 /// `source add imap`.
 pub fn add_imap(
     store: &Store,
@@ -53,7 +83,7 @@ pub fn add_imap(
     name: &str,
     config: ImapConfig,
     input: SecretInput,
-    check: bool,
+    verify: bool,
 ) -> Result<()> {
     if config.tls == TlsMode::Plain && !is_loopback(&config.host) {
         bail!(
@@ -63,12 +93,12 @@ pub fn add_imap(
     }
     let keychain = keychain()?;
     let password = read_secret("IMAP password", input)?;
-    if check {
-        let mailbox = Mailbox::connect(&config, &password, &Canceller::default())?;
-        mailbox.logout();
+    let config = SourceConfig::Imap(config);
+    if verify {
+        check(&config, &password)?;
     }
     keychain.set(&ws.slug, &source_key(name), &password)?;
-    let source = store.add_source(ws.id, name, &SourceConfig::Imap(config))?;
+    let source = store.add_source(ws.id, name, &config)?;
     println!("Added {} ({}). The password is in the OS keychain.", source.label(), source.config.describe());
     println!("Next: `handoff sync` fetches once; `handoff watch` keeps watching.");
     Ok(())
@@ -81,17 +111,16 @@ pub fn add_relay(
     name: &str,
     config: RelayConfig,
     input: SecretInput,
-    check: bool,
+    verify: bool,
 ) -> Result<()> {
     let keychain = keychain()?;
     let token = read_secret("relay read token", input)?;
-    if check {
-        let client = RelayClient::new(&config, &token)?;
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))?;
+    let config = SourceConfig::Relay(config);
+    if verify {
+        check(&config, &token)?;
     }
     keychain.set(&ws.slug, &source_key(name), &token)?;
-    let source = store.add_source(ws.id, name, &SourceConfig::Relay(config))?;
+    let source = store.add_source(ws.id, name, &config)?;
     println!("Added {} ({}). The token is in the OS keychain.", source.label(), source.config.describe());
     Ok(())
 }

@@ -129,6 +129,17 @@ enum SourceCmd {
         #[arg(long)]
         json: bool,
     },
+    /// Replace a source's password or token in the keychain (after it changed).
+    Secret {
+        /// `workspace/name`.
+        source: String,
+        /// Read the secret from one line of standard input instead of asking.
+        #[arg(long, alias = "token-stdin")]
+        password_stdin: bool,
+        /// Save without first checking that the server accepts it.
+        #[arg(long)]
+        no_check: bool,
+    },
     /// Remove a source (its handoffs stay) and its keychain item.
     Remove {
         /// `workspace/name`.
@@ -400,6 +411,10 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             live::add_relay(store, &ws, &common.name, config, input(&common), !common.no_check)
         }
         SourceCmd::List { json } => live::list(store, json),
+        SourceCmd::Secret { source, password_stdin, no_check } => {
+            let input = if password_stdin { live::SecretInput::Stdin } else { live::SecretInput::Prompt };
+            live::replace_secret(&named(&source)?, input, !no_check)
+        }
         SourceCmd::Remove { source } => live::remove(store, &named(&source)?),
         SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
         SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
