@@ -271,3 +271,27 @@ fn a_relay_crash_loses_nothing_it_accepted() {
     must(cli(&db, &kc).arg("sync").output().unwrap());
     assert_eq!(count(&db), 15);
 }
+
+#[test]
+fn the_engine_reconnects_after_the_server_goes_away_and_catches_up() {
+    let kc = Keychain::start();
+    let mut d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    init(&db);
+    must(add_imap(&db, &kc, &d, "inbox", PASSWORD, true));
+    let mut watch = Watch::start(&db, &kc);
+    watch.wait_for(30, |v| v["event"] == "status" && v["state"] == "idle");
+
+    // The server dies under the IDLE connection; mail lands while it is down.
+    d.stop();
+    let err = watch.wait_for(30, |v| v["event"] == "status" && v["state"] == "error");
+    let lost = err["message"].as_str().unwrap();
+    assert!(lost.contains("retried") || lost.contains("cannot reach"), "{lost}");
+    d.start_again();
+    d.append("INBOX", &handoff_email("reconnect", 1));
+    let got = watch.wait_for(60, |v| v["event"] == "received");
+    assert_eq!(got["handoff"]["visitor"]["email"], "visitor1.reconnect@example.org");
+    watch.stop();
+    assert_eq!(count(&db), 1);
+}

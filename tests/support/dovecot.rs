@@ -128,6 +128,11 @@ impl Dovecot {
         }
     }
 
+    /// Start again after [`stop`](Self::stop), same port and mail.
+    pub fn start_again(&mut self) {
+        self.launch();
+    }
+
     pub fn restart(&mut self) {
         self.stop();
         self.launch();
