@@ -295,3 +295,23 @@ fn the_engine_reconnects_after_the_server_goes_away_and_catches_up() {
     watch.stop();
     assert_eq!(count(&db), 1);
 }
+
+#[test]
+fn a_source_added_while_watching_joins_without_a_restart() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let relay = Relay::start();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    init(&db);
+    must(add_imap(&db, &kc, &d, "inbox", PASSWORD, true));
+    let mut watch = Watch::start(&db, &kc);
+    watch.wait_for(30, |v| v["event"] == "status" && v["label"] == "acme/inbox" && v["state"] == "idle");
+    must(add_relay(&db, &kc, &relay, "web"));
+    assert_eq!(relay.post(&handoff_webhook("joined", 1)), 202);
+    let got = watch.wait_for(40, |v| v["event"] == "received" && v["source"] == "acme/web");
+    assert_eq!(got["handoff"]["visitor"]["email"], "hook1.joined@example.org");
+    must(cli(&db, &kc).args(["source", "disable", "acme/web"]).output().unwrap());
+    watch.wait_for(40, |v| v["event"] == "status" && v["label"] == "acme/web" && v["state"] == "stopped");
+    watch.stop();
+}

@@ -109,6 +109,7 @@ impl Shared {
         let message = message.map(|m| m.replace("WORKSPACE/NAME", &source.label()));
         let status = {
             let Ok(mut map) = self.statuses.lock() else { return };
+            let is_new = !map.contains_key(&source.id);
             let entry = map.entry(source.id).or_insert_with(|| SourceStatus {
                 source_id: source.id,
                 label: source.label(),
@@ -117,7 +118,7 @@ impl Shared {
                 message: None,
                 last_success_at: None,
             });
-            let changed = entry.state != state || entry.message != message || success;
+            let changed = is_new || entry.state != state || entry.message != message || success;
             entry.state = state;
             entry.message = message;
             if success {
@@ -155,37 +156,76 @@ impl Shared {
     }
 }
 
+/// A running source task and the token that stops it alone.
+struct Running {
+    source: Source,
+    cancel: CancellationToken,
+    task: tokio::task::JoinHandle<OnceReport>,
+}
+
 /// The running engine.
 pub struct Engine {
     cancel: CancellationToken,
     shared: Shared,
     wake: Arc<Notify>,
-    tasks: Vec<tokio::task::JoinHandle<OnceReport>>,
+    running: HashMap<i64, Running>,
 }
 
 impl Engine {
     /// Start one task per enabled source in the database at `db`. Must be
     /// called inside a tokio runtime.
     pub fn start(db: PathBuf, keychain: Keychain, options: EngineOptions) -> Result<Engine> {
-        let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
         let (events, _) = broadcast::channel(4096);
         let shared = Shared { db, keychain, events, statuses: Arc::default(), options };
-        let cancel = CancellationToken::new();
-        let wake = Arc::new(Notify::new());
-        let mut tasks = Vec::new();
-        for source in sources {
-            shared.report(&source, SourceState::Connecting, None, false);
+        let mut engine = Engine {
+            cancel: CancellationToken::new(),
+            shared,
+            wake: Arc::new(Notify::new()),
+            running: HashMap::new(),
+        };
+        engine.reload()?;
+        Ok(engine)
+    }
+
+    /// Bring the running tasks in line with the sources table: start the
+    /// enabled ones not yet running, stop the removed, disabled or changed ones.
+    pub fn reload(&mut self) -> Result<()> {
+        let wanted: HashMap<i64, Source> = Store::open(&self.shared.db)?
+            .sources()?
+            .into_iter()
+            .filter(|s| s.enabled)
+            .map(|s| (s.id, s))
+            .collect();
+        let stale: Vec<i64> = self
+            .running
+            .iter()
+            .filter(|(id, r)| wanted.get(id).is_none_or(|s| s.config != r.source.config))
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            // The task reports `stopped` itself as it ends.
+            if let Some(r) = self.running.remove(&id) {
+                r.cancel.cancel();
+            }
+        }
+        for (id, source) in wanted {
+            if self.running.contains_key(&id) {
+                continue;
+            }
+            self.shared.report(&source, SourceState::Connecting, None, false);
+            let cancel = self.cancel.child_token();
+            let (shared, wake) = (self.shared.clone(), self.wake.clone());
             let task = match &source.config {
                 SourceConfig::Imap(_) => {
-                    tokio::spawn(imap_task::run(shared.clone(), source, cancel.clone(), wake.clone(), false))
+                    tokio::spawn(imap_task::run(shared, source.clone(), cancel.clone(), wake, false))
                 }
                 SourceConfig::Relay(_) => {
-                    tokio::spawn(relay_task::run(shared.clone(), source, cancel.clone(), wake.clone(), false))
+                    tokio::spawn(relay_task::run(shared, source.clone(), cancel.clone(), wake, false))
                 }
             };
-            tasks.push(task);
+            self.running.insert(id, Running { source, cancel, task });
         }
-        Ok(Engine { cancel, shared, wake, tasks })
+        Ok(())
     }
 
     /// Events from now on: arrivals and status changes.
@@ -209,8 +249,8 @@ impl Engine {
     /// Stop every task and wait for them to finish.
     pub async fn stop(mut self) {
         self.cancel.cancel();
-        for t in self.tasks.drain(..) {
-            let _ = t.await;
+        for (_, r) in self.running.drain() {
+            let _ = r.task.await;
         }
     }
 }

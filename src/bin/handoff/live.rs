@@ -209,7 +209,7 @@ pub fn watch(store: &Store, json: bool) -> Result<()> {
     let keychain = keychain()?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let engine = Engine::start(db.clone(), keychain, EngineOptions::default())?;
+        let mut engine = Engine::start(db.clone(), keychain, EngineOptions::default())?;
         let mut events = engine.subscribe();
         let reader = Store::open(&db)?;
         for s in engine.statuses() {
@@ -220,8 +220,16 @@ pub fn watch(store: &Store, json: bool) -> Result<()> {
             return Ok(());
         }
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        // Sources added, removed or paused from another terminal (or the app) join or leave.
+        let mut reload = tokio::time::interval(Duration::from_secs(10));
+        reload.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             tokio::select! {
+                _ = reload.tick() => {
+                    if let Err(e) = engine.reload() {
+                        println!("cannot re-read the sources: {e}");
+                    }
+                }
                 ev = events.recv() => match ev {
                     Ok(ev) => print_event(&reader, &ev, json)?,
                     Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
