@@ -33,7 +33,8 @@ fn sigterm_ends_a_long_poll_and_exits_cleanly() {
             .send();
         (res.map(|r| r.status().as_u16()), started.elapsed())
     });
-    std::thread::sleep(Duration::from_millis(300));
+    // Give the long-poll time to be in flight, even on a loaded machine (it waits 60 s).
+    std::thread::sleep(Duration::from_millis(1500));
     let killed =
         std::process::Command::new("kill").arg("-TERM").arg(relay.pid().to_string()).status().unwrap();
     assert!(killed.success());
