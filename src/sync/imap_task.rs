@@ -51,13 +51,7 @@ pub(super) async fn run(
 }
 
 fn failed(source: &Source, message: &str) -> OnceReport {
-    OnceReport {
-        source: source.label(),
-        inserted: Vec::new(),
-        duplicates: 0,
-        flagged: 0,
-        error: Some(message.to_string()),
-    }
+    OnceReport::new(source, IngestOutcome::default(), Some(message.to_string()))
 }
 
 fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: bool) -> OnceReport {
@@ -70,14 +64,14 @@ fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: boo
     while !cancel.is_cancelled() {
         let result = session(shared, source, config, cancel, once, &mut total, &mut attempt);
         match result {
-            Ok(()) => return report(source, total, None),
+            Ok(()) => return OnceReport::new(source, total, None),
             Err(Failure::Cancelled) => break,
             Err(Failure::Error(message, transient)) => {
                 let _ = Store::open(&shared.db)
                     .and_then(|s| s.record_health(source.id, Utc::now(), Err(&message)));
                 shared.report(source, SourceState::Error, Some(message.clone()), false);
                 if once {
-                    return report(source, total, Some(message));
+                    return OnceReport::new(source, total, Some(message));
                 }
                 // A refused login or a missing folder will not fix itself
                 // quickly: wait long, but a "sync now" still retries at once.
@@ -88,17 +82,7 @@ fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: boo
             }
         }
     }
-    report(source, total, last_error)
-}
-
-fn report(source: &Source, total: IngestOutcome, error: Option<String>) -> OnceReport {
-    OnceReport {
-        source: source.label(),
-        flagged: total.flagged,
-        duplicates: total.duplicates,
-        inserted: total.inserted,
-        error,
-    }
+    OnceReport::new(source, total, last_error)
 }
 
 enum Failure {

@@ -276,6 +276,18 @@ pub struct OnceReport {
     pub error: Option<String>,
 }
 
+impl OnceReport {
+    fn new(source: &Source, total: crate::store::IngestOutcome, error: Option<String>) -> Self {
+        OnceReport {
+            source: source.label(),
+            flagged: total.flagged,
+            duplicates: total.duplicates,
+            inserted: total.inserted,
+            error,
+        }
+    }
+}
+
 /// Run every enabled source once, one after another, until each is up to date.
 pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport>> {
     let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();

@@ -26,7 +26,7 @@ pub(super) async fn run(
             _ = cancel.cancelled() => break,
         };
         let (message, transient) = match outcome {
-            Ok(()) => return report(&source, total, None),
+            Ok(()) => return OnceReport::new(&source, total, None),
             Err(e) => e,
         };
         let db = shared.db.clone();
@@ -38,7 +38,7 @@ pub(super) async fn run(
         .await;
         shared.report(&source, SourceState::Error, Some(message.clone()), false);
         if once {
-            return report(&source, total, Some(message));
+            return OnceReport::new(&source, total, Some(message));
         }
         let delay = if transient { shared.backoff(attempt) } else { shared.options.max_backoff };
         attempt = attempt.saturating_add(1);
@@ -50,17 +50,7 @@ pub(super) async fn run(
         }
     }
     shared.report(&source, SourceState::Stopped, None, false);
-    report(&source, total, last_error)
-}
-
-fn report(source: &Source, total: IngestOutcome, error: Option<String>) -> OnceReport {
-    OnceReport {
-        source: source.label(),
-        flagged: total.flagged,
-        duplicates: total.duplicates,
-        inserted: total.inserted,
-        error,
-    }
+    OnceReport::new(&source, total, last_error)
 }
 
 type Failure = (String, bool);
