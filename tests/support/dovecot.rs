@@ -2,7 +2,13 @@
 //! mail under a temp dir, on a free loopback port. Started in the foreground
 //! as a child; stopped (with its worker processes) on drop.
 //!
-//! Needs Debian's `dovecot-imapd` (scripts/setup installs it).
+//! It also listens for LMTP on a second free loopback port, so a mail server
+//! (the SMTP sink in `smtp.rs`) can deliver into it. It knows three users,
+//! [`USER`], [`VISITOR`] and [`BACKUP`], all with [`PASSWORD`], each with its
+//! own maildir; LMTP refuses any other recipient. Both ports stay the same
+//! across [`stop`](Dovecot::stop)/[`start_again`](Dovecot::start_again).
+//!
+//! Needs Debian's `dovecot-imapd` and `dovecot-lmtpd` (scripts/setup installs them).
 
 use std::io::Write as _;
 use std::net::TcpStream;
@@ -12,10 +18,17 @@ use std::time::{Duration, Instant};
 
 pub const USER: &str = "helpdesk@example.test";
 pub const PASSWORD: &str = "dovecot-test-pass-7f3a";
+/// A second mailbox owner, e.g. the customer a reply goes to.
+pub const VISITOR: &str = "visitor@example.test";
+/// A third mailbox owner, e.g. a Cc/Bcc copy.
+pub const BACKUP: &str = "backup@example.test";
 
 pub struct Dovecot {
     dir: tempfile::TempDir,
+    /// IMAP.
     pub port: u16,
+    /// LMTP (delivery into the users' INBOXes).
+    pub lmtp_port: u16,
     child: Option<Child>,
 }
 
@@ -29,13 +42,14 @@ instance_name = handoff-test-@PORT@
 base_dir = @DIR@/run
 state_dir = @DIR@/state
 log_path = @DIR@/dovecot.log
-protocols = imap
+protocols = imap lmtp
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
 auth_failure_delay = 0
 auth_mechanisms = plain login
 mail_location = maildir:~/Maildir
+postmaster_address = postmaster@example.test
 passdb {
   driver = passwd-file
   args = scheme=PLAIN username_format=%u @DIR@/users
@@ -54,23 +68,40 @@ service imap-login {
     port = 0
   }
 }
+service lmtp {
+  inet_listener lmtp {
+    address = 127.0.0.1
+    port = @LMTP@
+  }
+}
 "#;
 
 impl Dovecot {
     pub fn start() -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
+        let lmtp_port = loop {
+            let p = free_port();
+            if p != port {
+                break p;
+            }
+        };
         let d = dir.path();
         for sub in ["run", "state", "mail"] {
             std::fs::create_dir_all(d.join(sub)).unwrap();
         }
-        std::fs::write(d.join("users"), format!("{USER}:{{PLAIN}}{PASSWORD}::::::\n")).unwrap();
-        let conf = CONF.replace("@DIR@", &d.to_string_lossy()).replace("@PORT@", &port.to_string());
+        let users: String =
+            [USER, VISITOR, BACKUP].iter().map(|u| format!("{u}:{{PLAIN}}{PASSWORD}::::::\n")).collect();
+        std::fs::write(d.join("users"), users).unwrap();
+        let conf = CONF
+            .replace("@DIR@", &d.to_string_lossy())
+            .replace("@PORT@", &port.to_string())
+            .replace("@LMTP@", &lmtp_port.to_string());
         std::fs::write(d.join("dovecot.conf"), conf).unwrap();
         // Mail is owned by `nobody`; dovecot refuses to run mail as root.
         let st = Command::new("chown").args(["-R", "nobody:nogroup"]).arg(d.join("mail")).status().unwrap();
         assert!(st.success(), "chown the mail dir");
-        let mut me = Dovecot { dir, port, child: None };
+        let mut me = Dovecot { dir, port, lmtp_port, child: None };
         me.launch();
         me
     }
@@ -92,16 +123,19 @@ impl Dovecot {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start dovecot (install dovecot-imapd: scripts/setup)");
+            .expect("start dovecot (install dovecot-imapd and dovecot-lmtpd: scripts/setup)");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while TcpStream::connect(("127.0.0.1", self.port)).is_err() {
-            if let Some(Some(status)) = self.child.as_mut().map(|c| c.try_wait().unwrap()) {
-                let log = std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default();
-                panic!("dovecot exited with {status}: {log}");
+        for port in [self.port, self.lmtp_port] {
+            while TcpStream::connect(("127.0.0.1", port)).is_err() {
+                if let Some(Some(status)) = self.child.as_mut().map(|c| c.try_wait().unwrap()) {
+                    let log =
+                        std::fs::read_to_string(self.dir.path().join("dovecot.log")).unwrap_or_default();
+                    panic!("dovecot exited with {status}: {log}");
+                }
+                assert!(Instant::now() < deadline, "dovecot did not listen on {port} within 10 s");
+                std::thread::sleep(Duration::from_millis(20));
             }
-            assert!(Instant::now() < deadline, "dovecot did not listen on {} within 10 s", self.port);
-            std::thread::sleep(Duration::from_millis(20));
         }
     }
 
@@ -119,7 +153,8 @@ impl Dovecot {
         loop {
             let left = Command::new("pgrep").args(["-f", &pattern]).stdout(Stdio::null()).status();
             let busy = left.map(|s| s.success()).unwrap_or(false)
-                || TcpStream::connect(("127.0.0.1", self.port)).is_ok();
+                || TcpStream::connect(("127.0.0.1", self.port)).is_ok()
+                || TcpStream::connect(("127.0.0.1", self.lmtp_port)).is_ok();
             if !busy || Instant::now() > deadline {
                 break;
             }
@@ -145,11 +180,38 @@ impl Dovecot {
 
     /// A logged-in session on a server at `port` (for other threads).
     pub fn session_on(port: u16) -> imap::Session<TcpStream> {
+        Self::login_on(port, USER)
+    }
+
+    /// A session logged in as `user` ([`USER`], [`VISITOR`] or [`BACKUP`]).
+    pub fn session_as(&self, user: &str) -> imap::Session<TcpStream> {
+        Self::login_on(self.port, user)
+    }
+
+    fn login_on(port: u16, user: &str) -> imap::Session<TcpStream> {
         let tcp = TcpStream::connect(("127.0.0.1", port)).unwrap();
         tcp.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
         let mut client = imap::Client::new(tcp);
         client.read_greeting().unwrap();
-        client.login(USER, PASSWORD).map_err(|(e, _)| e).unwrap()
+        client.login(user, PASSWORD).map_err(|(e, _)| e).unwrap()
+    }
+
+    /// Every message in `user`'s `folder`, whole (`BODY.PEEK[]`, so `\Seen` is
+    /// left alone), in mailbox order.
+    pub fn fetch_all(&self, user: &str, folder: &str) -> Vec<Vec<u8>> {
+        let mut s = self.session_as(user);
+        let exists = s.examine(folder).unwrap().exists;
+        let bodies = if exists == 0 {
+            Vec::new()
+        } else {
+            let fetches = s.fetch("1:*", "BODY.PEEK[]").unwrap();
+            let mut all: Vec<_> =
+                fetches.iter().map(|f| (f.message, f.body().unwrap_or_default().to_vec())).collect();
+            all.sort_by_key(|(seq, _)| *seq);
+            all.into_iter().map(|(_, body)| body).collect()
+        };
+        let _ = s.logout();
+        bodies
     }
 
     /// APPEND a message over IMAP (as a mail server delivering would).

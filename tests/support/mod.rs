@@ -5,6 +5,7 @@ pub mod dovecot;
 pub mod keychain;
 pub mod mail;
 pub mod relay;
+pub mod smtp;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
