@@ -1,0 +1,348 @@
+//! The business calendar: which instants are open, and arithmetic in open time.
+//!
+//! The open set is defined on instants through their local wall time (see the
+//! module docs of [`crate::promise`]). Everything here is computed by sweeping
+//! UTC time in one-day chunks, each cut into stretches of constant UTC offset;
+//! inside a stretch wall time is UTC plus that offset, so the open wall-time
+//! ranges map back to instants exactly, and DST days come out one hour longer
+//! or shorter without special cases. Work is per day, never per minute.
+
+use super::sweep::OpenFrom;
+use crate::model::{BusinessHours, Workspace};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono_tz::Tz;
+
+/// How far the calendar looks for open time before it decides it never opens.
+pub(super) const HORIZON_DAYS: i64 = 3 * 366;
+
+/// Business hours placed in a time zone: the clock promises run on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Calendar {
+    hours: BusinessHours,
+    tz: Tz,
+}
+
+impl Calendar {
+    /// A calendar of `hours` read in zone `tz`.
+    pub fn new(hours: BusinessHours, tz: Tz) -> Self {
+        Calendar { hours, tz }
+    }
+
+    /// The calendar of a workspace: its hours in its zone (UTC when the zone is unknown).
+    pub fn for_workspace(ws: &Workspace) -> Self {
+        Calendar::new(ws.hours.clone(), ws.tz())
+    }
+
+    /// The zone wall times are read in.
+    pub fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// The shifts and holidays.
+    pub fn hours(&self) -> &BusinessHours {
+        &self.hours
+    }
+
+    /// Whether `at` lies in the open set.
+    pub fn is_open(&self, at: DateTime<Utc>) -> bool {
+        self.wall_is_open(at.with_timezone(&self.tz).naive_local())
+    }
+
+    /// Whether `at` lies outside the open set.
+    pub fn is_after_hours(&self, at: DateTime<Utc>) -> bool {
+        !self.is_open(at)
+    }
+
+    /// `at` itself when open, else the start of the next open interval; `None`
+    /// when the calendar never opens (no shifts at all, or nothing within a
+    /// three-year search horizon).
+    pub fn next_opening(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        self.open_from(at).next().map(|(start, _)| start)
+    }
+
+    /// End of the open interval containing `at`; `None` when `at` is closed,
+    /// or when the interval does not close within the search horizon (a
+    /// calendar open around the clock).
+    pub fn current_close(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        if !self.is_open(at) {
+            return None;
+        }
+        let horizon = Duration::try_days(HORIZON_DAYS)?;
+        let mut close = at;
+        for (from, to) in self.open_from(at) {
+            if from > close {
+                break;
+            }
+            if to - at > horizon {
+                return None;
+            }
+            close = to;
+        }
+        (close > at).then_some(close)
+    }
+
+    /// Add `minutes` of open time to `start`, which is first moved to the next
+    /// opening when closed. Zero (or negative) minutes give `next_opening(start)`.
+    /// A result that uses up an interval exactly is that interval's close.
+    /// `None` when the calendar never opens.
+    pub fn add_business_minutes(&self, start: DateTime<Utc>, minutes: i64) -> Option<DateTime<Utc>> {
+        self.add_business_seconds(start, minutes.max(0).saturating_mul(60))
+    }
+
+    /// [`Calendar::add_business_minutes`] at the resolution of seconds.
+    pub fn add_business_seconds(&self, start: DateTime<Utc>, seconds: i64) -> Option<DateTime<Utc>> {
+        let mut left = Duration::try_seconds(seconds.max(0))?;
+        for (from, to) in self.open_from(start) {
+            let len = to - from;
+            if left <= len {
+                return from.checked_add_signed(left);
+            }
+            left -= len;
+        }
+        None
+    }
+
+    /// Open time between `a` and `b` in whole seconds; 0 when `b <= a`.
+    pub fn business_seconds_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> i64 {
+        if b <= a {
+            return 0;
+        }
+        let mut total = Duration::zero();
+        for (from, to) in self.open_from(a) {
+            if from >= b {
+                break;
+            }
+            total += to.min(b) - from;
+        }
+        total.num_seconds()
+    }
+
+    /// Open time between `a` and `b` in minutes, fractional; 0 when `b <= a`.
+    pub fn business_minutes_between(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> f64 {
+        self.business_seconds_between(a, b) as f64 / 60.0
+    }
+
+    /// The same local wall time `days` business days later. `start` is first
+    /// moved to the next opening when closed. When that wall time is not open
+    /// on the target date, the result is the date's first opening (time before
+    /// it), its last close (time after it) or the next shift start (time in a
+    /// gap between shifts). `None` when the calendar never opens.
+    pub fn add_business_days(&self, start: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+        let open = self.next_opening(start)?;
+        if days == 0 {
+            return Some(open);
+        }
+        let local = open.with_timezone(&self.tz).naive_local();
+        let mut date = local.date();
+        for _ in 0..days {
+            date = self.next_business_date(date)?;
+        }
+        loop {
+            let intervals = self.intervals_on(date);
+            if let (Some(first), Some(last)) = (intervals.first(), intervals.last()) {
+                let wanted = self.resolve(date.and_time(local.time()))?;
+                if wanted < first.0 {
+                    return Some(first.0);
+                }
+                if wanted >= last.1 {
+                    return Some(last.1);
+                }
+                return intervals.iter().find(|(_, to)| wanted < *to).map(|(from, _)| wanted.max(*from));
+            }
+            // A business date whose shifts all fall in a DST gap has no open time.
+            date = self.next_business_date(date)?;
+        }
+    }
+
+    /// The local date `at` falls on in this calendar's zone.
+    pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        at.with_timezone(&self.tz).date_naive()
+    }
+
+    /// The first business date strictly after `after`; `None` when there is
+    /// none within the search horizon.
+    pub fn next_business_date(&self, after: NaiveDate) -> Option<NaiveDate> {
+        if self.never_opens() {
+            return None;
+        }
+        let mut date = after;
+        for _ in 0..HORIZON_DAYS {
+            date = date.succ_opt()?;
+            if self.is_business_date(date) {
+                return Some(date);
+            }
+        }
+        None
+    }
+
+    /// Whether `d` is a business date: not a holiday, and its weekday has a shift.
+    pub fn is_business_date(&self, d: NaiveDate) -> bool {
+        !self.hours.holidays.contains(&d) && !self.shifts(d).is_empty()
+    }
+
+    /// The open intervals of local date `d` as UTC instants, in order, merged
+    /// where they touch.
+    pub fn intervals_on(&self, d: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let (Some(next), Some(slack)) = (d.succ_opt(), Duration::try_hours(26)) else {
+            return Vec::new();
+        };
+        let day = (d.and_time(NaiveTime::MIN), next.and_time(NaiveTime::MIN));
+        // No zone is more than 26 hours from UTC, so this window holds the whole local day.
+        let (Some(from), Some(to)) = (day.0.checked_sub_signed(slack), day.1.checked_add_signed(slack))
+        else {
+            return Vec::new();
+        };
+        merge(self.pieces(from.and_utc(), to.and_utc(), Some(day)))
+    }
+
+    /// `at` in the calendar's zone, e.g. "Tue 24 Nov 10:00 EST".
+    pub fn local_label(&self, at: DateTime<Utc>) -> String {
+        at.with_timezone(&self.tz).format("%a %-d %b %H:%M %Z").to_string()
+    }
+
+    /// The instant a local wall time names: the earlier of two on a fall-back
+    /// day, the first instant after the gap when it falls in a spring-forward gap.
+    pub fn resolve(&self, wall: NaiveDateTime) -> Option<DateTime<Utc>> {
+        if let Some(at) = self.tz.from_local_datetime(&wall).earliest() {
+            return Some(at.with_timezone(&Utc));
+        }
+        let guess = wall.and_utc().timestamp();
+        let (lo, hi) = (guess - 2 * 86_400, guess + 2 * 86_400);
+        let before = self.offset_at(lo);
+        if self.offset_at(hi) == before {
+            return DateTime::from_timestamp(guess - i64::from(before), 0);
+        }
+        DateTime::from_timestamp(self.first_change(lo, hi, before), 0)
+    }
+
+    /// Open pieces from `at` on (the first one clipped to start at `at`); see
+    /// [`OpenFrom`] for what a piece is.
+    pub(super) fn open_from(&self, at: DateTime<Utc>) -> OpenFrom<'_> {
+        OpenFrom::new(self, at, self.never_opens())
+    }
+
+    /// Whether no weekday has a shift.
+    fn never_opens(&self) -> bool {
+        self.hours.days.iter().all(Vec::is_empty)
+    }
+
+    fn shifts(&self, d: NaiveDate) -> &[(NaiveTime, NaiveTime)] {
+        &self.hours.days[d.weekday().num_days_from_monday() as usize]
+    }
+
+    fn wall_is_open(&self, wall: NaiveDateTime) -> bool {
+        let (date, time) = (wall.date(), wall.time());
+        !self.hours.holidays.contains(&date)
+            && self.shifts(date).iter().any(|&(open, close)| open <= time && (close <= open || time < close))
+    }
+
+    /// The open wall-time ranges inside `[from, to)`, in order (they may touch
+    /// or overlap when shifts do).
+    fn wall_ranges(&self, from: NaiveDateTime, to: NaiveDateTime) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+        let mut out = Vec::new();
+        let mut date = from.date();
+        while date.and_time(NaiveTime::MIN) < to {
+            let Some(next) = date.succ_opt() else { break };
+            if !self.hours.holidays.contains(&date) {
+                let mut day: Vec<_> = self
+                    .shifts(date)
+                    .iter()
+                    .map(|&(open, close)| {
+                        let end =
+                            if close <= open { next.and_time(NaiveTime::MIN) } else { date.and_time(close) };
+                        (date.and_time(open), end)
+                    })
+                    .collect();
+                day.sort();
+                out.extend(day.into_iter().map(|(a, b)| (a.max(from), b.min(to))).filter(|(a, b)| a < b));
+            }
+            date = next;
+        }
+        out
+    }
+
+    /// Raw open pieces of `[a, b)`, in order, optionally limited to the wall
+    /// times in `wall` (one local day).
+    pub(super) fn pieces(
+        &self,
+        a: DateTime<Utc>,
+        b: DateTime<Utc>,
+        wall: Option<(NaiveDateTime, NaiveDateTime)>,
+    ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+        let mut out = Vec::new();
+        for (from, to, offset) in self.stretches(a, b) {
+            // Out of chrono's range (year ±262,143) there is nothing to find.
+            let (Some(mut lo), Some(mut hi)) =
+                (from.naive_utc().checked_add_signed(offset), to.naive_utc().checked_add_signed(offset))
+            else {
+                continue;
+            };
+            if let Some((day_start, day_end)) = wall {
+                lo = lo.max(day_start);
+                hi = hi.min(day_end);
+            }
+            if lo >= hi {
+                continue;
+            }
+            out.extend(self.wall_ranges(lo, hi).into_iter().filter_map(|(x, y)| {
+                Some((x.checked_sub_signed(offset)?.and_utc(), y.checked_sub_signed(offset)?.and_utc()))
+            }));
+        }
+        out
+    }
+
+    /// `[a, b)` cut where the UTC offset changes: (from, to, offset) per stretch.
+    /// Assumes the offset does not change and change back within `[a, b)` (at
+    /// most four days here); no zone does that in the years this app sees.
+    fn stretches(&self, a: DateTime<Utc>, b: DateTime<Utc>) -> Vec<(DateTime<Utc>, DateTime<Utc>, Duration)> {
+        let mut out = Vec::new();
+        let mut lo = a;
+        let last = (b - Duration::nanoseconds(1)).timestamp();
+        while lo < b {
+            let here = self.offset_at(lo.timestamp());
+            let offset = Duration::seconds(i64::from(here));
+            if self.offset_at(last) == here {
+                out.push((lo, b, offset));
+                break;
+            }
+            let change = self.first_change(lo.timestamp(), last, here);
+            let Some(at) = DateTime::from_timestamp(change, 0) else { break };
+            out.push((lo, at, offset));
+            lo = at;
+        }
+        out
+    }
+
+    /// The first second in `(lo, hi]` whose offset differs from `before`, given
+    /// that `hi`'s does.
+    fn first_change(&self, mut lo: i64, mut hi: i64, before: i32) -> i64 {
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if self.offset_at(mid) == before {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        hi
+    }
+
+    /// Seconds east of UTC at unix second `ts`.
+    fn offset_at(&self, ts: i64) -> i32 {
+        DateTime::from_timestamp(ts, 0)
+            .map_or(0, |at| self.tz.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc())
+    }
+}
+
+/// Sort and merge intervals that touch or overlap.
+pub(super) fn merge(mut pieces: Vec<(DateTime<Utc>, DateTime<Utc>)>) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
+    pieces.sort();
+    let mut out: Vec<(DateTime<Utc>, DateTime<Utc>)> = Vec::with_capacity(pieces.len());
+    for (from, to) in pieces {
+        match out.last_mut() {
+            Some(last) if from <= last.1 => last.1 = last.1.max(to),
+            _ => out.push((from, to)),
+        }
+    }
+    out
+}
