@@ -10,6 +10,8 @@ pub mod demo;
 pub mod error;
 pub mod ingest;
 pub mod model;
+pub mod promise;
+pub mod reply;
 pub mod secrets;
 pub mod store;
 pub mod sync;

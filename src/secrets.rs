@@ -56,6 +56,9 @@ pub fn source_key(source_name: &str) -> String {
     format!("source:{source_name}")
 }
 
+/// The key a workspace's SMTP password is filed under.
+pub const SMTP_KEY: &str = "smtp";
+
 /// A connection to the OS keychain.
 #[derive(Clone)]
 pub struct Keychain {

@@ -265,8 +265,14 @@ fn settle_statuses(
             Status::New
         };
         if status != Status::New {
-            let at = h.received_at + Duration::minutes(rng.i64(20..600));
-            store.set_status(id, status, at.min(now))?;
+            // Someone answered first (on time or late: the promise says which), then closed it.
+            let at = (h.received_at + Duration::minutes(rng.i64(20..600))).min(now);
+            if status != Status::AwaitingReply {
+                store.set_status(id, Status::Replied, at)?;
+            }
+            if !matches!(status, Status::Replied | Status::AwaitingReply) {
+                store.set_status(id, status, (at + Duration::hours(rng.i64(1..48))).min(now))?;
+            }
         }
     }
     Ok(())

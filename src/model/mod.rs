@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+mod promise;
+mod settings;
+pub use promise::*;
+pub use settings::*;
+
 /// Why the bot handed the conversation to a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -163,9 +168,12 @@ str_enum!(ParseStatus { Ok = "ok", Partial = "partial", Raw = "raw" });
 str_enum!(SourceKind { Imap = "imap", Relay = "relay", Import = "import", Demo = "demo" });
 str_enum!(Author { Visitor = "visitor", Bot = "bot", Agent = "agent", System = "system" });
 str_enum!(RawKind { Email = "email", Json = "json" });
-str_enum!(PromiseState { Running = "running", Met = "met", Breached = "breached" });
-str_enum!(FollowUpKind { Reminder = "reminder", SecondAttempt = "second_attempt",
+str_enum!(PromiseState { Running = "running", Met = "met", Breached = "breached", Dropped = "dropped" });
+str_enum!(FollowUpKind { Reminder = "reminder", Breach = "breach", SecondAttempt = "second_attempt",
     BackupContact = "backup_contact", Callback = "callback" });
+str_enum!(PromiseOrigin { Bot = "bot", Default = "default" });
+str_enum!(Resolution { Answered = "answered", ContentGap = "content_gap", Policy = "policy",
+    NotALead = "not_a_lead" });
 
 impl FromStr for Reason {
     type Err = UnknownName;
@@ -462,6 +470,8 @@ pub struct Workspace {
     pub default_promise: Option<String>,
     /// Who to alert when a promise is about to break.
     pub backup_contact: Option<String>,
+    /// Follow-up policy, reply identity and templates.
+    pub settings: WorkspaceSettings,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }
@@ -471,64 +481,6 @@ impl Workspace {
     pub fn tz(&self) -> chrono_tz::Tz {
         self.time_zone.parse().unwrap_or(chrono_tz::UTC)
     }
-}
-
-/// Whether a promise has been kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PromiseState {
-    /// The clock is running.
-    Running,
-    /// The team replied (or called) in time.
-    Met,
-    /// Due time passed with no reply.
-    Breached,
-}
-
-/// The response time the bot promised the visitor.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Promise {
-    /// The handoff it belongs to.
-    pub handoff_id: i64,
-    /// The bot's wording, or the workspace default.
-    pub text: Option<String>,
-    /// When a reply is due.
-    pub due_at: DateTime<Utc>,
-    /// Kept, running or broken.
-    pub state: PromiseState,
-    /// When it was met.
-    pub met_at: Option<DateTime<Utc>>,
-}
-
-/// The kind of a scheduled follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpKind {
-    /// Warn before the promise is due.
-    Reminder,
-    /// Write again when the visitor did not answer.
-    SecondAttempt,
-    /// Alert the backup contact when a promise is about to break.
-    BackupContact,
-    /// Call the visitor back at a chosen time.
-    Callback,
-}
-
-/// A scheduled follow-up; fired once, when `due_at` passes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FollowUp {
-    /// Row id.
-    pub id: i64,
-    /// The handoff it belongs to.
-    pub handoff_id: i64,
-    /// What to do.
-    pub kind: FollowUpKind,
-    /// When.
-    pub due_at: DateTime<Utc>,
-    /// When it fired; `None` while pending.
-    pub done_at: Option<DateTime<Utc>>,
-    /// Through what (notification, email).
-    pub channel: Option<String>,
 }
 
 /// One entry of a handoff's append-only timeline.

@@ -55,6 +55,14 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Handoff> {
     })
 }
 
+/// One handoff by id, on any connection or open transaction.
+pub(super) fn handoff_in(conn: &rusqlite::Connection, id: i64) -> Result<Option<Handoff>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id WHERE h.id = ?1"
+    );
+    Ok(conn.prepare_cached(&sql)?.query_row([id], from_row).optional()?)
+}
+
 /// Filters for [`Store::list`]; all optional, combined with AND.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -92,12 +100,20 @@ pub struct HandoffDetail {
     pub events: Vec<Event>,
     /// Size of the raw source in bytes.
     pub raw_size: i64,
+    /// What the bot promised and whether it was kept.
+    pub promise: Option<crate::model::Promise>,
+    /// Reminders, alerts, callbacks and second attempts, pending and done.
+    pub follow_ups: Vec<crate::model::FollowUp>,
+    /// Emails written to the visitor or the backup contact.
+    pub replies: Vec<super::StoredReply>,
+    /// Why it was resolved, once it is.
+    pub resolution: Option<crate::model::Resolution>,
 }
 
 impl Store {
     /// One handoff by id.
     pub fn handoff(&self, id: i64) -> Result<Option<Handoff>> {
-        Ok(self.handoffs_by_ids(&[id])?.pop())
+        handoff_in(&self.conn, id)
     }
 
     /// Several handoffs by id, in the order of `ids`, with one query; ids
@@ -209,7 +225,17 @@ impl Store {
             .query_row("SELECT size FROM raw_sources WHERE handoff_id = ?1", [id], |r| r.get(0))
             .optional()?
             .unwrap_or(0);
-        Ok(HandoffDetail { handoff, time_zone, transcript, events, raw_size })
+        Ok(HandoffDetail {
+            handoff,
+            time_zone,
+            transcript,
+            events,
+            raw_size,
+            promise: self.promise(id)?,
+            follow_ups: self.follow_ups(id)?,
+            replies: self.replies(id)?,
+            resolution: self.resolution(id)?,
+        })
     }
 
     /// The source exactly as it was received.
@@ -238,20 +264,5 @@ impl Store {
             params![handoff_id, to_ms(at), kind, detail],
         )?;
         Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Change a handoff's status, recording it on the timeline in the same transaction.
-    pub fn set_status(&mut self, id: i64, status: Status, at: DateTime<Utc>) -> Result<()> {
-        let tx = self.conn.transaction()?;
-        let n = tx.execute("UPDATE handoffs SET status = ?2 WHERE id = ?1", params![id, status.as_str()])?;
-        if n == 0 {
-            return Err(Error::NoSuchHandoff(id));
-        }
-        tx.execute(
-            "INSERT INTO events (handoff_id, at, kind, detail) VALUES (?1, ?2, 'status', ?3)",
-            params![id, to_ms(at), status.as_str()],
-        )?;
-        tx.commit()?;
-        Ok(())
     }
 }

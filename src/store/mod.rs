@@ -12,15 +12,23 @@
 mod handoffs;
 mod ingest;
 mod migrate;
+mod outbox;
+mod promises;
+mod replies;
 mod search;
 mod sources;
+mod timers;
 mod workspaces;
 
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use ingest::IngestOutcome;
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
+pub use outbox::{Job, JobState, NewJob};
+pub use promises::{PlannedPromise, plan_promise};
+pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
+pub use timers::{DueItem, Notice, TickReport};
 pub use workspaces::NewWorkspace;
 
 use crate::error::{Error, Result};

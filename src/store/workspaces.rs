@@ -37,7 +37,8 @@ impl NewWorkspace {
     }
 }
 
-const COLUMNS: &str = "id, slug, name, time_zone, hours, default_promise, backup_contact, created_at";
+const COLUMNS: &str =
+    "id, slug, name, time_zone, hours, default_promise, backup_contact, created_at, settings";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Workspace> {
     let hours: String = r.get(4)?;
@@ -50,6 +51,8 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Workspace> {
         default_promise: r.get(5)?,
         backup_contact: r.get(6)?,
         created_at: from_ms(r.get(7)?),
+        // Settings written by a newer build may carry unknown keys; unreadable ones fall back to defaults.
+        settings: serde_json::from_str(&r.get::<_, String>(8)?).unwrap_or_default(),
     })
 }
 
@@ -106,5 +109,28 @@ impl Store {
     /// The workspace by slug, or a clear error naming what exists.
     pub fn require_workspace(&self, slug: &str) -> Result<Workspace> {
         self.workspace(slug)?.ok_or_else(|| Error::NoSuchWorkspace(slug.to_string()))
+    }
+
+    /// Save a workspace's editable parts: name, zone, hours, default promise,
+    /// backup contact and settings. Running promises keep their due times;
+    /// new handoffs use the new values.
+    pub fn update_workspace(&self, w: &Workspace) -> Result<()> {
+        if w.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(Error::Invalid(format!(
+                "{:?} is not a time zone this app knows; use an IANA name such as \"Europe/Berlin\"",
+                w.time_zone
+            )));
+        }
+        let hours = serde_json::to_string(&w.hours).map_err(|e| Error::Invalid(e.to_string()))?;
+        let settings = serde_json::to_string(&w.settings).map_err(|e| Error::Invalid(e.to_string()))?;
+        let n = self.conn.execute(
+            "UPDATE workspaces SET name = ?2, time_zone = ?3, hours = ?4, default_promise = ?5,
+                 backup_contact = ?6, settings = ?7 WHERE id = ?1",
+            params![w.id, w.name, w.time_zone, hours, w.default_promise, w.backup_contact, settings],
+        )?;
+        if n == 0 {
+            return Err(Error::NoSuchWorkspace(w.slug.clone()));
+        }
+        Ok(())
     }
 }

@@ -13,8 +13,12 @@
 //! Invariant (inherited from the sources): a cursor advances only in the
 //! transaction that stores what it covers.
 
+mod clock;
 mod imap_task;
 mod relay_task;
+mod work;
+
+pub use clock::{Clock, ManualClock, SystemClock};
 
 use crate::error::Result;
 use crate::secrets::Keychain;
@@ -76,20 +80,52 @@ pub enum SyncEvent {
     },
     /// A source changed state.
     Status(SourceStatus),
+    /// A follow-up fired: a reminder, a broken promise, a callback, a second attempt.
+    Notice(crate::store::Notice),
+    /// Follow-ups that came due while the app was closed, in one line.
+    Summary {
+        /// The line.
+        text: String,
+        /// How many follow-ups it covers.
+        count: usize,
+    },
+    /// An outbox job was tried.
+    Outbox(crate::reply::worker::JobReport),
+    /// Background work failed in a way no source owns.
+    Problem {
+        /// What happened and what to do.
+        message: String,
+    },
 }
 
 /// Tuning; the defaults suit a desktop.
 #[derive(Debug, Clone)]
 pub struct EngineOptions {
-    /// First retry delay after a failure; doubles up to `max_backoff`.
+    /// First retry delay after a source failure; doubles up to `max_backoff`.
     pub min_backoff: Duration,
     /// Longest retry delay.
     pub max_backoff: Duration,
+    /// Where the timers read the time.
+    pub clock: Arc<dyn Clock>,
+    /// How often due follow-ups are looked for.
+    pub tick_every: Duration,
+    /// A follow-up found later than this past due was missed while the app was
+    /// closed: it is caught up into one summary instead of notifying.
+    pub late_after: chrono::Duration,
+    /// Retry pacing for outbox sends.
+    pub outbox_backoff: crate::reply::worker::Backoff,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { min_backoff: Duration::from_secs(1), max_backoff: Duration::from_secs(120) }
+        EngineOptions {
+            min_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(120),
+            clock: Arc::new(SystemClock),
+            tick_every: Duration::from_secs(15),
+            late_after: chrono::Duration::minutes(10),
+            outbox_backoff: crate::reply::worker::Backoff::default(),
+        }
     }
 }
 
@@ -97,10 +133,11 @@ impl Default for EngineOptions {
 #[derive(Clone)]
 struct Shared {
     db: PathBuf,
-    keychain: Keychain,
+    keychain: Option<Keychain>,
     events: broadcast::Sender<SyncEvent>,
     statuses: Arc<Mutex<HashMap<i64, SourceStatus>>>,
     options: EngineOptions,
+    outbox_kick: Arc<Notify>,
 }
 
 impl Shared {
@@ -150,7 +187,13 @@ impl Shared {
     }
 
     fn secret(&self, source: &Source) -> std::result::Result<String, String> {
-        self.keychain
+        let Some(keychain) = &self.keychain else {
+            return Err(crate::secrets::SecretError::Unavailable(
+                "no keychain was opened for the engine".into(),
+            )
+            .to_string());
+        };
+        keychain
             .get(&source.workspace_slug, &crate::secrets::source_key(&source.name))
             .map_err(|e| e.to_string())
     }
@@ -168,22 +211,32 @@ pub struct Engine {
     cancel: CancellationToken,
     shared: Shared,
     wake: Arc<Notify>,
+    timer_kick: Arc<Notify>,
     running: HashMap<i64, Running>,
+    clockwork: Vec<tokio::task::JoinHandle<()>>,
 }
 
 impl Engine {
-    /// Start one task per enabled source in the database at `db`. Must be
-    /// called inside a tokio runtime.
-    pub fn start(db: PathBuf, keychain: Keychain, options: EngineOptions) -> Result<Engine> {
+    /// Start one task per enabled source in the database at `db`, the timer
+    /// tick and the outbox worker. Must be called inside a tokio runtime.
+    /// Without a keychain, sources and sends that need a secret report so.
+    pub fn start(db: PathBuf, keychain: Option<Keychain>, options: EngineOptions) -> Result<Engine> {
         let (events, _) = broadcast::channel(4096);
-        let shared = Shared { db, keychain, events, statuses: Arc::default(), options };
+        let shared =
+            Shared { db, keychain, events, statuses: Arc::default(), options, outbox_kick: Arc::default() };
         let mut engine = Engine {
             cancel: CancellationToken::new(),
             shared,
             wake: Arc::new(Notify::new()),
+            timer_kick: Arc::new(Notify::new()),
             running: HashMap::new(),
+            clockwork: Vec::new(),
         };
         engine.reload()?;
+        let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
+        engine.clockwork.push(tokio::spawn(work::timers(s, c, engine.timer_kick.clone())));
+        let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
+        engine.clockwork.push(tokio::spawn(work::outbox(s, c)));
         Ok(engine)
     }
 
@@ -246,11 +299,21 @@ impl Engine {
         self.wake.notify_waiters();
     }
 
+    /// Run the timer tick and the outbox worker now (after a clock change, a
+    /// queued reply, a resumed network).
+    pub fn kick(&self) {
+        self.timer_kick.notify_one();
+        self.shared.outbox_kick.notify_one();
+    }
+
     /// Stop every task and wait for them to finish.
     pub async fn stop(mut self) {
         self.cancel.cancel();
         for (_, r) in self.running.drain() {
             let _ = r.task.await;
+        }
+        for t in self.clockwork.drain(..) {
+            let _ = t.await;
         }
     }
 }
@@ -290,10 +353,12 @@ impl OnceReport {
 
 /// Run every enabled source once, one after another, until each is up to date.
 pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport>> {
+    let keychain = Some(keychain);
     let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
     let (events, _) = broadcast::channel(16);
     let options = EngineOptions::default();
-    let shared = Shared { db, keychain, events, statuses: Arc::default(), options };
+    let shared =
+        Shared { db, keychain, events, statuses: Arc::default(), options, outbox_kick: Arc::default() };
     let cancel = CancellationToken::new();
     let wake = Arc::new(Notify::new());
     let mut out = Vec::new();

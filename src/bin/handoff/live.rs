@@ -20,7 +20,7 @@ pub enum SecretInput {
     Stdin,
 }
 
-fn read_secret(what: &str, input: SecretInput) -> Result<String> {
+pub fn read_secret(what: &str, input: SecretInput) -> Result<String> {
     let secret = match input {
         SecretInput::Stdin => {
             let mut line = String::new();
@@ -42,7 +42,7 @@ fn read_secret(what: &str, input: SecretInput) -> Result<String> {
     Ok(secret)
 }
 
-fn keychain() -> Result<Keychain> {
+pub fn keychain() -> Result<Keychain> {
     Ok(Keychain::open()?)
 }
 
@@ -209,15 +209,17 @@ pub fn watch(store: &Store, json: bool) -> Result<()> {
     let keychain = keychain()?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let mut engine = Engine::start(db.clone(), keychain, EngineOptions::default())?;
+        let mut engine = Engine::start(db.clone(), Some(keychain), EngineOptions::default())?;
         let mut events = engine.subscribe();
         let reader = Store::open(&db)?;
         for s in engine.statuses() {
             print_event(&reader, &SyncEvent::Status(s), json)?;
         }
         if engine.statuses().is_empty() {
-            println!("No live sources to watch. Add one: `handoff source add imap …` or `handoff source add relay …`.");
-            return Ok(());
+            println!(
+                "No live sources yet (add one: `handoff source add imap …` or `handoff source add relay …`); \
+                 running the follow-up timers and the outbox."
+            );
         }
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
         // Sources added, removed or paused from another terminal (or the app) join or leave.
@@ -267,6 +269,34 @@ fn print_event(store: &Store, ev: &SyncEvent, json: bool) -> Result<()> {
                     print::cut(who, 30),
                     print::cut(what, 60)
                 )?;
+            }
+        }
+        SyncEvent::Notice(n) => {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}  {}: {}  ({})",
+                    chrono::Utc::now().format("%H:%M:%S"),
+                    n.workspace,
+                    n.title,
+                    n.body
+                )?;
+            }
+        }
+        SyncEvent::Summary { text, .. } | SyncEvent::Problem { message: text } => {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            } else {
+                writeln!(out, "{text}")?;
+            }
+        }
+        SyncEvent::Outbox(r) => {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            } else {
+                writeln!(out, "outbox #{}: {}: {}", r.job_id, r.state, r.message)?;
             }
         }
         SyncEvent::Status(s) => {

@@ -2,268 +2,21 @@
 //! `handoff` library: parse arguments, call the core, print for people (or
 //! one JSON object per line with `--json`, for scripts).
 
+mod args;
+mod follow;
 mod import;
 mod live;
 mod print;
 
 use anyhow::{Context, Result, bail};
+use args::*;
 use chrono::{DateTime, NaiveDate, Utc};
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use handoff::ingest::imap::{ImapConfig, TlsMode};
 use handoff::ingest::relay::RelayConfig;
 use handoff::store::{ListFilter, NewWorkspace, SearchOrder};
 use handoff::{Reason, Status, Store};
 use std::path::PathBuf;
-
-#[derive(Parser)]
-#[command(name = "handoff", version, about = "Handoff Desk: the inbox for your chatbot's handoffs to humans")]
-struct Cli {
-    /// The database file (default: the app's data directory).
-    #[arg(long, global = true, env = "HANDOFF_DB")]
-    db: Option<PathBuf>,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Create the database and a first workspace.
-    Init {
-        /// Workspace short name.
-        #[arg(long, default_value = "default")]
-        workspace: String,
-        /// Workspace display name.
-        #[arg(long)]
-        name: Option<String>,
-        /// IANA time zone, e.g. Europe/Berlin.
-        #[arg(long, default_value = "UTC")]
-        tz: String,
-    },
-    /// Workspaces: one per client chatbot.
-    #[command(subcommand)]
-    Workspace(WorkspaceCmd),
-    /// Fill the database with three demo client workspaces and realistic handoffs.
-    Demo {
-        /// Handoffs per demo client.
-        #[arg(long, default_value_t = 120)]
-        per_client: usize,
-        /// Months of history.
-        #[arg(long, default_value_t = 5)]
-        months: u32,
-    },
-    /// Import handoffs from files or folders (.eml, .mbox, .json, .ndjson).
-    Import {
-        /// Files or folders.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// Workspace for handoffs that do not name one.
-        #[arg(long, short)]
-        workspace: Option<String>,
-        /// Handoffs per transaction.
-        #[arg(long, default_value_t = 500, hide = true)]
-        batch: usize,
-    },
-    /// List handoffs, newest first.
-    List {
-        #[command(flatten)]
-        filter: ListArgs,
-        /// One JSON object per line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show one handoff: visitor, page, reason, transcript, timeline.
-    Show {
-        /// Handoff id (from `handoff list`).
-        id: i64,
-        /// As JSON.
-        #[arg(long)]
-        json: bool,
-        /// Print the raw source exactly as received.
-        #[arg(long, conflicts_with = "json")]
-        raw: bool,
-    },
-    /// Full-text search over visitors, pages, questions and transcripts.
-    Search {
-        /// Words or "a phrase"; all must match; end a word with * for prefix search.
-        query: String,
-        /// Only this workspace.
-        #[arg(long, short)]
-        workspace: Option<String>,
-        /// Newest first instead of best match first.
-        #[arg(long)]
-        recent: bool,
-        /// How many results.
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-        /// One JSON object per line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Live sources: IMAP mailboxes and webhook relay channels.
-    #[command(subcommand)]
-    Source(SourceCmd),
-    /// Fetch from every enabled source once, then exit.
-    Sync {
-        /// One JSON object per source.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Keep every enabled source running and print handoffs as they arrive (Ctrl-C stops).
-    Watch {
-        /// One JSON object per event.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Check the database file and print what it holds.
-    Doctor,
-}
-
-#[derive(Subcommand)]
-enum SourceCmd {
-    /// Add a source; asks for its password or token and keeps it in the OS keychain.
-    #[command(subcommand)]
-    Add(AddSource),
-    /// List sources with their last outcome.
-    List {
-        /// One JSON object per line.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Replace a source's password or token in the keychain (after it changed).
-    Secret {
-        /// `workspace/name`.
-        source: String,
-        /// Read the secret from one line of standard input instead of asking.
-        #[arg(long, alias = "token-stdin")]
-        password_stdin: bool,
-        /// Save without first checking that the server accepts it.
-        #[arg(long)]
-        no_check: bool,
-    },
-    /// Remove a source (its handoffs stay) and its keychain item.
-    Remove {
-        /// `workspace/name`.
-        source: String,
-    },
-    /// Resume a disabled source.
-    Enable {
-        /// `workspace/name`.
-        source: String,
-    },
-    /// Pause a source without removing it.
-    Disable {
-        /// `workspace/name`.
-        source: String,
-    },
-}
-
-#[derive(clap::Args)]
-struct AddCommon {
-    /// Workspace the handoffs go to.
-    #[arg(long, short)]
-    workspace: String,
-    /// Short name for the source (lower-case letters, digits, dashes).
-    #[arg(long)]
-    name: String,
-    /// Read the secret from one line of standard input instead of asking.
-    #[arg(long, alias = "token-stdin")]
-    password_stdin: bool,
-    /// Save without first checking that the server accepts the secret.
-    #[arg(long)]
-    no_check: bool,
-}
-
-#[derive(Subcommand)]
-enum AddSource {
-    /// An IMAP mailbox that receives the bot's notification emails.
-    Imap {
-        #[command(flatten)]
-        common: AddCommon,
-        /// Server name.
-        #[arg(long)]
-        host: String,
-        /// Port (default: 993 for implicit TLS, 143 otherwise).
-        #[arg(long)]
-        port: Option<u16>,
-        /// implicit (993), starttls (143), or plain (loopback only).
-        #[arg(long, default_value = "implicit")]
-        tls: String,
-        /// Login name.
-        #[arg(long)]
-        user: String,
-        /// Folder to watch.
-        #[arg(long, default_value = "INBOX")]
-        folder: String,
-        /// Only messages whose From contains this.
-        #[arg(long = "from")]
-        from_filter: Option<String>,
-        /// Only messages whose Subject contains this.
-        #[arg(long = "subject")]
-        subject_filter: Option<String>,
-        /// Poll instead of using IDLE.
-        #[arg(long)]
-        no_idle: bool,
-        /// Seconds between polls when IDLE is off or not offered.
-        #[arg(long, default_value_t = 60)]
-        poll_seconds: u64,
-    },
-    /// A channel on a handoff-relay (for chatbots that send webhooks).
-    Relay {
-        #[command(flatten)]
-        common: AddCommon,
-        /// The relay's base URL, e.g. https://relay.example.com.
-        #[arg(long)]
-        url: String,
-        /// Seconds each long-poll waits for news.
-        #[arg(long, default_value_t = 50)]
-        wait_seconds: u64,
-    },
-}
-
-#[derive(Subcommand)]
-enum WorkspaceCmd {
-    /// List workspaces.
-    List,
-    /// Add a workspace.
-    Add {
-        /// Short name: lower-case letters, digits, dashes.
-        slug: String,
-        /// Display name.
-        #[arg(long)]
-        name: Option<String>,
-        /// IANA time zone.
-        #[arg(long, default_value = "UTC")]
-        tz: String,
-        /// The promise used when a handoff states none.
-        #[arg(long)]
-        promise: Option<String>,
-    },
-}
-
-#[derive(clap::Args)]
-struct ListArgs {
-    /// Only this workspace.
-    #[arg(long, short)]
-    workspace: Option<String>,
-    /// Only these reasons (knowledge_gap, low_confidence, human_request, frustration, policy_topic, high_intent, other).
-    #[arg(long, value_delimiter = ',')]
-    reason: Vec<String>,
-    /// Only these statuses (new, awaiting_reply, replied, waiting_on_visitor, resolved, lost).
-    #[arg(long, value_delimiter = ',')]
-    status: Vec<String>,
-    /// Received on or after (YYYY-MM-DD, RFC 3339, or 7d / 12h back).
-    #[arg(long)]
-    since: Option<String>,
-    /// Only handoffs that were not fully understood.
-    #[arg(long)]
-    flagged: bool,
-    /// Only after-hours handoffs.
-    #[arg(long)]
-    after_hours: bool,
-    /// How many.
-    #[arg(long, default_value_t = 50)]
-    limit: usize,
-}
 
 fn main() {
     if let Err(e) = run(Cli::parse()) {
@@ -293,6 +46,61 @@ fn run(cli: Cli) -> Result<()> {
             println!("Workspace {workspace:?} ready. Next: `handoff import FILE…` or `handoff demo`.");
         }
         Command::Workspace(WorkspaceCmd::List) => print::workspaces(&store)?,
+        Command::Workspace(WorkspaceCmd::Set {
+            slug,
+            name,
+            tz,
+            hours,
+            holidays,
+            promise,
+            backup,
+            reminder_minutes,
+            backup_minutes,
+            backup_email,
+            second_attempt_days,
+        }) => {
+            let mut w = store.require_workspace(&slug)?;
+            if let Some(n) = name {
+                w.name = n;
+            }
+            if let Some(t) = tz {
+                w.time_zone = t;
+            }
+            if let Some(h) = hours {
+                w.hours = follow::parse_hours(&h, w.hours.holidays.clone())?;
+            }
+            if let Some(hd) = holidays {
+                w.hours.holidays = hd;
+            }
+            if let Some(p) = promise {
+                if !p.is_empty() && handoff::promise::parse(&p).is_none() {
+                    bail!(
+                        "cannot tell a time from the promise {p:?}; write it like \"within 4 business hours\" or \"by the next business day\""
+                    );
+                }
+                w.default_promise = Some(p).filter(|p| !p.is_empty());
+            }
+            if let Some(b) = backup {
+                w.backup_contact = Some(b).filter(|b| !b.is_empty());
+            }
+            let f = &mut w.settings.follow_ups;
+            if let Some(m) = reminder_minutes {
+                f.reminder_before_minutes = m;
+            }
+            if let Some(m) = backup_minutes {
+                f.backup_before_minutes = m;
+            }
+            if let Some(b) = backup_email {
+                f.backup_email = b;
+            }
+            if let Some(d) = second_attempt_days {
+                f.second_attempt_after_days = d;
+            }
+            store.update_workspace(&w)?;
+            println!(
+                "Workspace {slug:?} updated; new handoffs use it (running promises keep their due times)."
+            );
+        }
         Command::Workspace(WorkspaceCmd::Add { slug, name, tz, promise }) => {
             let mut w = NewWorkspace::new(&slug, name.as_deref().unwrap_or(&slug), &tz);
             w.default_promise = promise;
@@ -359,6 +167,74 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Watch { json } => live::watch(&store, json)?,
+        Command::Reply { id, message, message_file, subject, second, draft, queue_only } => follow::reply(
+            &mut store,
+            follow::ReplyArgs { id, second, message, message_file, subject, draft_only: draft, queue_only },
+        )?,
+        Command::Due { workspace, all, json } => follow::due(&store, workspace, all, json)?,
+        Command::Resolve { id, why, lost } => {
+            if lost {
+                store.set_status(id, Status::Lost, Utc::now())?;
+                println!("#{id} closed as lost.");
+            } else {
+                let why: handoff::Resolution = why.parse().map_err(|_| {
+                    anyhow::anyhow!("unknown --why {why:?}: use answered, content_gap, policy or not_a_lead")
+                })?;
+                store.resolve(id, why, Utc::now())?;
+                println!("#{id} resolved ({why}).");
+            }
+        }
+        Command::Contacted { id, by } => {
+            store.mark_contacted(id, &by, Utc::now())?;
+            println!("#{id}: contacted by {by}; the promise clock stopped.");
+        }
+        Command::Callback { id, at, note } => follow::callback(&mut store, id, &at, note)?,
+        Command::Snooze { id, until, wake } => {
+            follow::snooze(&mut store, id, if wake { None } else { until })?
+        }
+        Command::Status { id, status } => {
+            let st: Status = status.parse().map_err(|_| {
+                anyhow::anyhow!("unknown status {status:?}; use one of: new, awaiting_reply, replied, waiting_on_visitor, resolved, lost")
+            })?;
+            store.set_status(id, st, Utc::now())?;
+            println!("#{id} is now {st}.");
+        }
+        Command::Smtp(SmtpCmd::Set {
+            workspace,
+            host,
+            port,
+            tls,
+            user,
+            from,
+            name,
+            bcc,
+            password_stdin,
+            no_check,
+        }) => {
+            let tls = match tls.as_str() {
+                "implicit" => handoff::SmtpTls::Implicit,
+                "starttls" => handoff::SmtpTls::Starttls,
+                "plain" => handoff::SmtpTls::Plain,
+                other => bail!(
+                    "unknown --tls {other:?}: use starttls (port 587), implicit (465) or plain (loopback only)"
+                ),
+            };
+            let port = port.unwrap_or(match tls {
+                handoff::SmtpTls::Implicit => 465,
+                handoff::SmtpTls::Starttls => 587,
+                handoff::SmtpTls::Plain => 25,
+            });
+            let id =
+                handoff::SmtpIdentity { host, port, tls, user, from_address: from, from_name: name, bcc };
+            follow::smtp_set(&store, &workspace, id, password_stdin, !no_check)?
+        }
+        Command::Smtp(SmtpCmd::Test { workspace }) => follow::smtp_test(&store, &workspace)?,
+        Command::Outbox { cmd: None, json } => follow::outbox(&mut store, json)?,
+        Command::Outbox { cmd: Some(OutboxCmd::Run), .. } => follow::outbox_run(&mut store)?,
+        Command::Outbox { cmd: Some(OutboxCmd::Resend { id }), .. } => {
+            store.requeue_job(id, Utc::now())?;
+            follow::outbox_run(&mut store)?
+        }
         Command::Doctor => print::doctor(&store)?,
     }
     Ok(())

@@ -133,9 +133,25 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     }
     field(&mut out, "Reason", Some(&reason))?;
     field(&mut out, "Question", h.question.as_deref())?;
-    field(&mut out, "Promised", h.promise.as_deref())?;
     let received = format!("{}{}", when(h.received_at), if h.after_hours { "  [after hours]" } else { "" });
     field(&mut out, "Received", Some(&received))?;
+    if let Some(p) = &d.promise {
+        let origin = if p.origin == handoff::PromiseOrigin::Default { " (workspace default)" } else { "" };
+        field(&mut out, "Promised", Some(&format!("{}{origin}", p.text.as_deref().unwrap_or(""))))?;
+        let mut due = format!("{} — {}", when(p.due_at), p.state.as_str());
+        if let Some(m) = p.met_at {
+            due.push_str(&format!(", contacted {} by {}", when(m), p.met_by.as_deref().unwrap_or("reply")));
+        }
+        if let Some(c) = p.clock_from.filter(|c| *c > h.received_at) {
+            due.push_str(&format!(" (arrived after hours: the clock started {})", when(c)));
+        }
+        field(&mut out, "Reply due", Some(&due))?;
+    } else {
+        field(&mut out, "Promised", h.promise.as_deref())?;
+    }
+    if let Some(r) = d.resolution {
+        field(&mut out, "Resolution", Some(r.as_str()))?;
+    }
     field(&mut out, "Bot", h.bot.as_deref())?;
     if h.parse_status != ParseStatus::Ok {
         writeln!(out, "\n⚑ Not fully understood ({}):", h.parse_status.as_str())?;
@@ -161,6 +177,19 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
             for more in lines {
                 writeln!(out, "  {:5}  {:<10} {more}", "", "")?;
             }
+        }
+    }
+    let pending: Vec<_> = d.follow_ups.iter().filter(|f| f.done_at.is_none()).collect();
+    if !pending.is_empty() {
+        writeln!(out, "\nFollow-ups")?;
+        for f in pending {
+            writeln!(
+                out,
+                "  {}  {}{}",
+                when(f.due_at),
+                f.kind.as_str().replace('_', " "),
+                f.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default()
+            )?;
         }
     }
     writeln!(out, "\nTimeline")?;

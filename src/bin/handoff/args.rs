@@ -1,0 +1,438 @@
+//! The command line's shape: every command, subcommand and option (clap).
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(name = "handoff", version, about = "Handoff Desk: the inbox for your chatbot's handoffs to humans")]
+pub(crate) struct Cli {
+    /// The database file (default: the app's data directory).
+    #[arg(long, global = true, env = "HANDOFF_DB")]
+    pub(crate) db: Option<PathBuf>,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Create the database and a first workspace.
+    Init {
+        /// Workspace short name.
+        #[arg(long, default_value = "default")]
+        workspace: String,
+        /// Workspace display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA time zone, e.g. Europe/Berlin.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+    },
+    /// Workspaces: one per client chatbot.
+    #[command(subcommand)]
+    Workspace(WorkspaceCmd),
+    /// Fill the database with three demo client workspaces and realistic handoffs.
+    Demo {
+        /// Handoffs per demo client.
+        #[arg(long, default_value_t = 120)]
+        per_client: usize,
+        /// Months of history.
+        #[arg(long, default_value_t = 5)]
+        months: u32,
+    },
+    /// Import handoffs from files or folders (.eml, .mbox, .json, .ndjson).
+    Import {
+        /// Files or folders.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Workspace for handoffs that do not name one.
+        #[arg(long, short)]
+        workspace: Option<String>,
+        /// Handoffs per transaction.
+        #[arg(long, default_value_t = 500, hide = true)]
+        batch: usize,
+    },
+    /// List handoffs, newest first.
+    List {
+        #[command(flatten)]
+        filter: ListArgs,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one handoff: visitor, page, reason, transcript, timeline.
+    Show {
+        /// Handoff id (from `handoff list`).
+        id: i64,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+        /// Print the raw source exactly as received.
+        #[arg(long, conflicts_with = "json")]
+        raw: bool,
+    },
+    /// Full-text search over visitors, pages, questions and transcripts.
+    Search {
+        /// Words or "a phrase"; all must match; end a word with * for prefix search.
+        query: String,
+        /// Only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+        /// Newest first instead of best match first.
+        #[arg(long)]
+        recent: bool,
+        /// How many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Live sources: IMAP mailboxes and webhook relay channels.
+    #[command(subcommand)]
+    Source(SourceCmd),
+    /// Fetch from every enabled source once, then exit.
+    Sync {
+        /// One JSON object per source.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Keep every enabled source running and print handoffs as they arrive (Ctrl-C stops).
+    Watch {
+        /// One JSON object per event.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Reply to the visitor by email: a draft with their question quoted, sent through the outbox.
+    Reply {
+        /// Handoff id.
+        id: i64,
+        /// The answer; it replaces the draft's "[Write your answer here]" line.
+        #[arg(long, short)]
+        message: Option<String>,
+        /// The whole body from a file (- for standard input).
+        #[arg(long, conflicts_with = "message")]
+        message_file: Option<PathBuf>,
+        /// Replace the subject line.
+        #[arg(long)]
+        subject: Option<String>,
+        /// A second attempt after no answer (its own template).
+        #[arg(long)]
+        second: bool,
+        /// Print the pre-filled draft and stop.
+        #[arg(long)]
+        draft: bool,
+        /// Queue it without trying to send now.
+        #[arg(long)]
+        queue_only: bool,
+    },
+    /// What is due and overdue, across workspaces, earliest first, with countdowns.
+    Due {
+        /// Only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+        /// Include snoozed handoffs.
+        #[arg(long)]
+        all: bool,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a handoff and say why (feeds the gap checklist).
+    Resolve {
+        /// Handoff id.
+        id: i64,
+        /// answered, content_gap, policy or not_a_lead.
+        #[arg(long, default_value = "answered")]
+        why: String,
+        /// The visitor could not be reached: close it as lost instead.
+        #[arg(long, conflicts_with = "why")]
+        lost: bool,
+    },
+    /// Record that you reached the visitor another way (phone, chat): meets the promise.
+    Contacted {
+        /// Handoff id.
+        id: i64,
+        /// How: phone, chat, email, in person…
+        #[arg(long, default_value = "phone")]
+        by: String,
+    },
+    /// Schedule a callback reminder ("2026-11-24 10:00", "tomorrow 10:00", "+2h"; workspace time).
+    Callback {
+        /// Handoff id.
+        id: i64,
+        /// When.
+        #[arg(long)]
+        at: String,
+        /// What it is about.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Hide a handoff from the inbox and `due` until a time; --wake brings it back.
+    Snooze {
+        /// Handoff id.
+        id: i64,
+        /// Until when ("tomorrow 09:00", "+3h", …).
+        #[arg(long, required_unless_present = "wake")]
+        until: Option<String>,
+        /// End the snooze now.
+        #[arg(long)]
+        wake: bool,
+    },
+    /// Set a handoff's status (new, awaiting_reply, replied, waiting_on_visitor, resolved, lost).
+    Status {
+        /// Handoff id.
+        id: i64,
+        /// The new status; awaiting_reply after the visitor answered cancels the second attempt.
+        status: String,
+    },
+    /// The reply identity (SMTP) of a workspace.
+    #[command(subcommand)]
+    Smtp(SmtpCmd),
+    /// Emails waiting to go out, sent, failed, or of unknown outcome.
+    Outbox {
+        #[command(subcommand)]
+        cmd: Option<OutboxCmd>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check the database file and print what it holds.
+    Doctor,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SmtpCmd {
+    /// Set where replies go out from; asks for the password and keeps it in the OS keychain.
+    Set {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
+        /// Server name.
+        #[arg(long)]
+        host: String,
+        /// Port (default: 465 implicit TLS, 587 STARTTLS, 25 plain).
+        #[arg(long)]
+        port: Option<u16>,
+        /// implicit (465), starttls (587), or plain (loopback only).
+        #[arg(long, default_value = "starttls")]
+        tls: String,
+        /// Login name (omit for servers without login).
+        #[arg(long)]
+        user: Option<String>,
+        /// The From address.
+        #[arg(long)]
+        from: String,
+        /// The From display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Bcc every reply to this address (a shared mailbox).
+        #[arg(long)]
+        bcc: Option<String>,
+        /// Read the password from one line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Save without checking the login first.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Log in to the workspace's SMTP server without sending anything.
+    Test {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum OutboxCmd {
+    /// Send what is due now.
+    Run,
+    /// Send a failed or unsure job again (your decision: it may reach the visitor twice if it did go out).
+    Resend {
+        /// Outbox job id.
+        id: i64,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SourceCmd {
+    /// Add a source; asks for its password or token and keeps it in the OS keychain.
+    #[command(subcommand)]
+    Add(AddSource),
+    /// List sources with their last outcome.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Replace a source's password or token in the keychain (after it changed).
+    Secret {
+        /// `workspace/name`.
+        source: String,
+        /// Read the secret from one line of standard input instead of asking.
+        #[arg(long, alias = "token-stdin")]
+        password_stdin: bool,
+        /// Save without first checking that the server accepts it.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Remove a source (its handoffs stay) and its keychain item.
+    Remove {
+        /// `workspace/name`.
+        source: String,
+    },
+    /// Resume a disabled source.
+    Enable {
+        /// `workspace/name`.
+        source: String,
+    },
+    /// Pause a source without removing it.
+    Disable {
+        /// `workspace/name`.
+        source: String,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct AddCommon {
+    /// Workspace the handoffs go to.
+    #[arg(long, short)]
+    pub(crate) workspace: String,
+    /// Short name for the source (lower-case letters, digits, dashes).
+    #[arg(long)]
+    pub(crate) name: String,
+    /// Read the secret from one line of standard input instead of asking.
+    #[arg(long, alias = "token-stdin")]
+    pub(crate) password_stdin: bool,
+    /// Save without first checking that the server accepts the secret.
+    #[arg(long)]
+    pub(crate) no_check: bool,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AddSource {
+    /// An IMAP mailbox that receives the bot's notification emails.
+    Imap {
+        #[command(flatten)]
+        common: AddCommon,
+        /// Server name.
+        #[arg(long)]
+        host: String,
+        /// Port (default: 993 for implicit TLS, 143 otherwise).
+        #[arg(long)]
+        port: Option<u16>,
+        /// implicit (993), starttls (143), or plain (loopback only).
+        #[arg(long, default_value = "implicit")]
+        tls: String,
+        /// Login name.
+        #[arg(long)]
+        user: String,
+        /// Folder to watch.
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// Only messages whose From contains this.
+        #[arg(long = "from")]
+        from_filter: Option<String>,
+        /// Only messages whose Subject contains this.
+        #[arg(long = "subject")]
+        subject_filter: Option<String>,
+        /// Poll instead of using IDLE.
+        #[arg(long)]
+        no_idle: bool,
+        /// Seconds between polls when IDLE is off or not offered.
+        #[arg(long, default_value_t = 60)]
+        poll_seconds: u64,
+    },
+    /// A channel on a handoff-relay (for chatbots that send webhooks).
+    Relay {
+        #[command(flatten)]
+        common: AddCommon,
+        /// The relay's base URL, e.g. https://relay.example.com.
+        #[arg(long)]
+        url: String,
+        /// Seconds each long-poll waits for news.
+        #[arg(long, default_value_t = 50)]
+        wait_seconds: u64,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum WorkspaceCmd {
+    /// List workspaces.
+    List,
+    /// Add a workspace.
+    Add {
+        /// Short name: lower-case letters, digits, dashes.
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA time zone.
+        #[arg(long, default_value = "UTC")]
+        tz: String,
+        /// The promise used when a handoff states none.
+        #[arg(long)]
+        promise: Option<String>,
+    },
+    /// Change a workspace's zone, hours, holidays, promise, backup contact or follow-up timing.
+    Set {
+        /// Workspace.
+        slug: String,
+        /// Display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// IANA time zone.
+        #[arg(long)]
+        tz: Option<String>,
+        /// Opening hours, e.g. "mon-fri 09:00-17:00, sat 10:00-14:00" (split shifts: "mon 09:00-12:00 14:00-18:00").
+        #[arg(long)]
+        hours: Option<String>,
+        /// Closed on these dates (YYYY-MM-DD, comma-separated); replaces the list.
+        #[arg(long, value_delimiter = ',')]
+        holidays: Option<Vec<NaiveDate>>,
+        /// The promise used when a handoff states none ("within 4 business hours").
+        #[arg(long)]
+        promise: Option<String>,
+        /// Who to alert when a promise is about to break (an email address).
+        #[arg(long)]
+        backup: Option<String>,
+        /// Remind this many minutes before a promise is due (0: off).
+        #[arg(long)]
+        reminder_minutes: Option<u32>,
+        /// Alert the backup contact this many minutes before due.
+        #[arg(long)]
+        backup_minutes: Option<u32>,
+        /// Email the backup contact (on) or only notify here (off).
+        #[arg(long)]
+        backup_email: Option<bool>,
+        /// Suggest a second attempt this many business days after an unanswered reply (0: off).
+        #[arg(long)]
+        second_attempt_days: Option<u32>,
+    },
+}
+
+#[derive(clap::Args)]
+pub(crate) struct ListArgs {
+    /// Only this workspace.
+    #[arg(long, short)]
+    pub(crate) workspace: Option<String>,
+    /// Only these reasons (knowledge_gap, low_confidence, human_request, frustration, policy_topic, high_intent, other).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) reason: Vec<String>,
+    /// Only these statuses (new, awaiting_reply, replied, waiting_on_visitor, resolved, lost).
+    #[arg(long, value_delimiter = ',')]
+    pub(crate) status: Vec<String>,
+    /// Received on or after (YYYY-MM-DD, RFC 3339, or 7d / 12h back).
+    #[arg(long)]
+    pub(crate) since: Option<String>,
+    /// Only handoffs that were not fully understood.
+    #[arg(long)]
+    pub(crate) flagged: bool,
+    /// Only after-hours handoffs.
+    #[arg(long)]
+    pub(crate) after_hours: bool,
+    /// How many.
+    #[arg(long, default_value_t = 50)]
+    pub(crate) limit: usize,
+}

@@ -1,0 +1,348 @@
+//! Promises and follow-ups from the command line: `reply`, `due`, `resolve`,
+//! `contacted`, `callback`, `snooze`, `status`, `smtp`, `outbox`, `workspace set`.
+
+use crate::live::{SecretInput, keychain, read_secret};
+use crate::print;
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use handoff::promise::Calendar;
+use handoff::reply::worker::{self, Backoff};
+use handoff::reply::{self, Draft, smtp};
+use handoff::secrets::SMTP_KEY;
+use handoff::store::{JobState, ReplyKind};
+use handoff::{BusinessHours, SmtpIdentity, SmtpTls, Store, Workspace};
+use std::io::{IsTerminal, Read, Write};
+
+/// How the reply text is given.
+pub struct ReplyArgs {
+    pub id: i64,
+    pub second: bool,
+    pub message: Option<String>,
+    pub message_file: Option<std::path::PathBuf>,
+    pub subject: Option<String>,
+    pub draft_only: bool,
+    pub queue_only: bool,
+}
+
+pub fn reply(store: &mut Store, a: ReplyArgs) -> Result<()> {
+    let h = store.handoff(a.id)?.ok_or(handoff::Error::NoSuchHandoff(a.id))?;
+    let ws = store.workspace_by_id(h.workspace_id)?.context("the handoff's workspace is gone")?;
+    let kind = if a.second { ReplyKind::SecondAttempt } else { ReplyKind::Reply };
+    let mut draft = reply::draft(&ws, &h, kind);
+    if a.draft_only {
+        println!("Subject: {}\n\n{}", draft.subject, draft.body);
+        return Ok(());
+    }
+    let body = match (&a.message, &a.message_file) {
+        (Some(m), _) => Some(fill_marker(&draft.body, m)),
+        (None, Some(p)) if p.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).context("reading the reply from standard input")?;
+            Some(s)
+        }
+        (None, Some(p)) => {
+            Some(std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?)
+        }
+        (None, None) => None,
+    };
+    draft = match body {
+        Some(b) => Draft { subject: draft.subject, body: b },
+        None => edit(&draft)?,
+    };
+    if let Some(s) = a.subject {
+        draft.subject = s;
+    }
+    let mail = reply::reply_to_visitor(&ws, &h, kind, &draft)?;
+    let (_, job) = store.queue_reply(&ws, &mail, Utc::now())?;
+    if a.queue_only {
+        println!("Queued as outbox job #{job}; `handoff watch` (or the app) sends it.");
+        return Ok(());
+    }
+    let keychain = keychain().ok();
+    let reports = worker::run_due(store, keychain.as_ref(), &Utc::now, Backoff::default())?;
+    match reports.iter().find(|r| r.job_id == job) {
+        Some(r) if r.state == "done" => println!("Sent to {} ({}). Promise met.", mail.to, mail.message_id),
+        Some(r) => println!("Not sent yet ({}): {}", r.state, r.message),
+        None => println!("Queued as outbox job #{job}; it is due later (a retry is scheduled)."),
+    }
+    Ok(())
+}
+
+/// `--message` text goes where the draft's marker is, keeping the greeting and quote.
+fn fill_marker(body: &str, answer: &str) -> String {
+    if body.contains(reply::ANSWER_MARKER) {
+        body.replace(reply::ANSWER_MARKER, answer.trim())
+    } else {
+        answer.to_string()
+    }
+}
+
+fn edit(draft: &Draft) -> Result<Draft> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "no reply text: pass --message \"…\", --message-file FILE (or - for standard input), or run in a terminal to write it in $EDITOR"
+        );
+    }
+    let editor =
+        std::env::var("VISUAL").or_else(|_| std::env::var("EDITOR")).unwrap_or_else(|_| "nano".into());
+    let dir = std::env::temp_dir().join(format!("handoff-reply-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("reply.txt");
+    std::fs::write(&file, format!("Subject: {}\n\n{}", draft.subject, draft.body))?;
+    let st = std::process::Command::new(&editor)
+        .arg(&file)
+        .status()
+        .with_context(|| format!("starting the editor {editor:?} (set $EDITOR)"))?;
+    if !st.success() {
+        bail!("the editor exited with {st}; nothing was sent");
+    }
+    let text = std::fs::read_to_string(&file)?;
+    let _ = std::fs::remove_dir_all(&dir);
+    let (subject, body) = match text.strip_prefix("Subject: ").and_then(|t| t.split_once("\n\n")) {
+        Some((s, b)) => (s.trim().to_string(), b.to_string()),
+        None => (draft.subject.clone(), text),
+    };
+    Ok(Draft { subject, body })
+}
+
+fn countdown(due: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let d = due - now;
+    let (sign, d) = if d < Duration::zero() { ("overdue ", -d) } else { ("in ", d) };
+    let (days, hours, mins) = (d.num_days(), d.num_hours() % 24, d.num_minutes() % 60);
+    let span = if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m")
+    };
+    format!("{sign}{span}")
+}
+
+pub fn due(store: &Store, workspace: Option<String>, all: bool, json: bool) -> Result<()> {
+    let ws = workspace.map(|w| store.require_workspace(&w)).transpose()?;
+    let now = Utc::now();
+    let items = store.due(now, ws.map(|w| w.id), all)?;
+    if json {
+        for i in &items {
+            println!("{}", serde_json::to_string(i)?);
+        }
+        return Ok(());
+    }
+    if items.is_empty() {
+        println!("Nothing due. Every promise is kept or closed.");
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    for i in &items {
+        let tz: Tz = i.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        let local = i.due_at.with_timezone(&tz).format("%a %d %b %H:%M %Z");
+        let who = i
+            .handoff
+            .visitor
+            .name
+            .as_deref()
+            .or(i.handoff.visitor.email.as_deref())
+            .unwrap_or("unknown visitor");
+        let what = match i.kind.as_str() {
+            "promise" => i.promise.as_ref().and_then(|p| p.text.clone()).unwrap_or_else(|| "reply".into()),
+            "callback" => {
+                format!("call back{}", i.note.as_deref().map(|n| format!(": {n}")).unwrap_or_default())
+            }
+            _ => "second attempt".into(),
+        };
+        writeln!(
+            out,
+            "{:<14} {local:<22} #{:<6} {:<14} {:<26} {}",
+            countdown(i.due_at, now),
+            i.handoff.id,
+            print::cut(&i.handoff.workspace, 14),
+            print::cut(who, 26),
+            print::cut(&what, 60)
+        )?;
+    }
+    Ok(())
+}
+
+/// A time the owner types: RFC 3339, `YYYY-MM-DD HH:MM` or `HH:MM` / `tomorrow HH:MM`
+/// in the workspace's zone, or `+2h` / `+30m` / `+1d` from now.
+pub fn parse_when(s: &str, tz: Tz, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Some(rest) = s.strip_prefix('+') {
+        let (num, unit) = rest.split_at(rest.len().saturating_sub(1));
+        if let Ok(n) = num.parse::<i64>() {
+            match unit {
+                "m" => return Ok(now + Duration::minutes(n)),
+                "h" => return Ok(now + Duration::hours(n)),
+                "d" => return Ok(now + Duration::days(n)),
+                _ => {}
+            }
+        }
+    }
+    let local_today = now.with_timezone(&tz).date_naive();
+    let (date, time) = if let Some(t) = s.strip_prefix("tomorrow ") {
+        (local_today.succ_opt().unwrap_or(local_today), t)
+    } else if let Ok(dt) = NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M") {
+        return local(dt, tz);
+    } else {
+        (local_today, s)
+    };
+    let time = NaiveTime::parse_from_str(time, "%H:%M")
+        .with_context(|| format!("cannot read the time {s:?}: use \"2026-11-24 10:00\", \"tomorrow 10:00\", \"15:30\", \"+2h\" or an RFC 3339 time"))?;
+    local(date.and_time(time), tz)
+}
+
+fn local(dt: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>> {
+    tz.from_local_datetime(&dt)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+        .with_context(|| format!("{dt} does not exist in {tz} (a clock change skips it); pick another time"))
+}
+
+fn workspace_of(store: &Store, id: i64) -> Result<Workspace> {
+    let h = store.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+    store.workspace_by_id(h.workspace_id)?.context("the handoff's workspace is gone")
+}
+
+pub fn callback(store: &mut Store, id: i64, at: &str, note: Option<String>) -> Result<()> {
+    let ws = workspace_of(store, id)?;
+    let when = parse_when(at, ws.tz(), Utc::now())?;
+    store.schedule_callback(id, when, note.as_deref(), Utc::now())?;
+    println!("Callback for #{id} at {}.", Calendar::for_workspace(&ws).local_label(when));
+    Ok(())
+}
+
+pub fn snooze(store: &mut Store, id: i64, until: Option<String>) -> Result<()> {
+    let ws = workspace_of(store, id)?;
+    let when = until.map(|u| parse_when(&u, ws.tz(), Utc::now())).transpose()?;
+    store.snooze(id, when, Utc::now())?;
+    match when {
+        Some(t) => println!("#{id} snoozed until {}.", Calendar::for_workspace(&ws).local_label(t)),
+        None => println!("#{id} is back in the inbox."),
+    }
+    Ok(())
+}
+
+pub fn smtp_set(store: &Store, ws: &str, mut id: SmtpIdentity, stdin: bool, verify: bool) -> Result<()> {
+    let mut w = store.require_workspace(ws)?;
+    if id.tls == SmtpTls::Plain && !matches!(id.host.as_str(), "127.0.0.1" | "localhost" | "::1") {
+        bail!(
+            "--tls plain sends your password unencrypted; it is allowed only for a server on this machine. Use --tls starttls (587) or implicit (465)."
+        );
+    }
+    id.from_address = id.from_address.trim().to_string();
+    let password = match &id.user {
+        Some(_) => {
+            Some(read_secret("SMTP password", if stdin { SecretInput::Stdin } else { SecretInput::Prompt })?)
+        }
+        None => None,
+    };
+    if verify {
+        smtp::check(&id, password.as_deref())
+            .map_err(|e| anyhow::anyhow!("{e}. Nothing was saved; fix it, or pass --no-check."))?;
+    }
+    if let Some(p) = &password {
+        keychain()?.set(&w.slug, SMTP_KEY, p)?;
+    }
+    w.settings.smtp = Some(id);
+    store.update_workspace(&w)?;
+    println!(
+        "Replies for {:?} now go out through this server{}.",
+        w.slug,
+        if verify { " (login checked)" } else { "" }
+    );
+    Ok(())
+}
+
+pub fn smtp_test(store: &Store, ws: &str) -> Result<()> {
+    let w = store.require_workspace(ws)?;
+    let id = w.settings.smtp.clone().with_context(|| {
+        format!("workspace {ws:?} has no reply identity: `handoff smtp set --workspace {ws} …`")
+    })?;
+    let pw = match &id.user {
+        Some(_) => Some(keychain()?.get(&w.slug, SMTP_KEY)?),
+        None => None,
+    };
+    smtp::check(&id, pw.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
+    println!("SMTP {}:{} accepts the login for {:?}.", id.host, id.port, id.user.unwrap_or_default());
+    Ok(())
+}
+
+pub fn outbox(store: &mut Store, json: bool) -> Result<()> {
+    store.recover_interrupted(Utc::now())?;
+    let jobs = store.jobs(&[])?;
+    if json {
+        for j in &jobs {
+            println!("{}", serde_json::to_string(j)?);
+        }
+        return Ok(());
+    }
+    if jobs.is_empty() {
+        println!("The outbox is empty.");
+    }
+    for j in jobs.iter().take(50) {
+        let what =
+            if j.state == JobState::Done { String::new() } else { j.last_error.clone().unwrap_or_default() };
+        println!(
+            "#{:<5} {:<8} {:<11} handoff #{:<6} tries {:<3} {}",
+            j.id,
+            j.state.as_str(),
+            j.kind,
+            j.handoff_id.unwrap_or(0),
+            j.attempts,
+            print::cut(&what, 100)
+        );
+    }
+    Ok(())
+}
+
+pub fn outbox_run(store: &mut Store) -> Result<()> {
+    let keychain = keychain().ok();
+    let reports = worker::run_due(store, keychain.as_ref(), &Utc::now, Backoff::default())?;
+    if reports.is_empty() {
+        println!("Nothing due in the outbox.");
+    }
+    for r in reports {
+        println!("#{}: {}: {}", r.job_id, r.state, r.message);
+    }
+    Ok(())
+}
+
+/// `mon-fri 09:00-17:00, sat 10:00-14:00` (split shifts: `mon 09:00-12:00 14:00-18:00`).
+pub fn parse_hours(spec: &str, holidays: Vec<NaiveDate>) -> Result<BusinessHours> {
+    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+    let mut days: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
+    let bad = || {
+        anyhow::anyhow!(
+            "cannot read --hours {spec:?}: write it like \"mon-fri 09:00-17:00, sat 10:00-14:00\""
+        )
+    };
+    for part in spec.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
+        let mut words = part.split_whitespace();
+        let range = words.next().ok_or_else(bad)?.to_ascii_lowercase();
+        let idx = |d: &str| DAYS.iter().position(|x| d.starts_with(x));
+        let (a, b) = match range.split_once('-') {
+            Some((a, b)) => (idx(a).ok_or_else(bad)?, idx(b).ok_or_else(bad)?),
+            None => (idx(&range).ok_or_else(bad)?, idx(&range).ok_or_else(bad)?),
+        };
+        let mut shifts = Vec::new();
+        for w in words {
+            let (o, c) = w.split_once('-').ok_or_else(bad)?;
+            let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| bad());
+            shifts.push((t(o)?, t(c)?));
+        }
+        let mut d = a;
+        loop {
+            days[d].extend(shifts.iter().copied());
+            if d == b {
+                break;
+            }
+            d = (d + 1) % 7;
+        }
+    }
+    Ok(BusinessHours { days, holidays })
+}

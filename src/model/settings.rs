@@ -1,0 +1,95 @@
+//! Per-workspace settings kept in `workspaces.settings` (JSON): when to remind
+//! and whom to alert, the reply identity, reply templates. Secrets are never
+//! here: the SMTP password lives in the OS keychain.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything a workspace can tune beyond its hours and promise.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WorkspaceSettings {
+    /// When reminders, alerts and second attempts fire.
+    pub follow_ups: FollowUpPolicy,
+    /// Who replies come from, through which server.
+    pub smtp: Option<SmtpIdentity>,
+    /// Reply templates; `None` uses the built-in ones.
+    pub templates: Templates,
+}
+
+/// When follow-ups fire. Minutes are business minutes before the promise's due time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FollowUpPolicy {
+    /// Remind the team this many minutes before a promise is due (0: no reminder).
+    pub reminder_before_minutes: u32,
+    /// Alert the backup contact this many minutes before due (0: at due).
+    pub backup_before_minutes: u32,
+    /// Email the backup contact (when one is set) as well as notifying on this machine.
+    pub backup_email: bool,
+    /// Suggest a second attempt this many business days after a reply the visitor
+    /// has not answered (0: never).
+    pub second_attempt_after_days: u32,
+}
+
+impl Default for FollowUpPolicy {
+    fn default() -> Self {
+        FollowUpPolicy {
+            reminder_before_minutes: 30,
+            backup_before_minutes: 15,
+            backup_email: true,
+            second_attempt_after_days: 2,
+        }
+    }
+}
+
+/// How the connection to the SMTP server is secured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SmtpTls {
+    /// TLS from the first byte (port 465).
+    Implicit,
+    /// Plain, then STARTTLS, required (port 587).
+    Starttls,
+    /// No encryption: loopback test servers only.
+    Plain,
+}
+
+/// The identity replies are sent from. The password is in the keychain.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SmtpIdentity {
+    /// Server host name.
+    pub host: String,
+    /// Server port (465 implicit TLS, 587 STARTTLS).
+    pub port: u16,
+    /// Transport security.
+    pub tls: SmtpTls,
+    /// Login user; `None` for servers without AUTH.
+    pub user: Option<String>,
+    /// The From address ("help@acme.test").
+    pub from_address: String,
+    /// The From display name ("Dana at Acme").
+    pub from_name: Option<String>,
+    /// An address every reply is Bcc'd to (the shared mailbox), if any.
+    pub bcc: Option<String>,
+}
+
+/// Reply templates. Placeholders: `{visitor_name}`, `{first_name}`,
+/// `{question}`, `{page}`, `{page_url}`, `{bot}`, `{promise}`, `{workspace}`,
+/// `{sender}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Templates {
+    /// The first reply.
+    pub reply: Option<Template>,
+    /// The second attempt after no answer.
+    pub second_attempt: Option<Template>,
+}
+
+/// One email template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body; the HTML alternative is derived from it.
+    pub body: String,
+}

@@ -1,0 +1,236 @@
+//! Replies: drafts from templates, the email itself (plain text plus a simple
+//! HTML alternative, threaded to the notification), and sending over SMTP.
+//!
+//! The default reply quotes the visitor's question, so they never have to
+//! repeat it. Drafts carry a marker line where the answer goes; a draft that
+//! still has it is not sent.
+
+pub mod smtp;
+pub mod worker;
+
+use crate::error::{Error, Result};
+use crate::model::{Handoff, Promise, Template, Workspace};
+use crate::store::{NewReply, ReplyKind};
+
+/// The line a draft carries until the owner writes the answer.
+pub const ANSWER_MARKER: &str = "[Write your answer here]";
+
+const DEFAULT_REPLY: (&str, &str) = (
+    "Re: your question{on_page}",
+    "Hi {first_name},\n\nThank you for your patience. You asked our assistant{on_page}:\n\n{quoted_question}\n\n[Write your answer here]\n\nBest regards,\n{sender}\n{workspace}\n",
+);
+
+const DEFAULT_SECOND: (&str, &str) = (
+    "Following up: your question{on_page}",
+    "Hi {first_name},\n\nI wanted to make sure my earlier answer reached you. You asked:\n\n{quoted_question}\n\nIf anything is still unclear, just reply to this email and I will help.\n\nBest regards,\n{sender}\n{workspace}\n",
+);
+
+/// A subject and body, before sending.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub body: String,
+}
+
+/// Fill a template's placeholders from the handoff. Unknown `{names}` stay as written.
+pub fn render(template: &str, ws: &Workspace, h: &Handoff) -> String {
+    let name = h.visitor.name.clone().unwrap_or_default();
+    let first = name.split_whitespace().next().unwrap_or("there").to_string();
+    let question = h.question.clone().unwrap_or_default();
+    let quoted = if question.is_empty() {
+        String::new()
+    } else {
+        question.lines().map(|l| format!("> {l}")).collect::<Vec<_>>().join("\n")
+    };
+    let page = h.page.title.clone().or_else(|| h.page.url.clone()).unwrap_or_default();
+    let on_page = if page.is_empty() { String::new() } else { format!(" on \"{page}\"") };
+    let sender =
+        ws.settings.smtp.as_ref().and_then(|s| s.from_name.clone()).unwrap_or_else(|| ws.name.clone());
+    let vars: [(&str, String); 12] = [
+        ("visitor_name", if name.is_empty() { "there".into() } else { name.clone() }),
+        ("first_name", first),
+        ("question", question),
+        ("quoted_question", quoted),
+        ("page", page),
+        ("on_page", on_page),
+        ("page_url", h.page.url.clone().unwrap_or_default()),
+        ("bot", h.bot.clone().unwrap_or_else(|| "our assistant".into())),
+        ("promise", h.promise.clone().unwrap_or_default()),
+        ("workspace", ws.name.clone()),
+        ("sender", sender),
+        ("email", h.visitor.email.clone().unwrap_or_default()),
+    ];
+    let mut out = String::with_capacity(template.len() + 128);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}').map(|close| (&after[..close], close)) {
+            Some((key, close)) if vars.iter().any(|(k, _)| *k == key) => {
+                if let Some((_, v)) = vars.iter().find(|(k, _)| *k == key) {
+                    out.push_str(v);
+                }
+                rest = &after[close + 1..];
+            }
+            _ => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The pre-filled draft for a first reply or a second attempt, from the
+/// workspace's template or the built-in one.
+pub fn draft(ws: &Workspace, h: &Handoff, kind: ReplyKind) -> Draft {
+    let (custom, (subject, body)) = match kind {
+        ReplyKind::SecondAttempt => (ws.settings.templates.second_attempt.as_ref(), DEFAULT_SECOND),
+        _ => (ws.settings.templates.reply.as_ref(), DEFAULT_REPLY),
+    };
+    let t = custom.cloned().unwrap_or_else(|| Template { subject: subject.into(), body: body.into() });
+    Draft { subject: render(&t.subject, ws, h).trim().to_string(), body: render(&t.body, ws, h) }
+}
+
+/// A fresh Message-ID in the sender's domain: `<random.time@domain>`.
+pub fn new_message_id(from_address: &str) -> String {
+    let domain =
+        from_address.rsplit_once('@').map(|(_, d)| d).filter(|d| !d.is_empty()).unwrap_or("handoff.desk");
+    let now = chrono::Utc::now().timestamp_millis();
+    format!("<{:016x}.{now}.handoff@{domain}>", fastrand::u64(..))
+}
+
+fn from_line(ws: &Workspace) -> Result<String> {
+    let id = ws.settings.smtp.as_ref().ok_or_else(|| {
+        Error::Invalid(format!(
+            "workspace {:?} has no reply identity yet: set one with `handoff smtp set --workspace {} --host … --user … --from …`",
+            ws.slug, ws.slug
+        ))
+    })?;
+    Ok(match &id.from_name {
+        Some(n) => format!("\"{}\" <{}>", n.replace('"', "'"), id.from_address),
+        None => id.from_address.clone(),
+    })
+}
+
+/// An email to the visitor, ready to queue. Refuses a draft that still carries
+/// [`ANSWER_MARKER`], an empty body, or a handoff without an email address.
+pub fn reply_to_visitor(ws: &Workspace, h: &Handoff, kind: ReplyKind, draft: &Draft) -> Result<NewReply> {
+    let to = h.visitor.email.clone().filter(|e| e.contains('@')).ok_or_else(|| {
+        let phone = h.visitor.phone.as_deref().map(|p| format!(" (phone: {p})")).unwrap_or_default();
+        Error::Invalid(format!(
+            "handoff #{} has no visitor email to reply to{phone}. If you reached them another way: `handoff contacted {} --by phone`.",
+            h.id, h.id
+        ))
+    })?;
+    if draft.body.contains(ANSWER_MARKER) {
+        return Err(Error::Invalid(format!(
+            "the reply still has the line {ANSWER_MARKER:?}: write the answer in its place, then send."
+        )));
+    }
+    if draft.body.trim().is_empty() || draft.subject.trim().is_empty() {
+        return Err(Error::Invalid("the reply needs a subject and a body.".into()));
+    }
+    let from = from_line(ws)?;
+    let from_address = ws.settings.smtp.as_ref().map(|s| s.from_address.clone()).unwrap_or_default();
+    Ok(NewReply {
+        handoff_id: h.id,
+        kind,
+        message_id: new_message_id(&from_address),
+        in_reply_to: h.message_id.clone(),
+        from,
+        to,
+        subject: draft.subject.clone(),
+        body_text: draft.body.clone(),
+    })
+}
+
+/// The backup contact's alert: who is waiting, since when, what they asked.
+/// `None` when the workspace has no backup contact or no reply identity.
+/// The Message-ID is derived from the follow-up, so the alert is queued once.
+pub fn backup_alert(ws: &Workspace, h: &Handoff, p: &Promise, follow_up_id: i64) -> Option<NewReply> {
+    let to = ws.backup_contact.clone().filter(|b| b.contains('@'))?;
+    let from = from_line(ws).ok()?;
+    let smtp = ws.settings.smtp.as_ref()?;
+    let cal = crate::promise::Calendar::for_workspace(ws);
+    let who =
+        h.visitor.name.clone().or_else(|| h.visitor.email.clone()).unwrap_or_else(|| "a visitor".into());
+    let mut body = format!(
+        "A promise to {who} is about to break: a reply is due {} and nobody has answered yet.\n\n",
+        cal.local_label(p.due_at)
+    );
+    body.push_str(&format!("Workspace: {}\nReceived: {}\n", ws.name, cal.local_label(h.received_at)));
+    for (label, v) in [
+        ("Visitor", h.visitor.name.as_deref()),
+        ("Email", h.visitor.email.as_deref()),
+        ("Phone", h.visitor.phone.as_deref()),
+        ("Page", h.page.url.as_deref()),
+        ("Reason", Some(h.reason.label())),
+        ("Promised", p.text.as_deref()),
+    ] {
+        if let Some(v) = v {
+            body.push_str(&format!("{label}: {v}\n"));
+        }
+    }
+    if let Some(q) = &h.question {
+        body.push_str(&format!("\nThey asked:\n> {}\n", q.replace('\n', "\n> ")));
+    }
+    body.push_str(&format!("\nHandoff #{} in Handoff Desk.\n", h.id));
+    let domain = smtp.from_address.rsplit_once('@').map(|(_, d)| d).unwrap_or("handoff.desk");
+    Some(NewReply {
+        handoff_id: h.id,
+        kind: ReplyKind::BackupAlert,
+        message_id: format!("<backup-{follow_up_id}-{}.handoff@{domain}>", h.id),
+        in_reply_to: h.message_id.clone(),
+        from,
+        to,
+        subject: format!("Promise about to break: {who} ({})", ws.name),
+        body_text: body,
+    })
+}
+
+/// A simple HTML rendering of a plain-text body: escaped, paragraphs kept,
+/// `> ` lines as a quote. Never interprets the text as markup.
+pub fn html_alternative(text: &str) -> String {
+    let mut html =
+        String::from("<!DOCTYPE html><html><body style=\"font-family:sans-serif;line-height:1.45\">\n");
+    for para in text.split("\n\n") {
+        let lines: Vec<&str> = para.lines().collect();
+        if lines.is_empty() {
+            continue;
+        }
+        let quoted = lines.iter().all(|l| l.starts_with('>'));
+        let inner = lines
+            .iter()
+            .map(|l| escape(if quoted { l.trim_start_matches('>').trim_start() } else { l }))
+            .collect::<Vec<_>>()
+            .join("<br>\n");
+        if quoted {
+            html.push_str(&format!(
+                "<blockquote style=\"border-left:3px solid #ccc;margin:0 0 1em;padding-left:.8em;color:#444\">{inner}</blockquote>\n"
+            ));
+        } else {
+            html.push_str(&format!("<p>{inner}</p>\n"));
+        }
+    }
+    html.push_str("</body></html>\n");
+    html
+}
+
+fn escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}

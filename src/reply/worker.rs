@@ -1,0 +1,160 @@
+//! The SMTP outbox worker: sends due `smtp_send` jobs one at a time, blocking
+//! (call it off the async runtime). Each job's outcome is committed right
+//! after the server answers; see [`crate::store::JobState`] for the states.
+
+use super::smtp::{self, Failure};
+use crate::error::Result;
+use crate::secrets::{Keychain, SMTP_KEY, SecretError};
+use crate::store::{Job, SmtpJob, Store};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::time::Duration;
+
+/// The outbox kind this worker handles.
+pub const KIND: &str = "smtp_send";
+
+/// Test hook: when this environment variable is set, the process aborts right
+/// after the SMTP server accepted a message and before the outcome is
+/// committed — the worst moment for a crash. Used by the crash test.
+pub const CRASH_AFTER_SEND_ENV: &str = "HANDOFF_TEST_CRASH_AFTER_SEND";
+
+/// Retry pacing for failed sends.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// Delay after the first failure; doubles per attempt.
+    pub min: Duration,
+    /// Longest delay.
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff { min: Duration::from_secs(30), max: Duration::from_secs(3600) }
+    }
+}
+
+impl Backoff {
+    /// The delay after `attempts` tries, with ±20 % jitter.
+    pub fn after(&self, attempts: i64) -> chrono::Duration {
+        let exp = u32::try_from(attempts.clamp(1, 20) - 1).unwrap_or(0);
+        let d = self.min.saturating_mul(2u32.saturating_pow(exp)).min(self.max);
+        chrono::Duration::from_std(d.mul_f64(0.8 + fastrand::f64() * 0.4))
+            .unwrap_or_else(|_| chrono::Duration::minutes(1))
+    }
+}
+
+/// What happened to one job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobReport {
+    /// The job.
+    pub job_id: i64,
+    /// The handoff.
+    pub handoff_id: Option<i64>,
+    /// `done`, `pending` (will retry), `failed` or `unsure`.
+    pub state: &'static str,
+    /// For people.
+    pub message: String,
+}
+
+/// Send every due SMTP job now. `now` is read per job from `clock`.
+pub fn run_due(
+    store: &mut Store,
+    keychain: Option<&Keychain>,
+    clock: &dyn Fn() -> DateTime<Utc>,
+    backoff: Backoff,
+) -> Result<Vec<JobReport>> {
+    let mut out = Vec::new();
+    while let Some(job) = store.claim_job(&[KIND], clock())? {
+        out.push(run_one(store, keychain, &job, clock, backoff)?);
+    }
+    Ok(out)
+}
+
+fn run_one(
+    store: &mut Store,
+    keychain: Option<&Keychain>,
+    job: &Job,
+    clock: &dyn Fn() -> DateTime<Utc>,
+    backoff: Backoff,
+) -> Result<JobReport> {
+    let report =
+        |state, message: String| JobReport { job_id: job.id, handoff_id: job.handoff_id, state, message };
+    let payload: SmtpJob = match serde_json::from_str(&job.payload) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg = format!("outbox job #{} is unreadable ({e}); it was stopped", job.id);
+            store.fail_job(job.id, &msg, clock())?;
+            return Ok(report("failed", msg));
+        }
+    };
+    let reply = store.stored_reply(payload.reply_id)?;
+    let ws = store.workspace_by_id(job.workspace_id)?;
+    let (Some(reply), Some(ws)) = (reply, ws) else {
+        let msg = format!("outbox job #{}: its email or workspace was deleted; nothing sent", job.id);
+        store.fail_job(job.id, &msg, clock())?;
+        return Ok(report("failed", msg));
+    };
+    let Some(identity) = ws.settings.smtp.clone() else {
+        let msg = format!(
+            "workspace {:?} has no reply identity: `handoff smtp set --workspace {} …`, then `handoff outbox resend {}`",
+            ws.slug, ws.slug, job.id
+        );
+        store.fail_job(job.id, &msg, clock())?;
+        return Ok(report("failed", msg));
+    };
+    let password = match (&identity.user, keychain) {
+        (None, _) => None,
+        (Some(_), Some(k)) => match k.get(&ws.slug, SMTP_KEY) {
+            Ok(p) => Some(p),
+            Err(SecretError::Missing { .. }) => {
+                let msg = format!(
+                    "no SMTP password for {:?} in the keychain: `handoff smtp set --workspace {} --password-stdin …`, then `handoff outbox resend {}`",
+                    ws.slug, ws.slug, job.id
+                );
+                store.fail_job(job.id, &msg, clock())?;
+                return Ok(report("failed", msg));
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                store.retry_job(job.id, clock() + backoff.after(job.attempts), &msg)?;
+                return Ok(report("pending", msg));
+            }
+        },
+        (Some(_), None) => {
+            let msg =
+                "the keychain is not available to read the SMTP password; it will be retried".to_string();
+            store.retry_job(job.id, clock() + backoff.after(job.attempts), &msg)?;
+            return Ok(report("pending", msg));
+        }
+    };
+    let message = match smtp::build(&reply.reply, identity.bcc.as_deref()) {
+        Ok(m) => m,
+        Err(e) => {
+            store.fail_job(job.id, &e.message, clock())?;
+            return Ok(report("failed", e.message));
+        }
+    };
+    match smtp::send(&identity, password.as_deref(), &message) {
+        Ok(()) => {
+            if std::env::var_os(CRASH_AFTER_SEND_ENV).is_some() {
+                std::process::abort();
+            }
+            store.reply_delivered(job.id, reply.id, &ws, clock())?;
+            Ok(report("done", format!("sent to {}: {}", reply.reply.to, reply.reply.subject)))
+        }
+        Err(e) => match e.failure {
+            Failure::Retry => {
+                store.retry_job(job.id, clock() + backoff.after(job.attempts), &e.message)?;
+                Ok(report("pending", e.message))
+            }
+            Failure::Permanent => {
+                store.fail_job(job.id, &e.message, clock())?;
+                Ok(report("failed", e.message))
+            }
+            Failure::Unknown => {
+                store.mark_unsure(job.id, &format!("{}. Not retried, so it cannot go out twice: check your Sent folder, then `handoff outbox resend {}` if it is missing.", e.message, job.id))?;
+                Ok(report("unsure", e.message))
+            }
+        },
+    }
+}
