@@ -251,3 +251,29 @@ fn a_crash_between_send_and_commit_never_sends_twice() {
     assert_eq!(d.len(), 2);
     assert_eq!(d[1]["message_id"], first_id);
 }
+
+#[test]
+fn a_workspace_reply_template_fills_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    ok(handoff(&db).args(["init", "--workspace", "acme"]));
+    let eml = dir.path().join("n.eml");
+    std::fs::write(&eml, notification()).unwrap();
+    ok(handoff(&db).args(["import", "-w", "acme"]).arg(&eml));
+    let tpl = dir.path().join("reply.txt");
+    std::fs::write(
+        &tpl,
+        "Subject: About {page}\n\nDear {visitor_name},\n{quoted_question}\n[Write your answer here]\n",
+    )
+    .unwrap();
+    ok(handoff(&db).args(["workspace", "set", "acme", "--reply-template"]).arg(&tpl));
+    let draft = ok(handoff(&db).args(["reply", "1", "--draft"]));
+    assert!(
+        draft.starts_with("Subject: About https://acme.test/heaters\n\nDear Dana Reyes,\n> Do you service"),
+        "{draft}"
+    );
+    std::fs::write(&tpl, "no subject line").unwrap();
+    let err =
+        text(&fails(handoff(&db).args(["workspace", "set", "acme", "--reply-template"]).arg(&tpl)).stderr);
+    assert!(err.contains("must start with a \"Subject: …\" line"), "{err}");
+}

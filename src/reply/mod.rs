@@ -234,3 +234,91 @@ fn escape(s: &str) -> String {
     }
     o
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::model::{BusinessHours, Page, Reason, Visitor, WorkspaceSettings};
+
+    fn ws() -> Workspace {
+        Workspace {
+            id: 1,
+            slug: "acme".into(),
+            name: "Acme Plumbing".into(),
+            time_zone: "UTC".into(),
+            hours: BusinessHours::default(),
+            default_promise: None,
+            backup_contact: None,
+            settings: WorkspaceSettings::default(),
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    fn handoff(name: Option<&str>) -> Handoff {
+        Handoff {
+            id: 7,
+            workspace_id: 1,
+            workspace: "acme".into(),
+            source: crate::model::SourceKind::Import,
+            source_key: "k".into(),
+            bot: Some("Piper".into()),
+            platform: None,
+            reason: Reason::KnowledgeGap,
+            reason_detail: None,
+            reason_inferred: false,
+            confidence: None,
+            visitor: Visitor {
+                name: name.map(String::from),
+                email: Some("dana@example.com".into()),
+                phone: None,
+            },
+            page: Page { url: Some("https://acme.test/heaters".into()), title: Some("Heaters".into()) },
+            started_at: None,
+            escalated_at: None,
+            received_at: chrono::Utc::now(),
+            after_hours: false,
+            promise: Some("within 2 hours".into()),
+            question: Some("Do you fix boilers?\nAnd heaters?".into()),
+            question_derived: false,
+            subject: None,
+            message_id: None,
+            status: crate::model::Status::New,
+            parse_status: crate::model::ParseStatus::Ok,
+            parse_notes: vec![],
+        }
+    }
+
+    #[test]
+    fn placeholders_fill_and_unknown_ones_stay_as_written() {
+        let out = render(
+            "{first_name} asked {question} on {page} ({bot}, {promise}) {nope} {",
+            &ws(),
+            &handoff(Some("Dana Reyes")),
+        );
+        assert_eq!(
+            out,
+            "Dana asked Do you fix boilers?\nAnd heaters? on Heaters (Piper, within 2 hours) {nope} {"
+        );
+        assert_eq!(render("Hi {first_name}", &ws(), &handoff(None)), "Hi there");
+    }
+
+    #[test]
+    fn the_default_draft_quotes_every_line_of_the_question_and_marks_where_the_answer_goes() {
+        let d = draft(&ws(), &handoff(Some("Dana")), ReplyKind::Reply);
+        assert_eq!(d.subject, "Re: your question on \"Heaters\"");
+        assert!(d.body.contains("> Do you fix boilers?\n> And heaters?"), "{}", d.body);
+        assert!(d.body.contains(ANSWER_MARKER));
+        let refused = reply_to_visitor(&ws(), &handoff(Some("Dana")), ReplyKind::Reply, &d).unwrap_err();
+        assert!(refused.to_string().contains(ANSWER_MARKER));
+    }
+
+    #[test]
+    fn html_alternative_escapes_markup_and_quotes_quoted_lines() {
+        let html = html_alternative("Hi <script>alert(1)</script>\n\n> what & why?\n\nBye");
+        assert!(html.contains("Hi &lt;script&gt;alert(1)&lt;/script&gt;"));
+        assert!(!html.contains("<script>"));
+        assert!(html.contains(">what &amp; why?</blockquote>"), "{html}");
+        assert!(html.contains("<p>Bye</p>"));
+    }
+}

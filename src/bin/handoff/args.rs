@@ -409,6 +409,14 @@ pub(crate) enum WorkspaceCmd {
         /// Suggest a second attempt this many business days after an unanswered reply (0: off).
         #[arg(long)]
         second_attempt_days: Option<u32>,
+        /// Reply template from a file: a "Subject: …" line, a blank line, then the body
+        /// ({first_name}, {visitor_name}, {question}, {quoted_question}, {page}, {page_url}, {bot},
+        /// {promise}, {workspace}, {sender}). An empty file restores the built-in one.
+        #[arg(long)]
+        reply_template: Option<PathBuf>,
+        /// The second-attempt template, same format.
+        #[arg(long)]
+        second_template: Option<PathBuf>,
     },
 }
 

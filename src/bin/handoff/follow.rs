@@ -154,7 +154,7 @@ pub fn due(store: &Store, workspace: Option<String>, all: bool, json: bool) -> R
         };
         writeln!(
             out,
-            "{:<14} {local:<22} #{:<6} {:<14} {:<26} {}",
+            "{:<16} {local:<22} #{:<6} {:<14} {:<26} {}",
             countdown(i.due_at, now),
             i.handoff.id,
             print::cut(&i.handoff.workspace, 14),
@@ -345,4 +345,22 @@ pub fn parse_hours(spec: &str, holidays: Vec<NaiveDate>) -> Result<BusinessHours
         }
     }
     Ok(BusinessHours { days, holidays })
+}
+
+/// A template file: `Subject: …`, a blank line, the body. Empty: the built-in template.
+pub fn read_template(path: &std::path::Path) -> Result<Option<handoff::Template>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading the template {}", path.display()))?;
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let text = text.replace("\r\n", "\n");
+    let (subject, body) =
+        text.strip_prefix("Subject:").and_then(|t| t.split_once("\n\n")).with_context(|| {
+            format!(
+                "{} must start with a \"Subject: …\" line, then a blank line, then the body",
+                path.display()
+            )
+        })?;
+    Ok(Some(handoff::Template { subject: subject.trim().to_string(), body: body.to_string() }))
 }

@@ -20,6 +20,10 @@ use std::path::PathBuf;
 
 fn main() {
     if let Err(e) = run(Cli::parse()) {
+        // `handoff due | head`: the reader left; not an error worth a word.
+        if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
+            std::process::exit(0);
+        }
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }
@@ -58,6 +62,8 @@ fn run(cli: Cli) -> Result<()> {
             backup_minutes,
             backup_email,
             second_attempt_days,
+            reply_template,
+            second_template,
         }) => {
             let mut w = store.require_workspace(&slug)?;
             if let Some(n) = name {
@@ -95,6 +101,12 @@ fn run(cli: Cli) -> Result<()> {
             }
             if let Some(d) = second_attempt_days {
                 f.second_attempt_after_days = d;
+            }
+            if let Some(p) = reply_template {
+                w.settings.templates.reply = follow::read_template(&p)?;
+            }
+            if let Some(p) = second_template {
+                w.settings.templates.second_attempt = follow::read_template(&p)?;
             }
             store.update_workspace(&w)?;
             println!(
