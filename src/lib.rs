@@ -9,6 +9,7 @@
 pub mod demo;
 pub mod error;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod promise;
 pub mod reply;

@@ -7,6 +7,7 @@ mod crash;
 mod email;
 mod imap;
 mod live;
+mod metrics;
 mod promises;
 mod reason;
 mod relay_client;

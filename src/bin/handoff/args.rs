@@ -197,6 +197,18 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Monthly figures per workspace: handoffs by reason, after hours, time to first reply, promises kept.
+    Metrics {
+        /// Only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+        /// The month, YYYY-MM (default: this month).
+        #[arg(long)]
+        month: Option<String>,
+        /// One JSON object per workspace.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check the database file and print what it holds.
     Doctor,
 }

@@ -7,6 +7,7 @@ mod follow;
 mod import;
 mod live;
 mod print;
+mod report;
 
 use anyhow::{Context, Result, bail};
 use args::*;
@@ -247,6 +248,7 @@ fn run(cli: Cli) -> Result<()> {
             store.requeue_job(id, Utc::now())?;
             follow::outbox_run(&mut store)?
         }
+        Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
         Command::Doctor => print::doctor(&store)?,
     }
     Ok(())
