@@ -3,6 +3,7 @@
 //! two processes and after a week offline. Expected instants are written by
 //! hand from the rules in `handoff::promise` (Mon–Fri 09:00–17:00 New York).
 
+use crate::support::smtp::plain_identity;
 use chrono::{DateTime, Duration, Utc};
 use handoff::Store;
 use handoff::ingest::Parsed;
@@ -231,15 +232,7 @@ fn a_week_offline_is_caught_up_in_one_summary_without_a_flood_or_emails() {
     let mut store = Store::open_in_memory().unwrap();
     let mut ws = workspace(&store, Some("backup@acme.test"));
     ws.settings.follow_ups.backup_email = true;
-    ws.settings.smtp = Some(SmtpIdentity {
-        host: "127.0.0.1".into(),
-        port: 2525,
-        tls: SmtpTls::Plain,
-        user: None,
-        from_address: "help@acme.test".into(),
-        from_name: None,
-        bcc: None,
-    });
+    ws.settings.smtp = Some(plain_identity(2525));
     store.update_workspace(&ws).unwrap();
     let ids: Vec<i64> = (0..3)
         .map(|i| ingest_one(&mut store, &ws, live(&format!("k{i}"), Some("within 2 hours")), z(MON_10)))
@@ -270,15 +263,7 @@ fn on_time_backup_alerts_are_emailed_through_the_outbox_once() {
     let mut store = Store::open_in_memory().unwrap();
     let mut ws = workspace(&store, Some("backup@acme.test"));
     ws.settings.follow_ups.backup_email = true;
-    ws.settings.smtp = Some(SmtpIdentity {
-        host: "127.0.0.1".into(),
-        port: 2525,
-        tls: SmtpTls::Plain,
-        user: None,
-        from_address: "help@acme.test".into(),
-        from_name: Some("Acme".into()),
-        bcc: None,
-    });
+    ws.settings.smtp = Some(SmtpIdentity { from_name: Some("Acme".into()), ..plain_identity(2525) });
     store.update_workspace(&ws).unwrap();
     let id = ingest_one(&mut store, &ws, live("a", Some("within 2 hours")), z(MON_10));
     let r = store.fire_due(z("2026-11-23T16:30:00Z"), Duration::minutes(10)).unwrap();

@@ -5,11 +5,11 @@
 use crate::live::run_with_stdin;
 use crate::support::dovecot::{Dovecot, VISITOR};
 use crate::support::keychain::Keychain;
-use crate::support::smtp::{SMTP_PASS, SMTP_USER, SmtpSink};
+use crate::support::smtp::{SMTP_PASS, SMTP_USER, SmtpSink, plain_identity};
 use crate::support::{fails, handoff, json_lines, ok, text};
 use chrono::Utc;
 use handoff::Store;
-use handoff::model::{PromiseState, SmtpIdentity, SmtpTls, Status};
+use handoff::model::{PromiseState, Status};
 use handoff::reply::worker::{self, Backoff};
 use handoff::reply::{self, Draft};
 use handoff::store::ReplyKind;
@@ -163,15 +163,7 @@ fn a_wrong_smtp_password_is_refused_before_anything_is_saved() {
 fn open_workspace(db: &Path, port: u16) -> (Store, handoff::Workspace) {
     let store = Store::open(db).unwrap();
     let mut ws = store.workspace("acme").unwrap().unwrap();
-    ws.settings.smtp = Some(SmtpIdentity {
-        host: "127.0.0.1".into(),
-        port,
-        tls: SmtpTls::Plain,
-        user: None,
-        from_address: "help@acme.test".into(),
-        from_name: None,
-        bcc: None,
-    });
+    ws.settings.smtp = Some(plain_identity(port));
     store.update_workspace(&ws).unwrap();
     (store, ws)
 }

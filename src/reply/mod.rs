@@ -68,10 +68,8 @@ pub fn render(template: &str, ws: &Workspace, h: &Handoff) -> String {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
         match after.find('}').map(|close| (&after[..close], close)) {
-            Some((key, close)) if vars.iter().any(|(k, _)| *k == key) => {
-                if let Some((_, v)) = vars.iter().find(|(k, _)| *k == key) {
-                    out.push_str(v);
-                }
+            Some((key, close)) if let Some((_, v)) = vars.iter().find(|(k, _)| *k == key) => {
+                out.push_str(v);
                 rest = &after[close + 1..];
             }
             _ => {

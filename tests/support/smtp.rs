@@ -139,3 +139,16 @@ impl Drop for SmtpSink {
         self.kill();
     }
 }
+
+/// A reply identity sending through a plain, login-less SMTP server on loopback `port`.
+pub fn plain_identity(port: u16) -> handoff::model::SmtpIdentity {
+    handoff::model::SmtpIdentity {
+        host: "127.0.0.1".into(),
+        port,
+        tls: handoff::model::SmtpTls::Plain,
+        user: None,
+        from_address: "help@acme.test".into(),
+        from_name: None,
+        bcc: None,
+    }
+}
