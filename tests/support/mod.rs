@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod dovecot;
+pub mod hubspot;
 pub mod keychain;
 pub mod mail;
 pub mod relay;
