@@ -5,6 +5,7 @@ mod chaos;
 mod cli;
 mod crash;
 mod email;
+mod hubspot;
 mod imap;
 mod live;
 mod metrics;

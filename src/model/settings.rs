@@ -14,6 +14,39 @@ pub struct WorkspaceSettings {
     pub smtp: Option<SmtpIdentity>,
     /// Reply templates; `None` uses the built-in ones.
     pub templates: Templates,
+    /// The HubSpot portal leads go to (the token is in the keychain).
+    pub hubspot: Option<HubspotSettings>,
+}
+
+/// A workspace's HubSpot connection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HubspotSettings {
+    /// API base; `https://api.hubapi.com` for a real portal.
+    pub base_url: String,
+    /// Push every new handoff (true) or only on the owner's click.
+    pub auto_push: bool,
+    /// Also set `hs_lead_status` to NEW on the contact (sales reps own that
+    /// field, so only when the owner opts in).
+    pub lead_status: bool,
+    /// Requests allowed per ten-second window: 100 (Free/Starter), 190
+    /// (Professional/Enterprise), 250 (with the API add-on). The outbox paces
+    /// itself below it.
+    pub rate_per_10s: u32,
+}
+
+/// HubSpot's API.
+pub const HUBSPOT_API: &str = "https://api.hubapi.com";
+
+impl Default for HubspotSettings {
+    fn default() -> Self {
+        HubspotSettings {
+            base_url: HUBSPOT_API.to_string(),
+            auto_push: true,
+            lead_status: false,
+            rate_per_10s: 100,
+        }
+    }
 }
 
 /// When follow-ups fire. Minutes are business minutes before the promise's due time.

@@ -218,7 +218,7 @@ pub fn html_alternative(text: &str) -> String {
     html
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

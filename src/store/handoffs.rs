@@ -108,6 +108,8 @@ pub struct HandoffDetail {
     pub replies: Vec<super::StoredReply>,
     /// Why it was resolved, once it is.
     pub resolution: Option<crate::model::Resolution>,
+    /// Its place in HubSpot, once a push was asked for.
+    pub hubspot: Option<super::PushRecord>,
 }
 
 impl Store {
@@ -235,6 +237,7 @@ impl Store {
             follow_ups: self.follow_ups(id)?,
             replies: self.replies(id)?,
             resolution: self.resolution(id)?,
+            hubspot: self.push_record(id)?,
         })
     }
 

@@ -10,6 +10,7 @@
 //! - the desktop app and the CLI may open the same file at once (WAL, busy timeout).
 
 mod handoffs;
+mod hubspot;
 mod ingest;
 mod migrate;
 mod outbox;
@@ -21,6 +22,7 @@ mod timers;
 mod workspaces;
 
 pub use handoffs::{HandoffDetail, ListFilter};
+pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
 pub use ingest::IngestOutcome;
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{Job, JobState, NewJob};

@@ -1,4 +1,4 @@
-//! The durable outbox: jobs (SMTP sends now, HubSpot pushes later) that must
+//! The durable outbox: jobs (SMTP sends, HubSpot pushes) that must
 //! survive restarts and offline spells and never run twice.
 //!
 //! A job is `pending` until a worker claims it: the claim commits `sending`
@@ -178,14 +178,29 @@ impl Store {
     /// Turn jobs whose sender died mid-way into `unsure`; returns how many.
     pub fn recover_interrupted(&mut self, now: DateTime<Utc>) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let stuck: Vec<(i64, Option<String>, Option<i64>)> = {
-            let mut stmt = tx.prepare("SELECT id, owner, started_at FROM outbox WHERE state = 'sending'")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<rusqlite::Result<_>>()?
+        let stuck: Vec<(i64, Option<String>, Option<i64>, String)> = {
+            let mut stmt =
+                tx.prepare("SELECT id, owner, started_at, kind FROM outbox WHERE state = 'sending'")?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+                .collect::<rusqlite::Result<_>>()?
         };
         let mut n = 0;
-        for (id, owner, started) in stuck {
+        for (id, owner, started, kind) in stuck {
             let started = started.map(from_ms).unwrap_or(now);
             if owner_alive(owner.as_deref(), started, now) {
+                continue;
+            }
+            if kind == super::hubspot::HUBSPOT_KIND {
+                // Safe to repeat: the retry looks for what this try left in HubSpot first.
+                n += tx.execute(
+                    "UPDATE outbox SET state = 'pending', owner = NULL, next_try_at = ?2, last_error = ?3
+                     WHERE id = ?1 AND state = 'sending'",
+                    params![
+                        id,
+                        to_ms(now),
+                        "interrupted; the next try checks HubSpot for what already arrived"
+                    ],
+                )?;
                 continue;
             }
             n += tx.execute(
@@ -233,9 +248,12 @@ impl Store {
     pub fn next_job_at(&self, kinds: &[&str]) -> Result<Option<DateTime<Utc>>> {
         let mut best: Option<DateTime<Utc>> = None;
         for k in kinds {
+            // Pushes of a paused HubSpot portal wait for the owner, not for a time.
             let t: Option<i64> = self.conn.query_row(
-                "SELECT min(next_try_at) FROM outbox WHERE state = 'pending' AND kind = ?1",
-                [k],
+                "SELECT min(next_try_at) FROM outbox o WHERE state = 'pending' AND kind = ?1
+                 AND NOT EXISTS (SELECT 1 FROM hubspot_portals p
+                                 WHERE p.workspace_id = o.workspace_id AND o.kind = ?2 AND p.stopped IS NOT NULL)",
+                [k, &super::hubspot::HUBSPOT_KIND],
                 |r| r.get(0),
             )?;
             if let Some(t) = t.map(from_ms) {

@@ -114,6 +114,8 @@ pub struct EngineOptions {
     pub late_after: chrono::Duration,
     /// Retry pacing for outbox sends.
     pub outbox_backoff: crate::reply::worker::Backoff,
+    /// How HubSpot pushes are paced and retried.
+    pub hubspot: crate::hubspot::worker::PushOptions,
 }
 
 impl Default for EngineOptions {
@@ -125,6 +127,7 @@ impl Default for EngineOptions {
             tick_every: Duration::from_secs(15),
             late_after: chrono::Duration::minutes(10),
             outbox_backoff: crate::reply::worker::Backoff::default(),
+            hubspot: crate::hubspot::worker::PushOptions::default(),
         }
     }
 }

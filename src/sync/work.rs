@@ -1,5 +1,5 @@
 //! The engine's two clockwork tasks: the timer tick (follow-ups, exactly once)
-//! and the outbox worker (SMTP sends). Both run until cancelled, wake early on
+//! and the outbox worker (SMTP sends, HubSpot pushes). Both run until cancelled, wake early on
 //! [`super::Engine::kick`], and report through the engine's event stream.
 
 use super::{Shared, SyncEvent};
@@ -50,17 +50,23 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
 /// Send due outbox jobs; sleep until the next one is due (at most `tick_every`).
 pub(super) async fn outbox(shared: Shared, cancel: CancellationToken) {
     loop {
-        let (db, clock, keychain, backoff) = (
+        let (db, clock, keychain, backoff, hubspot) = (
             shared.db.clone(),
             shared.options.clock.clone(),
             shared.keychain.clone(),
             shared.options.outbox_backoff,
+            shared.options.hubspot,
         );
         let res = tokio::task::spawn_blocking(move || {
             let mut store = Store::open(&db)?;
             let now = || clock.now();
-            let reports = worker::run_due(&mut store, keychain.as_ref(), &now, backoff)?;
-            let next = store.next_job_at(&[worker::KIND])?;
+            let mut reports = worker::run_due(&mut store, keychain.as_ref(), &now, backoff)?;
+            let tokens = |ws: &crate::model::Workspace| match &keychain {
+                Some(k) => k.get(&ws.slug, crate::hubspot::TOKEN_KEY).map_err(|e| e.to_string()),
+                None => Err("the keychain is not available to read the HubSpot token".to_string()),
+            };
+            reports.extend(crate::hubspot::worker::run_due(&mut store, &tokens, &now, hubspot)?);
+            let next = store.next_job_at(&[worker::KIND, crate::store::HUBSPOT_KIND])?;
             Ok::<_, crate::Error>((reports, next))
         })
         .await;

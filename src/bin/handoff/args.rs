@@ -197,6 +197,20 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// HubSpot: connect a workspace's portal, see what was pushed.
+    #[command(subcommand)]
+    Hubspot(HubspotCmd),
+    /// Push handoffs to HubSpot now: contact upserted by email, tagged as an escalation, transcript as a note.
+    Push {
+        /// Handoff ids.
+        ids: Vec<i64>,
+        /// Every handoff not yet in HubSpot (of --workspace, or of every connected workspace).
+        #[arg(long, conflicts_with = "ids")]
+        all_pending: bool,
+        /// With --all-pending: only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+    },
     /// Monthly figures per workspace: handoffs by reason, after hours, time to first reply, promises kept.
     Metrics {
         /// Only this workspace.
@@ -250,6 +264,44 @@ pub(crate) enum SmtpCmd {
     },
     /// Log in to the workspace's SMTP server without sending anything.
     Test {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum HubspotCmd {
+    /// Connect a workspace to its HubSpot portal: checks the token and its
+    /// scopes, creates the escalation properties, keeps the token in the OS keychain.
+    Connect {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
+        /// Read the token from one line of standard input.
+        #[arg(long)]
+        token_stdin: bool,
+        /// The API's address (a test stand-in, or a regional endpoint).
+        #[arg(long, default_value = handoff::model::HUBSPOT_API)]
+        base_url: String,
+        /// Push only when asked (`handoff push ID`), not every new handoff.
+        #[arg(long)]
+        manual: bool,
+        /// Also set the contact's lead status to NEW (sales reps own that field: opt in only if they agree).
+        #[arg(long)]
+        lead_status: bool,
+        /// Requests per ten seconds your HubSpot plan allows: 100 (Free/Starter), 190 (Pro/Enterprise), 250 (API add-on).
+        #[arg(long, default_value_t = 100)]
+        rate: u32,
+    },
+    /// Connection, pause reasons and push counts per workspace.
+    Status {
+        /// Only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+    },
+    /// Forget a workspace's portal and delete its token from the keychain.
+    Disconnect {
         /// Workspace.
         #[arg(long, short)]
         workspace: String,

@@ -303,11 +303,12 @@ pub fn outbox(store: &mut Store, json: bool) -> Result<()> {
 pub fn outbox_run(store: &mut Store) -> Result<()> {
     let keychain = keychain().ok();
     let reports = worker::run_due(store, keychain.as_ref(), &Utc::now, Backoff::default())?;
-    if reports.is_empty() {
-        println!("Nothing due in the outbox.");
-    }
-    for r in reports {
+    for r in &reports {
         println!("#{}: {}: {}", r.job_id, r.state, r.message);
+    }
+    let pushes = crate::crm::run(store)?;
+    if reports.is_empty() && pushes == 0 {
+        println!("Nothing due in the outbox.");
     }
     Ok(())
 }

@@ -209,7 +209,7 @@ pub fn watch(store: &Store, json: bool) -> Result<()> {
     let keychain = keychain()?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let mut engine = Engine::start(db.clone(), Some(keychain), EngineOptions::default())?;
+        let mut engine = Engine::start(db.clone(), Some(keychain), EngineOptions { hubspot: crate::crm::push_options(), ..EngineOptions::default() })?;
         let mut events = engine.subscribe();
         let reader = Store::open(&db)?;
         for s in engine.statuses() {

@@ -3,6 +3,7 @@
 //! one JSON object per line with `--json`, for scripts).
 
 mod args;
+mod crm;
 mod follow;
 mod import;
 mod live;
@@ -248,6 +249,17 @@ fn run(cli: Cli) -> Result<()> {
             store.requeue_job(id, Utc::now())?;
             follow::outbox_run(&mut store)?
         }
+        Command::Hubspot(HubspotCmd::Connect {
+            workspace,
+            token_stdin,
+            base_url,
+            manual,
+            lead_status,
+            rate,
+        }) => crm::connect(&mut store, &workspace, token_stdin, base_url, manual, lead_status, rate)?,
+        Command::Hubspot(HubspotCmd::Status { workspace }) => crm::status(&store, workspace)?,
+        Command::Hubspot(HubspotCmd::Disconnect { workspace }) => crm::disconnect(&mut store, &workspace)?,
+        Command::Push { ids, all_pending, workspace } => crm::push(&mut store, ids, all_pending, workspace)?,
         Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
         Command::Doctor => print::doctor(&store)?,
     }

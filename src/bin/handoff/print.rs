@@ -152,6 +152,19 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     if let Some(r) = d.resolution {
         field(&mut out, "Resolution", Some(r.as_str()))?;
     }
+    if let Some(p) = &d.hubspot {
+        let text = match (p.state.as_str(), &p.contact_id) {
+            ("pushed", Some(c)) => format!(
+                "pushed {} — contact {c}{}",
+                p.pushed_at.map(when).unwrap_or_default(),
+                p.note_id.as_ref().map(|n| format!(", note {n}")).unwrap_or_default()
+            ),
+            (state, _) => {
+                format!("{state}{}", p.message.as_ref().map(|m| format!(" — {m}")).unwrap_or_default())
+            }
+        };
+        field(&mut out, "HubSpot", Some(&text))?;
+    }
     field(&mut out, "Bot", h.bot.as_deref())?;
     if h.parse_status != ParseStatus::Ok {
         writeln!(out, "\n⚑ Not fully understood ({}):", h.parse_status.as_str())?;
