@@ -324,7 +324,9 @@ fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
     assert!(text(&out.stderr).contains("refused the token"), "{}", text(&out.stderr));
 
     for ws in ["acme", "beta", "gamma"] {
-        let out = rig.connect(ws, &format!("tok-{ws}"), &[]);
+        // beta's owner lets the app set the lead status; the others leave it to their sales reps.
+        let extra: &[&str] = if ws == "beta" { &["--lead-status"] } else { &[] };
+        let out = rig.connect(ws, &format!("tok-{ws}"), extra);
         assert!(out.status.success(), "{}", text(&out.stderr));
     }
     for (n, ws) in ["acme", "beta", "gamma"].into_iter().enumerate() {
@@ -338,7 +340,7 @@ fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
 
     let s = rig.hs.state();
     assert_eq!(contacts(&s).len(), 1, "beta pushed while the others wait");
-    contact_by_email(&s, "b@example.com");
+    assert_eq!(contact_by_email(&s, "b@example.com").1["hs_lead_status"], "NEW");
     let status = ok(rig.cli().args(["hubspot", "status"]));
     let acme = status.lines().skip_while(|l| !l.starts_with("acme")).nth(1).unwrap_or_default();
     assert!(
@@ -370,7 +372,7 @@ fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
     let s = rig.hs.state();
-    contact_by_email(&s, "a@example.com");
+    assert_eq!(contact_by_email(&s, "a@example.com").1.get("hs_lead_status"), None);
     assert_eq!(notes(&s).len(), 2);
     assert_eq!(rig.show(ids[2])["hubspot"]["state"], "stopped", "gamma still waits for its scope");
     rig.hs.assert_clean();
