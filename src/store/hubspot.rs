@@ -331,10 +331,7 @@ impl Store {
         if state == "no_email" {
             super::outbox::finish_in(&tx, job_id, now)?;
         } else {
-            tx.execute(
-                "UPDATE outbox SET state = 'failed', last_error = ?2, done_at = ?3, owner = NULL WHERE id = ?1",
-                params![job_id, message, to_ms(now)],
-            )?;
+            super::outbox::fail_in(&tx, job_id, message, now)?;
         }
         tx.commit()?;
         Ok(())

@@ -274,11 +274,7 @@ impl Store {
 
     /// A try failed for good: `failed`, with what to do.
     pub fn fail_job(&mut self, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
-        self.conn.execute(
-            "UPDATE outbox SET state = 'failed', last_error = ?2, done_at = ?3, owner = NULL WHERE id = ?1",
-            params![id, error, to_ms(now)],
-        )?;
-        Ok(())
+        fail_in(&self.conn, id, error, now)
     }
 
     /// A try broke off after the work may have reached the server: `unsure`, never retried by itself.
@@ -318,6 +314,14 @@ pub(super) fn finish_in(conn: &Connection, id: i64, now: DateTime<Utc>) -> Resul
     conn.execute(
         "UPDATE outbox SET state = 'done', done_at = ?2, last_error = NULL, owner = NULL WHERE id = ?1",
         params![id, to_ms(now)],
+    )?;
+    Ok(())
+}
+
+pub(super) fn fail_in(conn: &Connection, id: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?2, done_at = ?3, owner = NULL WHERE id = ?1",
+        params![id, error, to_ms(now)],
     )?;
     Ok(())
 }

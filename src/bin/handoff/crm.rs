@@ -59,7 +59,7 @@ pub fn connect(
     rate: u32,
 ) -> Result<()> {
     let mut ws = store.require_workspace(slug)?;
-    if ![100, 190, 250].contains(&rate) && !(1..=1000).contains(&rate) {
+    if !(1..=1000).contains(&rate) {
         bail!(
             "--rate is requests per ten seconds: 100 (Free/Starter), 190 (Professional/Enterprise) or 250 (API add-on)"
         );
