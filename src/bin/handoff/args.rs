@@ -189,7 +189,7 @@ pub(crate) enum Command {
     /// The reply identity (SMTP) of a workspace.
     #[command(subcommand)]
     Smtp(SmtpCmd),
-    /// Emails waiting to go out, sent, failed, or of unknown outcome.
+    /// Emails and HubSpot pushes waiting to go out, sent, failed, or of unknown outcome.
     Outbox {
         #[command(subcommand)]
         cmd: Option<OutboxCmd>,
