@@ -8,6 +8,7 @@
 
 pub mod demo;
 pub mod error;
+pub mod gaps;
 pub mod hubspot;
 pub mod ingest;
 pub mod metrics;

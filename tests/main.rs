@@ -5,6 +5,7 @@ mod chaos;
 mod cli;
 mod crash;
 mod email;
+mod gaps;
 mod hubspot;
 mod imap;
 mod live;

@@ -385,3 +385,77 @@ fn finish_with_nothing_to_go_on_leaves_other() {
     assert_eq!(h.question, None);
     assert!(h.parse_notes.is_empty());
 }
+
+#[test]
+fn question_for_each_reason_shape() {
+    // (transcript, the reason it shows, the question a content writer needs)
+    type Case<'a> = (&'a [(&'a str, &'a str)], Reason, Option<&'a str>);
+    let cases: &[Case<'_>] = &[
+        (
+            &[
+                ("v", "hi"),
+                ("v", "Do you repair Miele dishwashers?"),
+                ("b", "Sorry, I couldn't find an answer to that."),
+            ],
+            Reason::KnowledgeGap,
+            Some("Do you repair Miele dishwashers?"),
+        ),
+        (
+            &[
+                ("v", "How long does shipping to Norway take?"),
+                ("b", "I think it may take about a week, but I'm not sure."),
+                ("b", "Let me connect you with someone who knows."),
+            ],
+            Reason::KnowledgeGap,
+            Some("How long does shipping to Norway take?"),
+        ),
+        (
+            &[
+                ("v", "Is the blue sofa in stock?"),
+                ("b", "Let me check…"),
+                ("v", "actually can I talk to a human please"),
+            ],
+            Reason::HumanRequest,
+            Some("Is the blue sofa in stock?"),
+        ),
+        (
+            &[
+                ("v", "where is my order 5521"),
+                ("b", "You can track orders on the Orders page."),
+                ("v", "where is my order 5521"),
+                ("b", "You can track orders on the Orders page."),
+                ("v", "THIS IS USELESS I WANT MY ORDER"),
+            ],
+            Reason::Frustration,
+            Some("where is my order 5521"),
+        ),
+        (
+            &[
+                ("v", "Hello"),
+                ("v", "I want a refund for my last invoice"),
+                ("b", "Our billing team handles refunds personally."),
+            ],
+            Reason::PolicyTopic,
+            Some("I want a refund for my last invoice"),
+        ),
+        (
+            &[
+                ("v", "Can I get a quote for 40 office chairs?"),
+                ("b", "Great — our team would love to help with that."),
+            ],
+            Reason::HighIntent,
+            Some("Can I get a quote for 40 office chairs?"),
+        ),
+        // Only a request for a person, then contact details: no question to write content for.
+        (
+            &[("v", "agent please"), ("b", "Sure. Your email?"), ("v", "kim@example.com")],
+            Reason::HumanRequest,
+            None,
+        ),
+    ];
+    for (lines, reason, question) in cases {
+        let chat = t(lines);
+        assert_eq!(infer(&chat).map(|(r, _)| r), Some(*reason), "{lines:?}");
+        assert_eq!(derive_question(&chat).as_deref(), *question, "{lines:?}");
+    }
+}

@@ -9,6 +9,7 @@
 //!   input again is a no-op;
 //! - the desktop app and the CLI may open the same file at once (WAL, busy timeout).
 
+mod gaps;
 mod handoffs;
 mod hubspot;
 mod ingest;
@@ -21,6 +22,7 @@ mod sources;
 mod timers;
 mod workspaces;
 
+pub use gaps::{GapCheck, GapQuestion, text_hash, vector_bytes, vector_from};
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
 pub use ingest::IngestOutcome;

@@ -116,6 +116,8 @@ pub struct EngineOptions {
     pub outbox_backoff: crate::reply::worker::Backoff,
     /// How HubSpot pushes are paced and retried.
     pub hubspot: crate::hubspot::worker::PushOptions,
+    /// Embed new content-gap questions as they arrive (for the gap checklist).
+    pub gap_index: bool,
 }
 
 impl Default for EngineOptions {
@@ -128,6 +130,7 @@ impl Default for EngineOptions {
             late_after: chrono::Duration::minutes(10),
             outbox_backoff: crate::reply::worker::Backoff::default(),
             hubspot: crate::hubspot::worker::PushOptions::default(),
+            gap_index: true,
         }
     }
 }
@@ -141,6 +144,7 @@ struct Shared {
     statuses: Arc<Mutex<HashMap<i64, SourceStatus>>>,
     options: EngineOptions,
     outbox_kick: Arc<Notify>,
+    gaps_kick: Arc<Notify>,
 }
 
 impl Shared {
@@ -173,6 +177,9 @@ impl Shared {
     }
 
     fn received(&self, source: &Source, ids: &[i64]) {
+        if !ids.is_empty() && self.options.gap_index {
+            self.gaps_kick.notify_one();
+        }
         for &handoff_id in ids {
             let _ = self.events.send(SyncEvent::Received {
                 source_id: source.id,
@@ -225,8 +232,15 @@ impl Engine {
     /// Without a keychain, sources and sends that need a secret report so.
     pub fn start(db: PathBuf, keychain: Option<Keychain>, options: EngineOptions) -> Result<Engine> {
         let (events, _) = broadcast::channel(4096);
-        let shared =
-            Shared { db, keychain, events, statuses: Arc::default(), options, outbox_kick: Arc::default() };
+        let shared = Shared {
+            db,
+            keychain,
+            events,
+            statuses: Arc::default(),
+            options,
+            outbox_kick: Arc::default(),
+            gaps_kick: Arc::default(),
+        };
         let mut engine = Engine {
             cancel: CancellationToken::new(),
             shared,
@@ -240,6 +254,10 @@ impl Engine {
         engine.clockwork.push(tokio::spawn(work::timers(s, c, engine.timer_kick.clone())));
         let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
         engine.clockwork.push(tokio::spawn(work::outbox(s, c)));
+        if engine.shared.options.gap_index {
+            let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
+            engine.clockwork.push(tokio::spawn(work::gap_index(s, c)));
+        }
         Ok(engine)
     }
 
@@ -360,8 +378,15 @@ pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport
     let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
     let (events, _) = broadcast::channel(16);
     let options = EngineOptions::default();
-    let shared =
-        Shared { db, keychain, events, statuses: Arc::default(), options, outbox_kick: Arc::default() };
+    let shared = Shared {
+        db,
+        keychain,
+        events,
+        statuses: Arc::default(),
+        options,
+        outbox_kick: Arc::default(),
+        gaps_kick: Arc::default(),
+    };
     let cancel = CancellationToken::new();
     let wake = Arc::new(Notify::new());
     let mut out = Vec::new();

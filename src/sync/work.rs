@@ -95,3 +95,58 @@ pub(super) async fn outbox(shared: Shared, cancel: CancellationToken) {
         }
     }
 }
+
+/// Embed the questions of newly arrived content-gap handoffs, so the monthly
+/// grouping reads stored vectors. Arrivals come first: it starts once they
+/// have paused for a moment, and works in small batches, each its own
+/// transaction. Runs once at start to catch up; loads the model the first
+/// time there is work. Without the model there is nothing to do (the
+/// checklist groups by wording, and says so).
+pub(super) async fn gap_index(shared: Shared, cancel: CancellationToken) {
+    const QUIET: std::time::Duration = std::time::Duration::from_millis(750);
+    const BATCH: usize = 64;
+    let grouper: Arc<std::sync::Mutex<Option<crate::gaps::Grouper>>> = Arc::default();
+    loop {
+        // Wait until arrivals pause.
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = shared.gaps_kick.notified() => continue,
+                _ = tokio::time::sleep(QUIET) => break,
+            }
+        }
+        loop {
+            let (db, grouper) = (shared.db.clone(), grouper.clone());
+            let res = tokio::task::spawn_blocking(move || {
+                let mut store = Store::open(&db)?;
+                let todo = store.gap_questions_to_embed(crate::gaps::embed::MODEL_NAME, BATCH)?;
+                if todo.is_empty() {
+                    return Ok(0);
+                }
+                let Ok(mut slot) = grouper.lock() else { return Ok(0) };
+                slot.get_or_insert_with(crate::gaps::Grouper::load).index_some(&mut store, todo)
+            })
+            .await;
+            let done = match res {
+                Ok(Ok(n)) => n,
+                Ok(Err(e)) => {
+                    let _ = shared.events.send(SyncEvent::Problem { message: format!("gap checklist: {e}") });
+                    0
+                }
+                Err(e) => {
+                    let _ = shared
+                        .events
+                        .send(SyncEvent::Problem { message: format!("gap checklist stopped: {e}") });
+                    0
+                }
+            };
+            if done == 0 || cancel.is_cancelled() {
+                break;
+            }
+        }
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = shared.gaps_kick.notified() => {}
+        }
+    }
+}

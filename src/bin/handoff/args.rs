@@ -223,8 +223,52 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The month's gap-to-content checklist: the questions the bot could not
+    /// answer, grouped by meaning and ranked by how many visitors asked.
+    Gaps {
+        #[command(subcommand)]
+        cmd: Option<GapsCmd>,
+        /// The workspace (needed when there are several; all are printed otherwise).
+        #[arg(long, short, global = true)]
+        workspace: Option<String>,
+        /// The month, YYYY-MM (default: this month in the workspace's time zone).
+        #[arg(long, global = true)]
+        month: Option<String>,
+        /// md (Markdown, ready to email), csv, or json (one object per workspace).
+        #[arg(long, default_value = "md")]
+        format: String,
+        /// Write to this file instead of printing.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Check the database file and print what it holds.
     Doctor,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum GapsCmd {
+    /// Check item N off (the content is written), with a note such as "added /faq#refunds".
+    Check {
+        /// The item's number in the checklist.
+        item: usize,
+        /// What was done.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Reopen a checked-off item.
+    Uncheck {
+        /// The item's number in the checklist.
+        item: usize,
+    },
+    /// Group arbitrary questions (a UTF-8 file, one per line) with the shipped
+    /// method; prints one JSON object per input line: {"line", "group", "label"}.
+    Cluster {
+        /// The file ("-" for standard input).
+        file: PathBuf,
+        /// Use the lexical fallback instead of the embedding model.
+        #[arg(long)]
+        lexical: bool,
+    },
 }
 
 #[derive(Subcommand)]

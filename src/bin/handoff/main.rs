@@ -41,6 +41,9 @@ fn open(db: Option<PathBuf>) -> Result<Store> {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Command::Gaps { cmd: Some(GapsCmd::Cluster { file, lexical }), .. } = &cli.command {
+        return report::cluster(file, *lexical);
+    }
     let mut store = open(cli.db)?;
     match cli.command {
         Command::Init { workspace, name, tz } => {
@@ -129,10 +132,14 @@ fn run(cli: Cli) -> Result<()> {
                 s.workspaces.join(", "),
                 s.flagged
             );
-            println!("Try: handoff list   ·   handoff search refund   ·   handoff show <id>");
+            index_gaps(&mut store);
+            println!(
+                "Try: handoff list   ·   handoff search refund   ·   handoff gaps   ·   handoff show <id>"
+            );
         }
         Command::Import { paths, workspace, batch } => {
-            import::run(&mut store, &paths, workspace.as_deref(), batch)?
+            import::run(&mut store, &paths, workspace.as_deref(), batch)?;
+            index_gaps(&mut store);
         }
         Command::List { filter, json } => {
             let f = list_filter(&store, filter)?;
@@ -176,7 +183,9 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Source(cmd) => source(&store, cmd)?,
         Command::Sync { json } => {
-            if !live::sync(&store, json)? {
+            let ok = live::sync(&store, json)?;
+            index_gaps(&mut store);
+            if !ok {
                 std::process::exit(2);
             }
         }
@@ -261,9 +270,33 @@ fn run(cli: Cli) -> Result<()> {
         Command::Hubspot(HubspotCmd::Disconnect { workspace }) => crm::disconnect(&mut store, &workspace)?,
         Command::Push { ids, all_pending, workspace } => crm::push(&mut store, ids, all_pending, workspace)?,
         Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
+        Command::Gaps { cmd, workspace, month, format, output } => match cmd {
+            None => report::gaps(&mut store, workspace, month, &format, output)?,
+            Some(GapsCmd::Check { item, note }) => {
+                report::gaps_check(&mut store, workspace, month, item, Some(note))?
+            }
+            Some(GapsCmd::Uncheck { item }) => report::gaps_check(&mut store, workspace, month, item, None)?,
+            Some(GapsCmd::Cluster { .. }) => unreachable!("handled before the store opens"),
+        },
         Command::Doctor => print::doctor(&store)?,
     }
     Ok(())
+}
+
+/// Embed the questions of new content-gap handoffs now, so the gap
+/// checklist reads stored vectors. Never fails the command: without the
+/// model the checklist groups by wording, and says so.
+fn index_gaps(store: &mut Store) {
+    match store.gap_questions_to_embed(handoff::gaps::embed::MODEL_NAME, 1) {
+        Ok(todo) if todo.is_empty() => return,
+        Ok(_) => {}
+        Err(e) => return eprintln!("warning: gap checklist: {e}"),
+    }
+    match handoff::gaps::Grouper::load().index(store) {
+        Ok(0) => {}
+        Ok(n) => eprintln!("Indexed {n} unanswered questions for the gap checklist."),
+        Err(e) => eprintln!("warning: gap checklist: {e}"),
+    }
 }
 
 fn source(store: &Store, cmd: SourceCmd) -> Result<()> {

@@ -1,0 +1,217 @@
+//! Grouping questions by meaning when the number of groups is not known.
+//!
+//! Two steps, both deterministic (ties go to the lower index):
+//! 1. **Average-linkage agglomerative clustering**, cut where the mean
+//!    cosine similarity between two groups falls below a threshold. It runs
+//!    as a nearest-neighbour chain over the full similarity matrix (O(n²)
+//!    time), and stops a chain as soon as its best link is below the
+//!    threshold: average linkage is reducible, so nothing on that chain can
+//!    merge any more.
+//! 2. **Refinement**: spherical k-means started from step 1's groups (their
+//!    number and their centroids), which moves the questions that the greedy
+//!    merges left with the wrong neighbours. Questions less similar than the
+//!    threshold to every centroid stay alone.
+
+use candle_core::{Device, Tensor};
+
+/// A row-major n×n similarity matrix.
+pub struct Similarity {
+    n: usize,
+    s: Vec<f32>,
+}
+
+impl Similarity {
+    /// Cosine similarities of unit vectors (`n` rows of `dim`), computed as
+    /// one matrix product.
+    pub fn of_unit_vectors(rows: &[f32], dim: usize) -> Similarity {
+        let n = rows.len().checked_div(dim).unwrap_or(0);
+        Similarity { n, s: gram(rows, n, dim, rows, n) }
+    }
+
+    /// From a full matrix (row-major, n×n).
+    pub fn from_full(n: usize, s: Vec<f32>) -> Similarity {
+        assert_eq!(s.len(), n * n, "similarity matrix is not n×n");
+        Similarity { n, s }
+    }
+
+    /// Number of items.
+    pub fn len(&self) -> usize {
+        self.n
+    }
+
+    /// Whether there are no items.
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Similarity of `i` and `j`.
+    pub fn get(&self, i: usize, j: usize) -> f32 {
+        self.s[i * self.n + j]
+    }
+}
+
+/// `a` (na×dim) times `b` (nb×dim) transposed, row-major. Uses candle's
+/// matrix product (vectorised, multi-threaded), with a scalar fallback.
+pub(crate) fn gram(a: &[f32], na: usize, dim: usize, b: &[f32], nb: usize) -> Vec<f32> {
+    if na == 0 || nb == 0 || dim == 0 {
+        return Vec::new();
+    }
+    let dev = Device::Cpu;
+    let fast = || -> candle_core::Result<Vec<f32>> {
+        let ta = Tensor::from_slice(a, (na, dim), &dev)?;
+        let tb = Tensor::from_slice(b, (nb, dim), &dev)?;
+        ta.matmul(&tb.t()?)?.flatten_all()?.to_vec1::<f32>()
+    };
+    fast().unwrap_or_else(|_| {
+        let mut out = vec![0.0; na * nb];
+        for i in 0..na {
+            for j in 0..nb {
+                out[i * nb + j] = dot(&a[i * dim..(i + 1) * dim], &b[j * dim..(j + 1) * dim]);
+            }
+        }
+        out
+    })
+}
+
+/// Dot product.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+/// Average-linkage clustering cut at `threshold`: a label per item, labels
+/// numbered 0.. in order of each group's first item. Consumes the matrix
+/// (it is updated in place as groups merge).
+pub fn average_linkage(mut sim: Similarity, threshold: f32) -> Vec<usize> {
+    let n = sim.n;
+    let mut size = vec![1usize; n];
+    // `rep[i]`: the matrix row that now stands for the group item i belongs to.
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut active = vec![true; n];
+    let mut open = n; // active rows still able to merge
+    let mut chain: Vec<usize> = Vec::new();
+    let mut next_start = 0usize;
+    while open > 1 {
+        if chain.is_empty() {
+            while next_start < n && !active[next_start] {
+                next_start += 1;
+            }
+            if next_start >= n {
+                break;
+            }
+            chain.push(next_start);
+        }
+        let a = chain[chain.len() - 1];
+        let prev = chain.len().checked_sub(2).map(|i| chain[i]);
+        // The nearest active row to `a`; on a tie, the chain's previous
+        // element (so the chain ends), then the lowest index.
+        let row = &sim.s[a * n..(a + 1) * n];
+        let mut best: Option<(usize, f32)> = prev.map(|p| (p, row[p]));
+        for (j, &v) in row.iter().enumerate() {
+            if j == a || !active[j] {
+                continue;
+            }
+            if best.is_none_or(|(_, bv)| v > bv) {
+                best = Some((j, v));
+            }
+        }
+        let Some((b, v)) = best else {
+            break;
+        };
+        if v < threshold {
+            // Reducibility: nothing on this chain can reach the threshold.
+            for &c in &chain {
+                active[c] = false;
+                open -= 1;
+            }
+            chain.clear();
+            continue;
+        }
+        if Some(b) == prev {
+            chain.pop();
+            chain.pop();
+            let (keep, gone) = (a.min(b), a.max(b));
+            let (sa, sb) = (size[keep] as f32, size[gone] as f32);
+            for (k, _) in active.iter().enumerate().filter(|&(k, &on)| on && k != keep && k != gone) {
+                let merged = (sa * sim.s[keep * n + k] + sb * sim.s[gone * n + k]) / (sa + sb);
+                sim.s[keep * n + k] = merged;
+                sim.s[k * n + keep] = merged;
+            }
+            size[keep] += size[gone];
+            active[gone] = false;
+            open -= 1;
+            parent[gone] = keep;
+        } else {
+            chain.push(b);
+        }
+    }
+    relabel(&(0..n).map(|i| find(&parent, i)).collect::<Vec<_>>())
+}
+
+fn find(parent: &[usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        i = parent[i];
+    }
+    i
+}
+
+/// Renumber arbitrary labels 0.. in order of first appearance.
+pub fn relabel(labels: &[usize]) -> Vec<usize> {
+    let mut map = std::collections::HashMap::new();
+    labels
+        .iter()
+        .map(|&l| {
+            let next = map.len();
+            *map.entry(l).or_insert(next)
+        })
+        .collect()
+}
+
+/// Spherical k-means from the given groups: centroids are the groups'
+/// normalised means; each item moves to its most similar centroid, or
+/// stays alone when none reaches `floor`. Stops when nothing moves, or
+/// after `rounds`.
+pub fn refine(rows: &[f32], dim: usize, labels: &[usize], floor: f32, rounds: usize) -> Vec<usize> {
+    let n = labels.len();
+    let mut labels = labels.to_vec();
+    for _ in 0..rounds {
+        let k = labels.iter().copied().max().map_or(0, |m| m + 1);
+        let mut sizes = vec![0usize; k];
+        let mut cent = vec![0f32; k * dim];
+        for (i, &l) in labels.iter().enumerate() {
+            sizes[l] += 1;
+            for (c, x) in cent[l * dim..(l + 1) * dim].iter_mut().zip(&rows[i * dim..(i + 1) * dim]) {
+                *c += x;
+            }
+        }
+        // Only groups of two or more attract; a lone question is not a centre.
+        let centres: Vec<usize> = (0..k).filter(|&c| sizes[c] >= 2).collect();
+        let mut cm = Vec::with_capacity(centres.len() * dim);
+        for &c in &centres {
+            let v = &cent[c * dim..(c + 1) * dim];
+            let norm = dot(v, v).sqrt().max(1e-12);
+            cm.extend(v.iter().map(|x| x / norm));
+        }
+        let sims = gram(rows, n, dim, &cm, centres.len());
+        let mut next = Vec::with_capacity(n);
+        for i in 0..n {
+            let row = &sims[i * centres.len()..(i + 1) * centres.len()];
+            let mut best: Option<(usize, f32)> = None;
+            for (ci, &v) in row.iter().enumerate() {
+                if best.is_none_or(|(_, bv)| v > bv) {
+                    best = Some((ci, v));
+                }
+            }
+            match best {
+                Some((ci, v)) if v >= floor => next.push(centres[ci]),
+                // Alone: a label of its own, past every group's.
+                _ => next.push(k + i),
+            }
+        }
+        let next = relabel(&next);
+        if next == relabel(&labels) {
+            return next;
+        }
+        labels = next;
+    }
+    relabel(&labels)
+}

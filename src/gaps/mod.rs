@@ -1,0 +1,104 @@
+//! The monthly gap-to-content checklist: the questions the bot could not
+//! answer, grouped by meaning, ranked by how many visitors asked, checkable
+//! as content gets written, and exported for a client.
+
+pub mod checklist;
+pub mod cluster;
+pub mod embed;
+pub mod export;
+pub mod lexical;
+
+pub use checklist::{Checklist, Grouper, Item, ItemState, build, check, uncheck};
+
+/// How questions were grouped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Sentence embeddings (all-MiniLM-L6-v2): groups by meaning.
+    Embeddings,
+    /// The fallback: character n-grams, groups by wording.
+    Lexical,
+}
+
+impl Method {
+    /// A short description.
+    pub fn label(self) -> &'static str {
+        match self {
+            Method::Embeddings => "sentence embeddings (all-MiniLM-L6-v2)",
+            Method::Lexical => "lexical fallback (character n-grams)",
+        }
+    }
+}
+
+/// The cut-offs of the grouping.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Params {
+    /// Two groups merge while the mean cosine similarity between their
+    /// questions is at least this.
+    pub threshold: f32,
+    /// In refinement, a question joins the nearest group's centre only when
+    /// at least this similar to it.
+    pub floor: f32,
+    /// Refinement rounds (0: none).
+    pub rounds: usize,
+}
+
+impl Default for Params {
+    fn default() -> Params {
+        Params { threshold: 0.45, floor: 0.45, rounds: 10 }
+    }
+}
+
+/// The lexical fallback's threshold.
+pub const LEXICAL_THRESHOLD: f32 = 0.2;
+
+/// Group unit vectors (`dim` each, concatenated): a label per vector.
+pub fn group_vectors(flat: &[f32], dim: usize, p: &Params) -> Vec<usize> {
+    let sim = cluster::Similarity::of_unit_vectors(flat, dim);
+    let labels = cluster::average_linkage(sim, p.threshold);
+    if p.rounds == 0 { labels } else { cluster::refine(flat, dim, &labels, p.floor, p.rounds) }
+}
+
+/// Group texts by wording (the fallback): a label per text.
+pub fn group_lexical<S: AsRef<str>>(texts: &[S]) -> Vec<usize> {
+    let v = lexical::vectors(texts);
+    cluster::average_linkage(lexical::similarity(&v), LEXICAL_THRESHOLD)
+}
+
+/// One input line's group, for `handoff gaps cluster FILE`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Assigned {
+    /// 1-based line number.
+    pub line: usize,
+    /// Group number, 1.. in order of first appearance (`None` for a blank line).
+    pub group: Option<usize>,
+    /// The group's most representative question (`None` for a blank line).
+    pub label: Option<String>,
+}
+
+/// Group arbitrary questions, one per entry, with `grouper`.
+pub fn cluster_lines<S: AsRef<str>>(lines: &[S], grouper: &Grouper) -> crate::Result<Vec<Assigned>> {
+    let kept: Vec<(usize, &str)> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (i, l.as_ref().trim()))
+        .filter(|(_, l)| !l.is_empty())
+        .collect();
+    let texts: Vec<&str> = kept.iter().map(|(_, t)| *t).collect();
+    let labels = grouper.group(&texts, &[])?;
+    let sim = grouper.similarity_of(&texts)?;
+    let mut members: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for (i, &l) in labels.iter().enumerate() {
+        members.entry(l).or_default().push(i);
+    }
+    // Labels are numbered in order of first appearance already (relabel).
+    let names: std::collections::BTreeMap<usize, &str> =
+        members.iter().map(|(&l, m)| (l, texts[m[checklist::medoid(m, &sim)]])).collect();
+    let mut out: Vec<Assigned> =
+        (0..lines.len()).map(|i| Assigned { line: i + 1, group: None, label: None }).collect();
+    for (k, (i, _)) in kept.iter().enumerate() {
+        out[*i].group = Some(labels[k] + 1);
+        out[*i].label = Some(names[&labels[k]].to_string());
+    }
+    Ok(out)
+}
