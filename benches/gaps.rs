@@ -1,0 +1,205 @@
+//! Grouping unanswered questions by meaning, measured on CLINC150's in-scope
+//! test set (4,500 questions, 150 intents; the number of groups is not given
+//! to the algorithm), with the method that ships by default (sentence
+//! embeddings) and the lexical fallback beside it:
+//! - quality: NMI, ARI, accuracy (best one-to-one matching of groups to
+//!   intents, Hungarian), groups found, share of questions in groups of ≥ 3;
+//! - speed: embedding throughput (questions/s) and grouping time for 10,000
+//!   stored vectors (the CLINC train questions).
+//!
+//! `--quick` embeds 300 questions (scripts/test's smoke run, unoptimised
+//! build); the figures that count come from `cargo bench --bench gaps`.
+//! `--threshold T` / `--floor F` override the shipped cut-offs (for tuning on
+//! the validation split: `--split val`).
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use handoff::gaps::{self, Method, embed::Embedder};
+use pathfinding::prelude::{Matrix, kuhn_munkres};
+use std::collections::HashMap;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let quick = args.iter().any(|a| a == "--quick");
+    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let split = opt("--split").unwrap_or_else(|| "test".into());
+    let mut params = gaps::Params::default();
+    if let Some(t) = opt("--threshold") {
+        params.threshold = t.parse().unwrap();
+    }
+    if let Some(f) = opt("--floor") {
+        params.floor = f.parse().unwrap();
+    }
+    let data = clinc();
+    let mut set = data[split.as_str()].clone();
+    let train = data["train"].clone();
+    if quick {
+        set = every_nth(&set, 15); // 300 questions, 2 per intent
+    }
+    let texts: Vec<&str> = set.iter().map(|(t, _)| t.as_str()).collect();
+    let truth: Vec<usize> = intern(set.iter().map(|(_, l)| l.as_str()));
+    println!(
+        "Gap grouping on CLINC150 {split} ({} questions, {} intents; k not given), {} cores{}",
+        texts.len(),
+        truth.iter().max().map_or(0, |m| m + 1),
+        std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+        if quick { ", quick" } else { "" }
+    );
+
+    let lexical = gaps::group_lexical(&texts);
+    report("lexical fallback (char 3–5-gram TF-IDF)", &truth, &lexical);
+
+    let model = match Embedder::find() {
+        Ok(m) => m,
+        Err(why) => {
+            println!("sentence embeddings: skipped: {why}");
+            return;
+        }
+    };
+    let t = Instant::now();
+    let vectors = model.embed(&texts).unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!("embedding: {:.0} questions/s ({} in {secs:.2} s)", texts.len() as f64 / secs, texts.len());
+    let flat: Vec<f32> = vectors.concat();
+    if args.iter().any(|a| a == "--sweep") {
+        // Tuning aid: the grid around the shipped cut-offs (use --split val).
+        for t in [0.45f32, 0.475, 0.5, 0.525, 0.55, 0.575, 0.6] {
+            for f in [0.0f32, 0.45, 0.5, 0.55, 0.6, 0.65] {
+                let p = gaps::Params { threshold: t, floor: f, ..params };
+                report(
+                    &format!("threshold {t} floor {f}"),
+                    &truth,
+                    &gaps::group_vectors(&flat, gaps::embed::DIM, &p),
+                );
+            }
+        }
+        return;
+    }
+    let labels = gaps::group_vectors(&flat, gaps::embed::DIM, &params);
+    report(&format!("{} (shipped, {params:?})", Method::Embeddings.label()), &truth, &labels);
+    let plain = gaps::cluster::average_linkage(
+        gaps::cluster::Similarity::of_unit_vectors(&flat, gaps::embed::DIM),
+        params.threshold,
+    );
+    report("  of which step 1 alone (average linkage)", &truth, &plain);
+
+    // Grouping at scale: 10,000 stored vectors (the train questions; --quick
+    // reuses the test vectors, repeated with a small perturbation).
+    let mut big: Vec<f32> = if quick {
+        flat.clone()
+    } else {
+        let train_texts: Vec<&str> = train.iter().map(|(t, _)| t.as_str()).collect();
+        let t = Instant::now();
+        let v = model.embed(&train_texts).unwrap().concat();
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "embedding: {:.0} questions/s ({} in {secs:.2} s)",
+            train_texts.len() as f64 / secs,
+            train_texts.len()
+        );
+        v
+    };
+    let want = if quick { 2_000 } else { 10_000 };
+    let dim = gaps::embed::DIM;
+    let have = big.len() / dim;
+    big.truncate(want.min(have) * dim);
+    let mut i = 0;
+    while big.len() < want * dim {
+        let mut v: Vec<f32> = big[(i % have) * dim..(i % have + 1) * dim].to_vec();
+        v[i % dim] += 0.05;
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        big.extend(v.iter().map(|x| x / norm));
+        i += 1;
+    }
+    let t = Instant::now();
+    let labels = gaps::group_vectors(&big, dim, &params);
+    println!(
+        "grouping {} stored vectors: {:.2} s ({} groups)",
+        big.len() / dim,
+        t.elapsed().as_secs_f64(),
+        labels.iter().max().map_or(0, |m| m + 1)
+    );
+}
+
+fn every_nth<T: Clone>(v: &[T], n: usize) -> Vec<T> {
+    v.iter().step_by(n).cloned().collect()
+}
+
+type Split = Vec<(String, String)>;
+
+fn clinc() -> HashMap<String, Split> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/reference/datasets/clinc150/data_full.json");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn intern<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut ids = HashMap::new();
+    labels
+        .map(|l| {
+            let next = ids.len();
+            *ids.entry(l).or_insert(next)
+        })
+        .collect()
+}
+
+fn report(name: &str, truth: &[usize], found: &[usize]) {
+    let q = Quality::of(truth, found);
+    println!(
+        "{name}: NMI {:.3}, ARI {:.3}, accuracy {:.3}, {} groups, {:.0} % of questions in groups of ≥ 3",
+        q.nmi,
+        q.ari,
+        q.accuracy,
+        q.groups,
+        q.in_groups_of_3 * 100.0
+    );
+}
+
+struct Quality {
+    nmi: f64,
+    ari: f64,
+    accuracy: f64,
+    groups: usize,
+    in_groups_of_3: f64,
+}
+
+impl Quality {
+    fn of(truth: &[usize], found: &[usize]) -> Quality {
+        let n = truth.len() as f64;
+        let (kt, kf) = (truth.iter().max().unwrap() + 1, found.iter().max().unwrap() + 1);
+        let mut table = vec![vec![0usize; kf]; kt];
+        for (&t, &f) in truth.iter().zip(found) {
+            table[t][f] += 1;
+        }
+        let rows: Vec<usize> = table.iter().map(|r| r.iter().sum()).collect();
+        let cols: Vec<usize> = (0..kf).map(|f| table.iter().map(|r| r[f]).sum()).collect();
+        let h = |counts: &[usize]| -> f64 {
+            counts.iter().filter(|&&c| c > 0).map(|&c| c as f64 / n).map(|p| -p * p.ln()).sum()
+        };
+        let mut mi = 0.0;
+        for (t, row) in table.iter().enumerate() {
+            for (f, &c) in row.iter().enumerate() {
+                if c > 0 {
+                    let c = c as f64;
+                    mi += c / n * (c * n / (rows[t] as f64 * cols[f] as f64)).ln();
+                }
+            }
+        }
+        // Arithmetic-mean normalisation, as scikit-learn's default.
+        let nmi = mi / ((h(&rows) + h(&cols)) / 2.0);
+        let c2 = |x: usize| (x as f64) * (x as f64 - 1.0) / 2.0;
+        let index: f64 = table.iter().flatten().map(|&c| c2(c)).sum();
+        let (a, b) = (rows.iter().map(|&x| c2(x)).sum::<f64>(), cols.iter().map(|&x| c2(x)).sum::<f64>());
+        let expected = a * b / c2(truth.len());
+        let ari = (index - expected) / ((a + b) / 2.0 - expected);
+        // Hungarian matching: rows must not outnumber columns.
+        let (r, c) = (kt.min(kf), kt.max(kf));
+        let weights = Matrix::from_fn(r, c, |(i, j)| {
+            let (t, f) = if kt <= kf { (i, j) } else { (j, i) };
+            table[t][f] as i64
+        });
+        let (matched, _) = kuhn_munkres(&weights);
+        let in_3 = cols.iter().filter(|&&s| s >= 3).sum::<usize>() as f64 / n;
+        Quality { nmi, ari, accuracy: matched as f64 / n, groups: kf, in_groups_of_3: in_3 }
+    }
+}
