@@ -3,7 +3,7 @@
 use super::{Store, from_ms, to_ms};
 use crate::error::Result;
 use chrono::{DateTime, Utc};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 use serde::Serialize;
 
 /// Which handoffs' questions are content gaps: the bot had no answer or was
@@ -219,13 +219,5 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-    }
-
-    /// One check-off by id.
-    pub fn gap_check(&self, id: i64) -> Result<Option<i64>> {
-        Ok(self
-            .conn
-            .query_row("SELECT workspace_id FROM gap_checks WHERE id = ?1", [id], |r| r.get(0))
-            .optional()?)
     }
 }
