@@ -68,18 +68,21 @@ fn initial_sync(n: usize) {
 struct Watch {
     child: Child,
     lines: mpsc::Receiver<(Instant, String)>,
+    /// The watcher's stderr, shown when it does not report in time.
+    log: tempfile::NamedTempFile,
 }
 
 impl Watch {
     fn start(db: &std::path::Path, kc: &Keychain) -> Watch {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_handoff"));
         kc.apply(&mut cmd);
+        let log = tempfile::NamedTempFile::new().unwrap();
         let mut child = cmd
             .arg("--db")
             .arg(db)
             .args(["watch", "--json"])
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(log.reopen().unwrap())
             .spawn()
             .unwrap();
         let out = child.stdout.take().unwrap();
@@ -91,16 +94,27 @@ impl Watch {
                 }
             }
         });
-        Watch { child, lines }
+        Watch { child, lines, log }
     }
 
     /// When a line containing `needle` arrived.
     fn until(&self, needle: &str, secs: u64) -> Instant {
+        self.until_all(&[needle], secs)
+    }
+
+    /// When the last of `needles` arrived, each in a line of its own, in
+    /// any order. Other lines are skipped.
+    fn until_all(&self, needles: &[&str], secs: u64) -> Instant {
         let deadline = Instant::now() + Duration::from_secs(secs);
+        let mut missing: Vec<&str> = needles.to_vec();
         loop {
-            let (at, line) =
-                self.lines.recv_timeout(deadline - Instant::now()).expect("the watcher reported");
-            if line.contains(needle) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let Ok((at, line)) = self.lines.recv_timeout(left) else {
+                let log = std::fs::read_to_string(self.log.path()).unwrap_or_default();
+                panic!("the watcher did not report {missing:?} within {secs} s; its stderr:\n{log}");
+            };
+            missing.retain(|n| !line.contains(n));
+            if missing.is_empty() {
                 return at;
             }
         }
@@ -149,8 +163,14 @@ fn latency(samples: usize, poll_samples: usize) {
     );
 
     let watch = Watch::start(&db, &kc);
-    watch.until("\"label\":\"acme/inbox\",\"kind\":\"imap\",\"state\":\"idle\"", 30);
-    watch.until("\"label\":\"acme/web\",\"kind\":\"relay\",\"state\":\"idle\"", 30);
+    // Both sources report in, in either order.
+    watch.until_all(
+        &[
+            "\"label\":\"acme/inbox\",\"kind\":\"imap\",\"state\":\"idle\"",
+            "\"label\":\"acme/web\",\"kind\":\"relay\",\"state\":\"idle\"",
+        ],
+        120,
+    );
     let mut session = d.session();
     let mut idle = Vec::new();
     let mut long_poll = Vec::new();
@@ -176,7 +196,7 @@ fn latency(samples: usize, poll_samples: usize) {
     let st = c.arg("--db").arg(&db).args(["source", "disable", "acme/inbox"]).status().unwrap();
     assert!(st.success());
     let watch = Watch::start(&db, &kc);
-    watch.until("\"label\":\"acme/polled\",\"kind\":\"imap\",\"state\":\"idle\"", 30);
+    watch.until("\"label\":\"acme/polled\",\"kind\":\"imap\",\"state\":\"idle\"", 120);
     let mut polled = Vec::new();
     for i in 0..poll_samples {
         std::thread::sleep(Duration::from_millis(fastrand::u64(0..5000)));
