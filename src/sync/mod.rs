@@ -148,6 +148,18 @@ struct Shared {
 }
 
 impl Shared {
+    fn new(db: PathBuf, keychain: Option<Keychain>, options: EngineOptions, capacity: usize) -> Shared {
+        Shared {
+            db,
+            keychain,
+            events: broadcast::channel(capacity).0,
+            statuses: Arc::default(),
+            options,
+            outbox_kick: Arc::default(),
+            gaps_kick: Arc::default(),
+        }
+    }
+
     fn report(&self, source: &Source, state: SourceState, message: Option<String>, success: bool) {
         // Errors name the command that fixes them; fill in which source.
         let message = message.map(|m| m.replace("WORKSPACE/NAME", &source.label()));
@@ -231,16 +243,7 @@ impl Engine {
     /// tick and the outbox worker. Must be called inside a tokio runtime.
     /// Without a keychain, sources and sends that need a secret report so.
     pub fn start(db: PathBuf, keychain: Option<Keychain>, options: EngineOptions) -> Result<Engine> {
-        let (events, _) = broadcast::channel(4096);
-        let shared = Shared {
-            db,
-            keychain,
-            events,
-            statuses: Arc::default(),
-            options,
-            outbox_kick: Arc::default(),
-            gaps_kick: Arc::default(),
-        };
+        let shared = Shared::new(db, keychain, options, 4096);
         let mut engine = Engine {
             cancel: CancellationToken::new(),
             shared,
@@ -376,17 +379,7 @@ impl OnceReport {
 pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport>> {
     let keychain = Some(keychain);
     let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
-    let (events, _) = broadcast::channel(16);
-    let options = EngineOptions::default();
-    let shared = Shared {
-        db,
-        keychain,
-        events,
-        statuses: Arc::default(),
-        options,
-        outbox_kick: Arc::default(),
-        gaps_kick: Arc::default(),
-    };
+    let shared = Shared::new(db, keychain, EngineOptions::default(), 16);
     let cancel = CancellationToken::new();
     let wake = Arc::new(Notify::new());
     let mut out = Vec::new();
