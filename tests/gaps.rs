@@ -453,3 +453,50 @@ fn the_engine_embeds_new_questions_in_the_background() {
     });
     assert_eq!(count(), 8, "content gaps only, each once");
 }
+
+/// Unit vectors in planted groups: `groups` random directions, each with
+/// `per` members at cosine ~0.8 to it (and ~0.64 to each other), and
+/// nearly orthogonal across groups. Deterministic.
+fn planted(groups: usize, per: usize, dim: usize) -> (Vec<f32>, Vec<usize>) {
+    let mut rng = fastrand::Rng::with_seed(7);
+    let mut unit = |scale: f32| -> Vec<f32> {
+        let v: Vec<f32> = (0..dim).map(|_| (rng.f32() - 0.5) * scale).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        v.into_iter().map(|x| x / norm).collect()
+    };
+    let centres: Vec<Vec<f32>> = (0..groups).map(|_| unit(1.0)).collect();
+    let (mut flat, mut truth) = (Vec::new(), Vec::new());
+    for i in 0..groups * per {
+        // Interleaved, so no group is a run of neighbouring rows.
+        let g = i % groups;
+        let noise = unit(1.0);
+        let v: Vec<f32> = centres[g].iter().zip(&noise).map(|(c, n)| 0.8 * c + 0.6 * n).collect();
+        let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+        flat.extend(v.iter().map(|x| x / norm));
+        truth.push(g);
+    }
+    (flat, truth)
+}
+
+#[test]
+fn grouping_at_scale_finds_planted_groups_and_similarities_are_exact() {
+    // 2,300 vectors: more than one block of the similarity matrix.
+    let dim = gaps::embed::DIM;
+    let (flat, truth) = planted(46, 50, dim);
+    let n = truth.len();
+    let sim = gaps::cluster::Similarity::of_unit_vectors(&flat, dim);
+    assert_eq!(sim.len(), n);
+    let row = |i: usize| &flat[i * dim..(i + 1) * dim];
+    for (i, j) in
+        [(0, 0), (0, 1), (5, 2299), (1023, 1024), (1024, 1023), (2047, 2048), (2299, 17), (1500, 700)]
+    {
+        let want = gaps::cluster::dot(row(i), row(j));
+        assert!((sim.get(i, j) - want).abs() < 1e-4, "({i},{j}): {} vs {want}", sim.get(i, j));
+        assert_eq!(sim.get(i, j), sim.get(j, i), "symmetric at ({i},{j})");
+    }
+    let labels = gaps::group_vectors(&flat, dim, &gaps::Params::default());
+    assert_eq!(labels, gaps::cluster::relabel(&truth), "the planted groups, exactly");
+    // Refinement stops at a fixed point: refining its answer changes nothing.
+    let p = gaps::Params::default();
+    assert_eq!(gaps::cluster::refine(&flat, dim, &labels, p.floor, p.rounds), labels);
+}
