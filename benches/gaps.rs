@@ -9,6 +9,8 @@
 //!
 //! `--quick` embeds 300 questions (scripts/test's smoke run, unoptimised
 //! build); the figures that count come from `cargo bench --bench gaps`.
+//! `--reuse` times the 10,000-vector grouping on the test vectors and
+//! perturbed copies of them instead of embedding the train set.
 //! `--threshold T` / `--floor F` override the shipped cut-offs (for tuning on
 //! the validation split: `--split val`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -60,6 +62,7 @@ fn main() {
     let vectors = model.embed(&texts).unwrap();
     let secs = t.elapsed().as_secs_f64();
     println!("embedding: {:.0} questions/s ({} in {secs:.2} s)", texts.len() as f64 / secs, texts.len());
+    ceiling(&model, &texts, texts.len() as f64 / secs);
     let flat: Vec<f32> = vectors.concat();
     if args.iter().any(|a| a == "--sweep") {
         // Tuning aid: the grid around the shipped cut-offs (use --split val).
@@ -85,7 +88,9 @@ fn main() {
 
     // Grouping at scale: 10,000 stored vectors (the train questions; --quick
     // reuses the test vectors, repeated with a small perturbation).
-    let mut big: Vec<f32> = if quick {
+    // `--reuse` skips embedding the 15,000 train questions (minutes) and
+    // builds the 10,000 from the test vectors the same way --quick does.
+    let mut big: Vec<f32> = if quick || args.iter().any(|a| a == "--reuse") {
         flat.clone()
     } else {
         let train_texts: Vec<&str> = train.iter().map(|(t, _)| t.as_str()).collect();
@@ -113,11 +118,55 @@ fn main() {
     }
     let t = Instant::now();
     let labels = gaps::group_vectors(&big, dim, &params);
+    let total = t.elapsed().as_secs_f64();
+    // The same again, phase by phase.
+    let t = Instant::now();
+    let sim = gaps::cluster::Similarity::of_unit_vectors(&big, dim);
+    let t_sim = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let step1 = gaps::cluster::average_linkage(sim, params.threshold);
+    let t_link = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let again = gaps::cluster::refine(&big, dim, &step1, params.floor, params.rounds);
+    let t_refine = t.elapsed().as_secs_f64();
+    assert_eq!(again, labels, "grouping is deterministic");
     println!(
-        "grouping {} stored vectors: {:.2} s ({} groups)",
+        "grouping {} stored vectors: {total:.2} s ({} groups; similarities {t_sim:.2} s, linkage {t_link:.2} s, refinement {t_refine:.2} s)",
         big.len() / dim,
-        t.elapsed().as_secs_f64(),
         labels.iter().max().map_or(0, |m| m + 1)
+    );
+}
+
+/// Embedding speed against what this machine's arithmetic allows right now:
+/// the model's matrix products take 2 × 6 layers × (4·384² + 2·384·1536)
+/// ≈ 21.2 MFLOP per token, so the rate of one large matrix product of the
+/// model's own shape (same library, same threads) caps the questions/s any
+/// implementation of this model in f32 can reach here.
+fn ceiling(model: &Embedder, texts: &[&str], qps: f64) {
+    use candle_core::{Device, Tensor};
+    const FLOP_PER_TOKEN: f64 = 2.0 * 6.0 * (4.0 * 384.0 * 384.0 + 2.0 * 384.0 * 1536.0);
+    let tokens = model.count_tokens(texts).unwrap() as f64 / texts.len() as f64;
+    let per_question = tokens * FLOP_PER_TOKEN;
+    let dev = Device::Cpu;
+    let x = Tensor::randn(0f32, 1.0, (32 * 16, 384), &dev).unwrap();
+    let w = Tensor::randn(0f32, 1.0, (1536, 384), &dev).unwrap();
+    let _ = x.matmul(&w.t().unwrap()).unwrap();
+    let (t, mut reps) = (Instant::now(), 0u32);
+    while t.elapsed().as_secs_f64() < 2.0 {
+        let _ = x.matmul(&w.t().unwrap()).unwrap();
+        reps += 1;
+    }
+    let gflops = 2.0 * 512.0 * 384.0 * 1536.0 * f64::from(reps) / t.elapsed().as_secs_f64() / 1e9;
+    println!(
+        "  {tokens:.1} tokens per question = {:.0} MFLOP; embedding ran at {:.1} GFLOPS. This machine's matrix product \
+         (candle/gemm, {} threads, 512×384 · 384×1536) runs at {gflops:.1} GFLOPS now: a ceiling of {:.0} questions/s \
+         (embedding reaches {:.0} % of it); 200 questions/s would need {:.0} GFLOPS",
+        per_question / 1e6,
+        qps * per_question / 1e9,
+        candle_core::utils::get_num_threads(),
+        gflops * 1e9 / per_question,
+        100.0 * qps * per_question / (gflops * 1e9),
+        200.0 * per_question / 1e9
     );
 }
 

@@ -117,6 +117,18 @@ impl Embedder {
         Ok(out)
     }
 
+    /// How many tokens the model reads for `texts` (with its two special
+    /// tokens each, after truncation): the measure of its work.
+    pub fn count_tokens<S: AsRef<str>>(&self, texts: &[S]) -> Result<usize> {
+        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+        let mut plain = self.tokenizer.clone();
+        plain.with_padding(None);
+        let enc = plain
+            .encode_batch(texts, true)
+            .map_err(|e| Error::Invalid(format!("the question-grouping model failed: {e}")))?;
+        Ok(enc.iter().map(|e| e.get_ids().len()).sum())
+    }
+
     fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
         let fail = |e: String| Error::Invalid(format!("the question-grouping model failed: {e}"));
         let enc = self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| fail(e.to_string()))?;
