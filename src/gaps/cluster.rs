@@ -101,7 +101,8 @@ fn symmetric_gram(a: &[f32], n: usize, dim: usize) -> Vec<f32> {
                 }
             }
         }
-        // The block's own lower triangle.
+        // The diagonal block's lower half, copied from its upper half, so
+        // the matrix is exactly symmetric (linkage reads rows only).
         for i in r0..r0 + rows {
             for j in r0..i {
                 s[i * n + j] = s[j * n + i];
