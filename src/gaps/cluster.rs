@@ -3,16 +3,20 @@
 //! Two steps, both deterministic (ties go to the lower index):
 //! 1. **Average-linkage agglomerative clustering**, cut where the mean
 //!    cosine similarity between two groups falls below a threshold. It runs
-//!    as a nearest-neighbour chain over the full similarity matrix (O(n²)
-//!    time), and stops a chain as soon as its best link is below the
-//!    threshold: average linkage is reducible, so nothing on that chain can
-//!    merge any more.
+//!    as a nearest-neighbour chain, and stops a chain as soon as its best
+//!    link is below the threshold: average linkage is reducible, so nothing
+//!    on that chain can merge any more. For unit vectors it needs no n×n
+//!    matrix ([`average_linkage_vectors`]): the mean similarity of two groups
+//!    is the dot product of their sums over the product of their sizes, and
+//!    two groups can only reach the threshold if some pair across them does
+//!    (a mean never exceeds its largest term), so the chain walks the sparse
+//!    graph of pairs at or above the threshold and reads group sums.
 //! 2. **Refinement**: spherical k-means started from step 1's groups (their
 //!    number and their centroids), which moves the questions that the greedy
 //!    merges left with the wrong neighbours. Questions less similar than the
 //!    threshold to every centroid stay alone.
 
-use candle_core::{Device, Tensor};
+use ndarray::{ArrayView2, ArrayViewMut2};
 
 /// A row-major n×n similarity matrix.
 pub struct Similarity {
@@ -50,27 +54,38 @@ impl Similarity {
     }
 }
 
-/// `a` (na×dim) times `b` (nb×dim) transposed, row-major. Uses candle's
-/// matrix product (vectorised, multi-threaded), with a scalar fallback.
+/// `a` (na×dim) times `b` (nb×dim) transposed, row-major: matrixmultiply's
+/// vectorised kernels, with the rows of `a` shared out over the cores.
 pub(crate) fn gram(a: &[f32], na: usize, dim: usize, b: &[f32], nb: usize) -> Vec<f32> {
+    let mut out = vec![0f32; na * nb];
     if na == 0 || nb == 0 || dim == 0 {
-        return Vec::new();
+        return out;
     }
-    let dev = Device::Cpu;
-    let fast = || -> candle_core::Result<Vec<f32>> {
-        let ta = Tensor::from_slice(a, (na, dim), &dev)?;
-        let tb = Tensor::from_slice(b, (nb, dim), &dev)?;
-        ta.matmul(&tb.t()?)?.flatten_all()?.to_vec1::<f32>()
+    let Ok(bv) = ArrayView2::from_shape((nb, dim), &b[..nb * dim]) else {
+        return out;
     };
-    fast().unwrap_or_else(|_| {
-        let mut out = vec![0.0; na * nb];
-        for i in 0..na {
-            for j in 0..nb {
-                out[i * nb + j] = dot(&a[i * dim..(i + 1) * dim], &b[j * dim..(j + 1) * dim]);
-            }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Below a few hundred thousand multiply-adds a thread costs more than it saves.
+    let threads = cores.min(na * nb * dim / 4_000_000 + 1).max(1);
+    let per = na.div_ceil(threads);
+    let part = |rows: &[f32], out: &mut [f32]| {
+        let m = rows.len() / dim;
+        if let (Ok(av), Ok(mut ov)) =
+            (ArrayView2::from_shape((m, dim), rows), ArrayViewMut2::from_shape((m, nb), out))
+        {
+            ndarray::linalg::general_mat_mul(1.0, &av, &bv.t(), 0.0, &mut ov);
         }
-        out
-    })
+    };
+    if threads == 1 {
+        part(&a[..na * dim], &mut out);
+    } else {
+        std::thread::scope(|s| {
+            for (rows, chunk) in a[..na * dim].chunks(per * dim).zip(out.chunks_mut(per * nb)) {
+                s.spawn(move || part(rows, chunk));
+            }
+        });
+    }
+    out
 }
 
 /// `a` (n×dim) times itself transposed, computing each pair once: blocks
@@ -130,17 +145,9 @@ pub fn average_linkage(mut sim: Similarity, threshold: f32) -> Vec<usize> {
     let mut chain: Vec<usize> = Vec::new();
     let mut next_start = 0usize;
     while open > 1 {
-        if chain.is_empty() {
-            while next_start < n && !active[next_start] {
-                next_start += 1;
-            }
-            if next_start >= n {
-                break;
-            }
-            chain.push(next_start);
-        }
-        let a = chain[chain.len() - 1];
-        let prev = chain.len().checked_sub(2).map(|i| chain[i]);
+        let Some((a, prev)) = chain_tip(&mut chain, &active, &mut next_start) else {
+            break;
+        };
         // The nearest active row to `a`; on a tie, the chain's previous
         // element (so the chain ends), then the lowest index.
         let row = &sim.s[a * n..(a + 1) * n];
@@ -184,6 +191,155 @@ pub fn average_linkage(mut sim: Similarity, threshold: f32) -> Vec<usize> {
         }
     }
     relabel(&(0..n).map(|i| find(&parent, i)).collect::<Vec<_>>())
+}
+
+/// [`average_linkage`] for unit vectors (`rows`, `dim` each), without the
+/// n×n matrix: the same groups, in time and memory that grow with the
+/// number of pairs at or above `threshold` rather than with n².
+pub fn average_linkage_vectors(rows: &[f32], dim: usize, threshold: f32) -> Vec<usize> {
+    let n = rows.len().checked_div(dim).unwrap_or(0);
+    let mut adj = close_pairs(rows, n, dim, threshold);
+    let mut sum: Vec<f32> = rows[..n * dim].to_vec();
+    let mut size = vec![1usize; n];
+    let mut parent: Vec<usize> = (0..n).collect();
+    let mut active = vec![true; n];
+    let mut chain: Vec<usize> = Vec::new();
+    let mut next_start = 0usize;
+    let mean = |sum: &[f32], size: &[usize], x: usize, y: usize| {
+        dot(&sum[x * dim..(x + 1) * dim], &sum[y * dim..(y + 1) * dim]) / (size[x] * size[y]) as f32
+    };
+    while let Some((a, prev)) = chain_tip(&mut chain, &active, &mut next_start) {
+        // The nearest active neighbour; on a tie, the chain's previous
+        // element (so the chain ends), then the lowest index.
+        let mut best: Option<(usize, f32)> =
+            prev.and_then(|p| adj[a].binary_search_by_key(&p, |e| e.0).ok().map(|k| adj[a][k]));
+        for &(j, v) in &adj[a] {
+            if active[j] && best.is_none_or(|(_, bv)| v > bv) {
+                best = Some((j, v));
+            }
+        }
+        match best {
+            Some((b, v)) if v >= threshold => {
+                if Some(b) != prev {
+                    chain.push(b);
+                    continue;
+                }
+                chain.pop();
+                chain.pop();
+                let (keep, gone) = (a.min(b), a.max(b));
+                let (low, high) = sum.split_at_mut(gone * dim);
+                for (x, y) in low[keep * dim..(keep + 1) * dim].iter_mut().zip(&high[..dim]) {
+                    *x += y;
+                }
+                size[keep] += size[gone];
+                active[gone] = false;
+                parent[gone] = keep;
+                // The merged group's neighbours: both lists, each entry's
+                // mean recomputed from the sums.
+                let merged = union_sorted(&adj[keep], &adj[gone]);
+                let mut list = Vec::with_capacity(merged.len());
+                for k in merged {
+                    if k == keep || k == gone || !active[k] {
+                        continue;
+                    }
+                    let v = mean(&sum, &size, keep, k);
+                    list.push((k, v));
+                    let other = &mut adj[k];
+                    if let Ok(i) = other.binary_search_by_key(&gone, |e| e.0) {
+                        other.remove(i);
+                    }
+                    match other.binary_search_by_key(&keep, |e| e.0) {
+                        Ok(i) => other[i].1 = v,
+                        Err(i) => other.insert(i, (keep, v)),
+                    }
+                }
+                adj[keep] = list;
+                adj[gone] = Vec::new();
+            }
+            _ => {
+                // Reducibility: nothing on this chain can reach the threshold.
+                for &c in &chain {
+                    active[c] = false;
+                }
+                chain.clear();
+            }
+        }
+    }
+    relabel(&(0..n).map(|i| find(&parent, i)).collect::<Vec<_>>())
+}
+
+/// For each vector, the others at least `threshold` similar, ascending by
+/// index, with their similarity. Computed in row blocks on and right of
+/// the diagonal, each pair once, so no n×n matrix is ever held.
+fn close_pairs(rows: &[f32], n: usize, dim: usize, threshold: f32) -> Vec<Vec<(usize, f32)>> {
+    const BLOCK: usize = 512;
+    let mut adj: Vec<Vec<(usize, f32)>> = vec![Vec::new(); n];
+    for r0 in (0..n).step_by(BLOCK) {
+        let count = BLOCK.min(n - r0);
+        let cols = n - r0;
+        let g = gram(&rows[r0 * dim..(r0 + count) * dim], count, dim, &rows[r0 * dim..n * dim], cols);
+        for i in 0..count {
+            for (j, &v) in g[i * cols..(i + 1) * cols].iter().enumerate().skip(i + 1) {
+                if v >= threshold {
+                    // Rows come in ascending order, so every list stays sorted.
+                    adj[r0 + i].push((r0 + j, v));
+                    adj[r0 + j].push((r0 + i, v));
+                }
+            }
+        }
+    }
+    adj
+}
+
+/// The indices in either of two lists sorted by index, ascending, once each.
+fn union_sorted(a: &[(usize, f32)], b: &[(usize, f32)]) -> Vec<usize> {
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    while i < a.len() || j < b.len() {
+        let x = a.get(i).map(|e| e.0);
+        let y = b.get(j).map(|e| e.0);
+        match (x, y) {
+            (Some(x), Some(y)) if x == y => {
+                out.push(x);
+                i += 1;
+                j += 1;
+            }
+            (Some(x), Some(y)) if x < y => {
+                out.push(x);
+                i += 1;
+            }
+            (Some(x), None) => {
+                out.push(x);
+                i += 1;
+            }
+            (_, Some(y)) => {
+                out.push(y);
+                j += 1;
+            }
+            (None, None) => break,
+        }
+    }
+    out
+}
+
+/// The nearest-neighbour chain's tip and the element before it; an empty
+/// chain starts again at the lowest active item. `None` once none is left.
+fn chain_tip(
+    chain: &mut Vec<usize>,
+    active: &[bool],
+    next_start: &mut usize,
+) -> Option<(usize, Option<usize>)> {
+    if chain.is_empty() {
+        while *next_start < active.len() && !active[*next_start] {
+            *next_start += 1;
+        }
+        if *next_start >= active.len() {
+            return None;
+        }
+        chain.push(*next_start);
+    }
+    let a = *chain.last()?;
+    Some((a, chain.len().checked_sub(2).map(|i| chain[i])))
 }
 
 fn find(parent: &[usize], mut i: usize) -> usize {

@@ -1,19 +1,18 @@
 //! Sentence embeddings for visitors' questions: all-MiniLM-L6-v2 run in
-//! process by candle (pure Rust, CPU), offline.
+//! process by [`super::bert`] (pure Rust, CPU), offline.
 //!
 //! The pipeline is the one sentence-transformers uses for this model: BERT,
-//! then the mean of the token vectors under the attention mask, then L2
-//! normalisation, so a dot product is the cosine similarity. Inputs are
-//! padded to the longest in each batch (the bundled tokenizer pads to a
-//! fixed 128, which wastes most of the work on short questions) and cut at
-//! 256 tokens; batches are formed from questions of similar length.
+//! then the mean of each question's token vectors, then L2 normalisation, so
+//! a dot product is the cosine similarity. Questions are cut at 256 tokens
+//! and packed into batches of about [`BATCH_TOKENS`] tokens with no padding;
+//! the batches are shared out over the machine's cores. A question's vector
+//! does not depend on which batch or thread computed it.
 
+use super::bert::{Bert, Config};
 use crate::error::{Error, Result};
-use candle_core::{DType, Device, Tensor};
-use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use std::path::{Path, PathBuf};
-use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokenizers::{Tokenizer, TruncationParams};
 
 /// The model's name, stored beside every vector it made.
 pub const MODEL_NAME: &str = "all-MiniLM-L6-v2";
@@ -23,13 +22,15 @@ pub const DIM: usize = 384;
 pub const MODEL_DIR_ENV: &str = "HANDOFF_MODEL_DIR";
 const FILES: [&str; 3] = ["model.safetensors", "tokenizer.json", "config.json"];
 const MAX_TOKENS: usize = 256;
-const BATCH: usize = 32;
+/// Tokens per batch: enough rows for the matrix products to run near their
+/// best speed, few enough that a batch's activations stay in cache.
+pub const BATCH_TOKENS: usize = 512;
 
 /// A loaded sentence-embedding model.
 pub struct Embedder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
-    device: Device,
+    threads: usize,
 }
 
 /// Where the model's files were looked for and not found.
@@ -80,20 +81,28 @@ impl Embedder {
         };
         let config: Config =
             serde_json::from_slice(&read("config.json")?).map_err(|e| bad("config.json", e.to_string()))?;
+        if config.hidden_size != DIM {
+            return Err(bad("config.json", format!("vectors of {} numbers, not {DIM}", config.hidden_size)));
+        }
         let mut tokenizer = Tokenizer::from_bytes(read("tokenizer.json")?)
             .map_err(|e| bad("tokenizer.json", e.to_string()))?;
-        tokenizer.with_padding(Some(PaddingParams {
-            strategy: PaddingStrategy::BatchLongest,
-            ..Default::default()
-        }));
+        tokenizer.with_padding(None);
         tokenizer
-            .with_truncation(Some(TruncationParams { max_length: MAX_TOKENS, ..Default::default() }))
+            .with_truncation(Some(TruncationParams {
+                max_length: MAX_TOKENS.min(config.max_position_embeddings),
+                ..Default::default()
+            }))
             .map_err(|e| bad("tokenizer.json", e.to_string()))?;
-        let device = Device::Cpu;
-        let vb = VarBuilder::from_buffered_safetensors(read("model.safetensors")?, DType::F32, &device)
-            .map_err(|e| bad("model.safetensors", e.to_string()))?;
-        let model = BertModel::load(vb, &config).map_err(|e| bad("model.safetensors", e.to_string()))?;
-        Ok(Embedder { model, tokenizer, device })
+        let model =
+            Bert::load(&read("model.safetensors")?, &config).map_err(|e| bad("model.safetensors", e))?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Ok(Embedder { model, tokenizer, threads })
+    }
+
+    /// Use at most `threads` threads (at least one) for [`Embedder::embed`].
+    pub fn with_threads(mut self, threads: usize) -> Embedder {
+        self.threads = threads.max(1);
+        self
     }
 
     /// Load the model from where [`locate`] finds it.
@@ -104,14 +113,48 @@ impl Embedder {
 
     /// One unit vector per text, in order.
     pub fn embed<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<f32>>> {
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        // Similar lengths share a batch, so little of it is padding.
-        order.sort_by_key(|&i| (texts[i].as_ref().len(), i));
+        let ids = self.tokenize(texts)?;
+        // Batches of consecutive texts, about BATCH_TOKENS tokens each.
+        let mut batches: Vec<std::ops::Range<usize>> = Vec::new();
+        let (mut start, mut tokens) = (0, 0);
+        for (i, t) in ids.iter().enumerate() {
+            if tokens > 0 && tokens + t.len() > BATCH_TOKENS {
+                batches.push(start..i);
+                (start, tokens) = (i, 0);
+            }
+            tokens += t.len();
+        }
+        if start < ids.len() {
+            batches.push(start..ids.len());
+        }
+        // Each thread takes the next batch until none is left.
+        let next = AtomicUsize::new(0);
+        let work = || -> Result<Vec<Done>> {
+            let mut done = Vec::new();
+            loop {
+                let b = next.fetch_add(1, Ordering::Relaxed);
+                let Some(range) = batches.get(b) else { return Ok(done) };
+                done.push((range.start, self.embed_batch(&ids[range.clone()])?));
+            }
+        };
+        let threads = self.threads.min(batches.len()).max(1);
+        let results: Vec<Result<Vec<Done>>> = if threads == 1 {
+            vec![work()]
+        } else {
+            std::thread::scope(|s| {
+                let handles: Vec<_> = (0..threads).map(|_| s.spawn(work)).collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Err(fail("a worker thread panicked".into()))))
+                    .collect()
+            })
+        };
         let mut out = vec![Vec::new(); texts.len()];
-        for chunk in order.chunks(BATCH) {
-            let batch: Vec<&str> = chunk.iter().map(|&i| texts[i].as_ref()).collect();
-            for (&i, v) in chunk.iter().zip(self.embed_batch(&batch)?) {
-                out[i] = v;
+        for r in results {
+            for (start, vectors) in r? {
+                for (k, v) in vectors.into_iter().enumerate() {
+                    out[start + k] = v;
+                }
             }
         }
         Ok(out)
@@ -120,40 +163,47 @@ impl Embedder {
     /// How many tokens the model reads for `texts` (with its two special
     /// tokens each, after truncation): the measure of its work.
     pub fn count_tokens<S: AsRef<str>>(&self, texts: &[S]) -> Result<usize> {
-        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
-        let mut plain = self.tokenizer.clone();
-        plain.with_padding(None);
-        let enc = plain
-            .encode_batch(texts, true)
-            .map_err(|e| Error::Invalid(format!("the question-grouping model failed: {e}")))?;
-        Ok(enc.iter().map(|e| e.get_ids().len()).sum())
+        Ok(self.tokenize(texts)?.iter().map(Vec::len).sum())
     }
 
-    fn embed_batch(&self, texts: &[&str]) -> Result<Vec<Vec<f32>>> {
-        let fail = |e: String| Error::Invalid(format!("the question-grouping model failed: {e}"));
-        let enc = self.tokenizer.encode_batch(texts.to_vec(), true).map_err(|e| fail(e.to_string()))?;
-        let rows = enc.len();
-        let cols = enc.iter().map(|e| e.get_ids().len()).max().unwrap_or(0).max(1);
-        let mut ids = Vec::with_capacity(rows * cols);
-        let mut mask = Vec::with_capacity(rows * cols);
-        for e in &enc {
-            let (i, m) = (e.get_ids(), e.get_attention_mask());
-            ids.extend((0..cols).map(|c| i.get(c).copied().unwrap_or(0)));
-            mask.extend((0..cols).map(|c| m.get(c).copied().unwrap_or(0)));
-        }
-        let t = |v: Vec<u32>| Tensor::from_vec(v, (rows, cols), &self.device);
-        let run = || -> candle_core::Result<Vec<Vec<f32>>> {
-            let ids = t(ids)?;
-            let mask = t(mask)?;
-            let types = ids.zeros_like()?;
-            let hidden = self.model.forward(&ids, &types, Some(&mask))?;
-            let m = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
-            let summed = hidden.broadcast_mul(&m)?.sum(1)?;
-            let counts = m.sum(1)?.clamp(1e-9, f32::MAX)?;
-            let mean = summed.broadcast_div(&counts)?;
-            let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f32::MAX)?;
-            mean.broadcast_div(&norm)?.to_vec2::<f32>()
-        };
-        run().map_err(|e| fail(e.to_string()))
+    fn tokenize<S: AsRef<str>>(&self, texts: &[S]) -> Result<Vec<Vec<u32>>> {
+        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+        let enc = self.tokenizer.encode_batch(texts, true).map_err(|e| fail(e.to_string()))?;
+        Ok(enc.iter().map(|e| e.get_ids().to_vec()).collect())
     }
+
+    /// Token ids of one text, as the model reads them (for tests and tools).
+    pub fn token_ids(&self, text: &str) -> Result<Vec<u32>> {
+        Ok(self.tokenize(&[text])?.remove(0))
+    }
+
+    fn embed_batch(&self, seqs: &[Vec<u32>]) -> Result<Vec<Vec<f32>>> {
+        let lens: Vec<usize> = seqs.iter().map(Vec::len).collect();
+        let hidden = self.model.forward(&seqs.concat(), &lens).map_err(fail)?;
+        let mut out = Vec::with_capacity(seqs.len());
+        let mut start = 0;
+        for &len in &lens {
+            // Mean of the token vectors, then unit length.
+            let mut v = vec![0f32; DIM];
+            for row in hidden.rows().into_iter().skip(start).take(len) {
+                for (x, y) in v.iter_mut().zip(row.iter()) {
+                    *x += y;
+                }
+            }
+            let count = len.max(1) as f32;
+            v.iter_mut().for_each(|x| *x /= count);
+            let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+            v.iter_mut().for_each(|x| *x /= norm);
+            out.push(v);
+            start += len;
+        }
+        Ok(out)
+    }
+}
+
+/// A batch's first text's position, and the batch's vectors.
+type Done = (usize, Vec<Vec<f32>>);
+
+fn fail(e: String) -> Error {
+    Error::Invalid(format!("the question-grouping model failed: {e}"))
 }

@@ -2,6 +2,7 @@
 //! answer, grouped by meaning, ranked by how many visitors asked, checkable
 //! as content gets written, and exported for a client.
 
+pub mod bert;
 pub mod checklist;
 pub mod cluster;
 pub mod embed;
@@ -54,8 +55,7 @@ pub const LEXICAL_THRESHOLD: f32 = 0.2;
 
 /// Group unit vectors (`dim` each, concatenated): a label per vector.
 pub fn group_vectors(flat: &[f32], dim: usize, p: &Params) -> Vec<usize> {
-    let sim = cluster::Similarity::of_unit_vectors(flat, dim);
-    let labels = cluster::average_linkage(sim, p.threshold);
+    let labels = cluster::average_linkage_vectors(flat, dim, p.threshold);
     if p.rounds == 0 { labels } else { cluster::refine(flat, dim, &labels, p.floor, p.rounds) }
 }
 
