@@ -8,6 +8,7 @@ mod email;
 mod gaps;
 mod hubspot;
 mod imap;
+mod inbox;
 mod live;
 mod metrics;
 mod promises;

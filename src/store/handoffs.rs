@@ -8,7 +8,8 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params, types::Value};
 use serde::Serialize;
 
-const COLUMNS: &str = "h.id, h.workspace_id, w.slug, h.source, h.source_key, h.bot, h.platform, h.reason,
+pub(super) const COLUMNS: &str =
+    "h.id, h.workspace_id, w.slug, h.source, h.source_key, h.bot, h.platform, h.reason,
     h.reason_detail, h.reason_inferred, h.confidence, h.visitor_name, h.visitor_email, h.visitor_phone,
     h.page_url, h.page_title, h.started_at, h.escalated_at, h.received_at, h.after_hours, h.promise,
     h.question, h.question_derived, h.subject, h.message_id, h.status, h.parse_status, h.parse_notes";
@@ -24,7 +25,7 @@ fn parse_enum<T: std::str::FromStr>(r: &Row<'_>, i: usize) -> rusqlite::Result<T
     })
 }
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Handoff> {
+pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<Handoff> {
     let notes: String = r.get(27)?;
     Ok(Handoff {
         id: r.get(0)?,

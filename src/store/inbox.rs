@@ -1,0 +1,123 @@
+//! The inbox: handoffs in the order someone should answer them — open
+//! promises by due time (overdue first), then everything else newest first —
+//! with the filters the desktop app offers.
+//!
+//! Snoozed handoffs stay out until their snooze ends. One query, so the
+//! first page of a 100k-handoff file costs one sort in SQLite.
+
+use super::handoffs::{COLUMNS, from_row};
+use super::{Store, from_ms, to_ms};
+use crate::error::Result;
+use crate::model::{Handoff, PromiseState, Reason, Status, Workspace};
+use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+/// What the inbox shows; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct InboxFilter {
+    /// Only this workspace.
+    pub workspace_id: Option<i64>,
+    /// Only this reason.
+    pub reason: Option<Reason>,
+    /// Only this status; `None` means every open one (not resolved, not lost).
+    pub status: Option<Status>,
+    /// Only handoffs whose promise is unmet and past due.
+    pub overdue_only: bool,
+    /// Only these handoffs (a search's hits), when given.
+    pub ids: Option<Vec<i64>>,
+    /// At most this many rows.
+    pub limit: usize,
+}
+
+/// One inbox row: the handoff and its promise clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxEntry {
+    /// The handoff.
+    pub handoff: Handoff,
+    /// When a reply is due, while the promise is unmet.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The promise's state.
+    pub promise_state: Option<PromiseState>,
+}
+
+/// A workspace's counts for the switcher.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct InboxCounts {
+    /// Handoffs in all.
+    pub total: i64,
+    /// Not resolved or lost.
+    pub open: i64,
+    /// Open, with an unmet promise past due at `now`.
+    pub overdue: i64,
+}
+
+impl Store {
+    /// Every workspace with its counts at `now`, in the order of [`Store::workspaces`].
+    pub fn workspace_counts(&self, now: DateTime<Utc>) -> Result<Vec<(Workspace, InboxCounts)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT count(*),
+                    count(*) FILTER (WHERE h.status NOT IN ('resolved', 'lost')),
+                    count(*) FILTER (WHERE h.status NOT IN ('resolved', 'lost') AND p.met_at IS NULL
+                                     AND p.state IN ('running', 'breached') AND p.due_at <= ?2)
+               FROM handoffs h LEFT JOIN promises p ON p.handoff_id = h.id
+              WHERE h.workspace_id = ?1",
+        )?;
+        let mut out = Vec::new();
+        for w in self.workspaces()? {
+            let c = stmt.query_row(params![w.id, to_ms(now)], |r| {
+                Ok(InboxCounts { total: r.get(0)?, open: r.get(1)?, overdue: r.get(2)? })
+            })?;
+            out.push((w, c));
+        }
+        Ok(out)
+    }
+
+    /// Workspace display names by slug.
+    pub fn workspace_names(&self) -> Result<std::collections::HashMap<String, String>> {
+        Ok(self.workspaces()?.into_iter().map(|w| (w.slug, w.name)).collect())
+    }
+
+    /// The inbox at `now`, due first (see the module header).
+    pub fn inbox(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<Vec<InboxEntry>> {
+        let ids = f.ids.as_ref().map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
+        let sql = format!(
+            "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state
+               FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id
+               LEFT JOIN promises p ON p.handoff_id = h.id
+              WHERE (?1 IS NULL OR h.workspace_id = ?1)
+                AND (?2 IS NULL OR h.reason = ?2)
+                AND (CASE WHEN ?3 IS NULL THEN h.status NOT IN ('resolved', 'lost') ELSE h.status = ?3 END)
+                AND (NOT ?4 OR (p.met_at IS NULL AND p.state IN ('running', 'breached') AND p.due_at <= ?5))
+                AND (h.snoozed_until IS NULL OR h.snoozed_until <= ?5)
+                AND (?6 IS NULL OR h.id IN (SELECT value FROM json_each(?6)))
+              ORDER BY CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
+                             AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END IS NULL,
+                       CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
+                             AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END,
+                       h.received_at DESC, h.id DESC
+              LIMIT ?7"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map(
+            params![
+                f.workspace_id,
+                f.reason.map(Reason::as_str),
+                f.status.map(Status::as_str),
+                f.overdue_only,
+                to_ms(now),
+                ids,
+                f.limit.min(i64::MAX as usize) as i64,
+            ],
+            |r| {
+                let due: Option<i64> = r.get(28)?;
+                let state: Option<String> = r.get(29)?;
+                Ok(InboxEntry {
+                    handoff: from_row(r)?,
+                    due_at: due.map(from_ms),
+                    promise_state: state.and_then(|s| s.parse().ok()),
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+}
