@@ -1,0 +1,136 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { InboxRow } from "../bindings";
+import { HandoffPane } from "../features/handoff/HandoffPane";
+import { Inbox, type InboxState } from "../features/inbox/Inbox";
+import { useInbox, useWorkspaces } from "../features/inbox/queries";
+import { TopBar } from "../features/inbox/TopBar";
+import { useInboxFilters } from "../features/inbox/useInboxFilters";
+import { AppError } from "../ipc";
+import { useNow } from "../lib/useNow";
+import { Toasts, useToasts } from "./Toasts";
+import { useBackendEvents } from "./useBackendEvents";
+import { useShortcuts } from "./useShortcuts";
+
+const NO_ROWS: InboxRow[] = [];
+
+export function App() {
+  const filters = useInboxFilters();
+  const inbox = useInbox(filters.query);
+  const workspaces = useWorkspaces();
+  const now = useNow();
+  const { toasts, push, dismiss } = useToasts();
+  useBackendEvents(push);
+
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  const [openId, setOpenId] = useState<number | null>(null);
+  const [resolveOpen, setResolveOpen] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+
+  const rows = inbox.data?.rows ?? NO_ROWS;
+  const total = inbox.data?.total ?? 0;
+
+  const state: InboxState = inbox.isError
+    ? "error"
+    : inbox.isPending || inbox.isPlaceholderData
+      ? "loading"
+      : rows.length === 0
+        ? "empty"
+        : "ready";
+
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+
+  // Keyboard handlers read the latest selection and open pane from refs, so quick
+  // repeats (several keys before React re-renders) never act on a stale value.
+  const selectedRef = useRef(selectedId);
+  selectedRef.current = selectedId;
+  const openIdRef = useRef(openId);
+  openIdRef.current = openId;
+
+  const open = useCallback((id: number) => {
+    selectedRef.current = id;
+    setSelectedId(id);
+    if (openIdRef.current !== id) setResolveOpen(false);
+    openIdRef.current = id;
+    setOpenId(id);
+  }, []);
+
+  const close = useCallback(() => {
+    openIdRef.current = null;
+    setOpenId(null);
+    setResolveOpen(false);
+  }, []);
+
+  const select = (id: number) => {
+    selectedRef.current = id;
+    setSelectedId(id);
+  };
+
+  const move = (delta: 1 | -1) => {
+    const list = rowsRef.current;
+    if (list.length === 0) return;
+    const current = selectedRef.current;
+    const index = current === null ? -1 : list.findIndex((r) => r.id === current);
+    const nextIndex =
+      index < 0 ? (delta > 0 ? 0 : list.length - 1) : Math.min(list.length - 1, Math.max(0, index + delta));
+    const next = list[nextIndex];
+    if (next) select(next.id);
+  };
+
+  useShortcuts({
+    next: () => move(1),
+    previous: () => move(-1),
+    open: () => {
+      const current = selectedRef.current;
+      if (current !== null && rowsRef.current.some((r) => r.id === current)) open(current);
+    },
+    close,
+    focusSearch: () => {
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    },
+    resolve: () => {
+      if (openIdRef.current !== null) setResolveOpen(true);
+    },
+  });
+
+  // Keep the window title honest about what is open.
+  useEffect(() => {
+    document.title = openId === null ? "Handoff Desk" : `Handoff #${openId} · Handoff Desk`;
+  }, [openId]);
+
+  const workspaceList = workspaces.data ?? [];
+  const firstRun = workspaces.isSuccess && workspaceList.length === 0;
+
+  return (
+    <div className={`app${openId !== null ? " split" : ""}`}>
+      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} />
+      <main className="main">
+        <Inbox
+          state={state}
+          rows={rows}
+          total={total}
+          errorMessage={inbox.isError ? AppError.from(inbox.error).message : null}
+          onRetry={() => void inbox.refetch()}
+          firstRun={firstRun}
+          isFiltered={filters.isFiltered}
+          onClearFilters={filters.clear}
+          selectedId={selectedId}
+          onChoose={open}
+          now={now}
+          showWorkspace={filters.filters.workspace === null && workspaceList.length > 1}
+        />
+        {openId !== null && (
+          <HandoffPane
+            key={openId}
+            id={openId}
+            onClose={close}
+            resolveOpen={resolveOpen}
+            onResolveOpenChange={setResolveOpen}
+          />
+        )}
+      </main>
+      <Toasts toasts={toasts} onDismiss={dismiss} />
+    </div>
+  );
+}

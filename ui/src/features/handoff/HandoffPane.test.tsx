@@ -1,0 +1,222 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { App } from "../../app/App";
+import { AppError } from "../../ipc";
+import { queryKeys } from "../../lib/queryKeys";
+import { FakeBackend, makeRow, makeView, NOW } from "../../test/fakeBackend";
+import { renderWith } from "../../test/render";
+import { HandoffPane } from "./HandoffPane";
+
+const IMG = "<img src=x onerror=alert(1)>";
+const SCRIPT = "<script>alert(1)</script>";
+
+function renderPane(backend: FakeBackend, id = 1) {
+  const onClose = vi.fn();
+  const utils = renderWith(
+    backend,
+    <HandoffPane id={id} onClose={onClose} resolveOpen={false} onResolveOpenChange={() => {}} />,
+  );
+  return { ...utils, onClose };
+}
+
+describe("HandoffView", () => {
+  it("renders the visitor, page, reason, status and transcript by author", async () => {
+    const backend = new FakeBackend();
+    backend.views.set(
+      1,
+      makeView(makeRow(1, { afterHours: true }), {
+        reasonInferred: true,
+        timeline: [
+          { at: "2025-03-10T11:30:00Z", kind: "contacted", detail: "by phone" },
+          { at: "2025-03-10T11:00:00Z", kind: "received", detail: null },
+        ],
+        followUps: [{ kind: "callback", dueAt: "2025-03-11T09:00:00Z", doneAt: null, note: "Call after lunch" }],
+      }),
+    );
+    renderPane(backend);
+    const view = await screen.findByTestId("handoff-view");
+    expect(view.getAttribute("data-id")).toBe("1");
+    expect(screen.getByTestId("visitor-name").textContent).toBe("Visitor 1");
+    const email = screen.getByTestId("visitor-email");
+    expect(email.tagName).toBe("A");
+    expect(email.getAttribute("href")).toBe("mailto:v1@example.com");
+    expect(screen.getByTestId("visitor-phone").textContent).toBe("+49 30 1234567");
+    expect(screen.getByTestId("page-title").textContent).toBe("Pricing");
+    const link = screen.getByTestId("page-link");
+    expect(link.getAttribute("href")).toBe("https://acme.test/pricing");
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("rel")).toBe("noreferrer noopener");
+    expect(screen.getByTestId("reason-detail").textContent).toBe("I don't know the answer to that");
+    expect(view.textContent).toContain("(inferred)");
+    expect(screen.getByTestId("status").textContent).toBe("new");
+    expect(screen.getByTestId("after-hours")).toBeTruthy();
+    // Received time is shown in the workspace's zone (Berlin is UTC+1 in March).
+    expect(screen.getByTestId("received-at").textContent).toMatch(/12:59|GMT\+1|CET/);
+
+    const lines = screen.getAllByTestId("transcript-line");
+    expect(lines.map((l) => l.getAttribute("data-author"))).toEqual(["visitor", "bot", "system", "agent"]);
+    expect(lines[0]!.className).toContain("msg-left");
+    expect(lines[1]!.className).toContain("msg-right");
+    expect(lines[2]!.className).toContain("msg-center");
+    expect(lines[3]!.className).toContain("msg-right");
+    expect(lines[3]!.textContent).toContain("Sam");
+
+    // Timeline oldest first.
+    const timeline = view.querySelector(".timeline")!;
+    expect(timeline.textContent!.indexOf("Received")).toBeLessThan(timeline.textContent!.indexOf("Contacted"));
+    expect(view.textContent).toContain("Call after lunch");
+  });
+
+  it("renders hostile text as text and never creates elements from it", async () => {
+    const backend = new FakeBackend();
+    const row = makeRow(1, {
+      visitorName: IMG,
+      visitorEmail: SCRIPT,
+      pageTitle: SCRIPT,
+      pageUrl: "javascript:alert(1)",
+      question: IMG + SCRIPT,
+      reasonDetail: IMG,
+      flagged: true,
+    });
+    backend.views.set(
+      1,
+      makeView(row, {
+        transcript: [
+          { author: "visitor", name: SCRIPT, text: IMG, at: null },
+          { author: "bot", name: null, text: SCRIPT, at: null },
+          { author: "<b>x</b>" as never, name: null, text: "odd author", at: null },
+        ],
+        promiseText: IMG,
+        parseNotes: [`kept raw: ${SCRIPT}`],
+      }),
+    );
+    const { container } = renderPane(backend);
+    const view = await screen.findByTestId("handoff-view");
+
+    expect(screen.getByTestId("visitor-name").textContent).toBe(IMG);
+    expect(screen.getByTestId("page-title").textContent).toBe(SCRIPT);
+    expect(screen.getByTestId("reason-detail").textContent).toBe(IMG);
+    const lines = screen.getAllByTestId("transcript-line");
+    expect(lines[0]!.textContent).toContain(IMG);
+    expect(lines[0]!.textContent).toContain(SCRIPT);
+    expect(lines[1]!.textContent).toContain(SCRIPT);
+    expect(lines[2]!.className).toContain("msg-center");
+    expect(view.textContent).toContain(`kept raw: ${SCRIPT}`);
+
+    // The javascript: URL is plain text, not a link.
+    expect(screen.queryByTestId("page-link")).toBeNull();
+    expect(screen.getByTestId("page-text").textContent).toBe("javascript:alert(1)");
+    expect(screen.getByTestId("page-text").tagName).toBe("SPAN");
+    // An email that does not look like one gets no mailto.
+    expect(screen.getByTestId("visitor-email").tagName).toBe("SPAN");
+
+    expect(container.querySelector("img")).toBeNull();
+    expect(container.querySelector("script")).toBeNull();
+    expect(container.querySelector("b")).toBeNull();
+    expect(document.querySelector("img, script")).toBeNull();
+    for (const a of container.querySelectorAll("a")) {
+      expect(a.getAttribute("href") ?? "").not.toMatch(/^javascript:/i);
+    }
+  });
+
+  it("shows the promise with its countdown, and who met it", async () => {
+    vi.useFakeTimers({ now: NOW, toFake: ["Date"] });
+    try {
+      const backend = new FakeBackend();
+      backend.views.set(
+        1,
+        makeView(makeRow(1, { dueAt: new Date(NOW + 45 * 60_000).toISOString(), promiseState: "running" }), {
+          promiseText: "We'll reply within 2 hours",
+        }),
+      );
+      backend.views.set(
+        2,
+        makeView(makeRow(2, { dueAt: "2025-03-10T13:00:00Z", promiseState: "met" }), {
+          metAt: "2025-03-10T11:40:00Z",
+          metBy: "Sam",
+        }),
+      );
+      renderPane(backend, 1);
+      const promise = await screen.findByTestId("promise");
+      expect(promise.textContent).toContain("We'll reply within 2 hours");
+      expect(promise.textContent).toContain("Running");
+      expect(within(promise).getByTestId("promise-countdown").textContent).toBe("due in 45 min");
+      expect(within(promise).getByTestId("promise-countdown").className).toContain("tone-amber");
+
+      renderPane(backend, 2);
+      await waitFor(() => expect(screen.getAllByTestId("promise")).toHaveLength(2));
+      const met = screen.getAllByTestId("promise")[1]!;
+      expect(met.textContent).toContain("Met");
+      expect(met.textContent).toContain("by Sam");
+      expect(within(met).queryByTestId("promise-countdown")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows a load error with a retry", async () => {
+    const backend = new FakeBackend();
+    backend.handoff.mockRejectedValueOnce(new AppError("not_found", "No handoff #1."));
+    renderPane(backend);
+    expect(await screen.findByText("No handoff #1.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByTestId("handoff-view")).toBeTruthy();
+  });
+});
+
+describe("actions", () => {
+  async function openFirst(backend: FakeBackend) {
+    const utils = renderWith(backend, <App />);
+    await waitFor(() => expect(screen.getByTestId("inbox").getAttribute("data-state")).toBe("ready"));
+    fireEvent.click(screen.getAllByTestId("inbox-row")[0]!);
+    await screen.findByTestId("handoff-view");
+    return utils;
+  }
+
+  it("resolves with the chosen reason and shows the returned view", async () => {
+    const backend = new FakeBackend();
+    const { client } = await openFirst(backend);
+    const inboxCalls = backend.inbox.mock.calls.length;
+
+    expect(screen.queryByTestId("resolve-answered")).toBeNull();
+    fireEvent.click(screen.getByTestId("action-resolve"));
+    expect(screen.getByTestId("resolve-answered").textContent).toBe("Answered");
+    expect(screen.getByTestId("resolve-content_gap").textContent).toBe("Content gap");
+    expect(screen.getByTestId("resolve-policy").textContent).toBe("Needed a human by policy");
+    expect(screen.getByTestId("resolve-not_a_lead").textContent).toBe("Not a lead");
+
+    fireEvent.click(screen.getByTestId("resolve-content_gap"));
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("resolved"));
+    expect(backend.resolve).toHaveBeenCalledWith(1, "content_gap");
+    expect(screen.queryByTestId("resolve-answered")).toBeNull();
+    expect(client.getQueryData(queryKeys.handoff(1))).toMatchObject({ resolution: "content_gap" });
+    await waitFor(() => expect(backend.inbox.mock.calls.length).toBeGreaterThan(inboxCalls));
+  });
+
+  it("opens the resolve choices with e", async () => {
+    const backend = new FakeBackend();
+    await openFirst(backend);
+    fireEvent.keyDown(document.body, { key: "e" });
+    fireEvent.click(await screen.findByTestId("resolve-not_a_lead"));
+    await waitFor(() => expect(backend.resolve).toHaveBeenCalledWith(1, "not_a_lead"));
+  });
+
+  it("marks contacted by phone and snoozes 3 h", async () => {
+    const backend = new FakeBackend();
+    await openFirst(backend);
+    fireEvent.click(screen.getByTestId("action-contacted"));
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("replied"));
+    expect(backend.contacted).toHaveBeenCalledWith(1, "phone");
+
+    fireEvent.click(screen.getByTestId("action-snooze"));
+    await waitFor(() => expect(backend.snooze).toHaveBeenCalledWith(1, 3));
+  });
+
+  it("shows an action's error message", async () => {
+    const backend = new FakeBackend();
+    backend.snooze.mockRejectedValueOnce({ code: "conflict", message: "Already resolved." });
+    await openFirst(backend);
+    fireEvent.click(screen.getByTestId("action-snooze"));
+    expect(await screen.findByText("Already resolved.")).toBeTruthy();
+  });
+});

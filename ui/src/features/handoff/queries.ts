@@ -1,0 +1,44 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { HandoffView, Resolution } from "../../bindings";
+import { AppError, useBackend, type ContactChannel } from "../../ipc";
+import { queryKeys } from "../../lib/queryKeys";
+
+export function useHandoff(id: number) {
+  const backend = useBackend();
+  return useQuery({
+    queryKey: queryKeys.handoff(id),
+    queryFn: () => backend.handoff(id),
+  });
+}
+
+export type HandoffAction =
+  | { kind: "contacted"; by: ContactChannel }
+  | { kind: "snooze"; hours: number }
+  | { kind: "resolve"; why: Resolution };
+
+/** Runs an action, shows the returned view, and refreshes the inbox. */
+export function useHandoffAction(id: number) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<HandoffView, AppError, HandoffAction>({
+    mutationFn: async (action) => {
+      try {
+        switch (action.kind) {
+          case "contacted":
+            return await backend.contacted(id, action.by);
+          case "snooze":
+            return await backend.snooze(id, action.hours);
+          case "resolve":
+            return await backend.resolve(id, action.why);
+        }
+      } catch (err) {
+        throw AppError.from(err);
+      }
+    },
+    onSuccess: (view) => {
+      client.setQueryData(queryKeys.handoff(id), view);
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+      void client.invalidateQueries({ queryKey: queryKeys.workspaces });
+    },
+  });
+}

@@ -1,0 +1,178 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useCallback, useEffect, useRef } from "react";
+import type { InboxRow } from "../../bindings";
+import { InboxRowView } from "./InboxRowView";
+import "./inbox.css";
+
+export const ROW_HEIGHT = 64;
+const estimateSize = () => ROW_HEIGHT;
+
+export type InboxState = "loading" | "ready" | "empty" | "error";
+
+type Props = {
+  state: InboxState;
+  rows: InboxRow[];
+  total: number;
+  errorMessage: string | null;
+  onRetry: () => void;
+  /** True when no workspace exists at all: show the first-run panel instead of "no match". */
+  firstRun: boolean;
+  isFiltered: boolean;
+  onClearFilters: () => void;
+  selectedId: number | null;
+  onChoose: (id: number) => void;
+  now: number;
+  showWorkspace: boolean;
+};
+
+export function Inbox(props: Props) {
+  const { state } = props;
+  return (
+    <section
+      className="inbox"
+      data-testid="inbox"
+      data-state={state}
+      aria-busy={state === "loading"}
+      aria-label="Inbox"
+    >
+      {state === "error" ? (
+        <ErrorPanel message={props.errorMessage} onRetry={props.onRetry} />
+      ) : state === "empty" ? (
+        props.firstRun ? (
+          <FirstRunPanel />
+        ) : (
+          <EmptyPanel isFiltered={props.isFiltered} onClear={props.onClearFilters} />
+        )
+      ) : state === "loading" && props.rows.length === 0 ? (
+        <SkeletonRows />
+      ) : (
+        <RowList {...props} />
+      )}
+    </section>
+  );
+}
+
+function RowList({ rows, total, selectedId, onChoose, now, showWorkspace, state }: Props) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  // Stable callbacks: the virtualiser rebuilds its per-row measurements whenever
+  // getItemKey changes, which is costly at 100k rows, so only do it for new rows.
+  const getItemKey = useCallback((index: number) => rows[index]?.id ?? index, [rows]);
+  const getScrollElement = useCallback(() => scrollRef.current, []);
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement,
+    estimateSize,
+    overscan: 8,
+    getItemKey,
+  });
+
+  // Keep the selected row in view when the selection moves (j / k).
+  const rowsRef = useRef(rows);
+  rowsRef.current = rows;
+  useEffect(() => {
+    if (selectedId === null) return;
+    const index = rowsRef.current.findIndex((r) => r.id === selectedId);
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: "auto" });
+  }, [selectedId, virtualizer]);
+
+  const selectedVisible = selectedId !== null && rows.some((r) => r.id === selectedId);
+
+  return (
+    <>
+      <div
+        ref={scrollRef}
+        className={`inbox-scroll${state === "loading" ? " stale" : ""}`}
+        role="listbox"
+        aria-label="Handoffs"
+        aria-activedescendant={selectedVisible ? `inbox-row-${selectedId}` : undefined}
+        tabIndex={0}
+      >
+        <div className="inbox-sizer" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const row = rows[item.index];
+            if (!row) return null;
+            return (
+              <InboxRowView
+                key={item.key}
+                row={row}
+                index={item.index}
+                selected={row.id === selectedId}
+                now={now}
+                showWorkspace={showWorkspace}
+                onChoose={onChoose}
+                style={{ height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+              />
+            );
+          })}
+        </div>
+      </div>
+      <footer className="inbox-footer">
+        {rows.length < total
+          ? `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()}`
+          : `${total.toLocaleString()} ${total === 1 ? "handoff" : "handoffs"}`}
+        <span className="hint">j / k to move · Enter to open · / to search</span>
+      </footer>
+    </>
+  );
+}
+
+function SkeletonRows() {
+  return (
+    <div className="inbox-scroll" aria-label="Loading handoffs">
+      {Array.from({ length: 8 }, (_, i) => (
+        <div key={i} className="inbox-row skeleton" aria-hidden="true">
+          <div className="row-line">
+            <span className="bone bone-name" />
+            <span className="bone bone-badge" />
+            <span className="row-spacer" />
+            <span className="bone bone-time" />
+          </div>
+          <div className="row-line secondary">
+            <span className="bone bone-text" />
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function EmptyPanel({ isFiltered, onClear }: { isFiltered: boolean; onClear: () => void }) {
+  return (
+    <div className="panel">
+      <h2>No handoffs match</h2>
+      {isFiltered ? (
+        <>
+          <p>Nothing matches these filters.</p>
+          <button type="button" className="button" onClick={onClear}>
+            Clear filters
+          </button>
+        </>
+      ) : (
+        <p>Nothing is open right now. New handoffs appear here as they arrive.</p>
+      )}
+    </div>
+  );
+}
+
+function FirstRunPanel() {
+  return (
+    <div className="panel">
+      <h2>Welcome to Handoff Desk</h2>
+      <p>
+        Your demo workspace is here; add a real one with <code>handoff workspace add</code> or in Settings.
+      </p>
+    </div>
+  );
+}
+
+function ErrorPanel({ message, onRetry }: { message: string | null; onRetry: () => void }) {
+  return (
+    <div className="panel error" role="alert">
+      <h2>Couldn’t load the inbox</h2>
+      <p className="error-message">{message ?? "Something went wrong."}</p>
+      <button type="button" className="button" onClick={onRetry}>
+        Retry
+      </button>
+    </div>
+  );
+}

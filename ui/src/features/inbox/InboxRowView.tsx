@@ -1,0 +1,72 @@
+import { memo, type CSSProperties } from "react";
+import type { InboxRow } from "../../bindings";
+import { AfterHoursBadge, CountdownText, ReasonBadge, StatusBadge } from "../../components/Badges";
+import { showsCountdown } from "../../lib/countdown";
+import { displayPath } from "../../lib/links";
+import { formatLocal, formatRelative } from "../../lib/time";
+
+export function visitorLabel(row: Pick<InboxRow, "visitorName" | "visitorEmail">): string {
+  const name = row.visitorName?.trim();
+  if (name) return name;
+  const email = row.visitorEmail?.trim();
+  if (email) return email;
+  return "Unknown visitor";
+}
+
+function pageLabel(row: InboxRow): string | null {
+  if (row.pageTitle?.trim()) return row.pageTitle;
+  if (row.pageUrl) return displayPath(row.pageUrl);
+  return null;
+}
+
+type Props = {
+  row: InboxRow;
+  index: number;
+  selected: boolean;
+  now: number;
+  showWorkspace: boolean;
+  style: CSSProperties;
+  onChoose: (id: number) => void;
+};
+
+export const InboxRowView = memo(function InboxRowView({ row, index, selected, now, showWorkspace, style, onChoose }: Props) {
+  const page = pageLabel(row);
+  return (
+    <div
+      role="option"
+      id={`inbox-row-${row.id}`}
+      className={`inbox-row${selected ? " selected" : ""}${index % 2 ? " odd" : ""}`}
+      data-testid="inbox-row"
+      data-id={row.id}
+      aria-selected={selected}
+      style={style}
+      onClick={() => onChoose(row.id)}
+    >
+      <div className="row-line">
+        <span className="row-visitor" data-testid="row-visitor">
+          {visitorLabel(row)}
+        </span>
+        <ReasonBadge reason={row.reason} testId="row-reason" />
+        {row.status !== "new" && <StatusBadge status={row.status} />}
+        {row.afterHours && <AfterHoursBadge testId="row-after-hours" />}
+        {row.flagged && (
+          <span className="flag" title="Parts of this handoff were kept raw">
+            ⚑
+          </span>
+        )}
+        <span className="row-spacer" />
+        {row.dueAt !== null && showsCountdown(row.dueAt, row.promiseState) && (
+          <CountdownText dueAt={row.dueAt} now={now} state={row.promiseState} testId="row-countdown" />
+        )}
+        <time className="row-time" dateTime={row.receivedAt} title={formatLocal(row.receivedAt)}>
+          {formatRelative(row.receivedAt, now)}
+        </time>
+      </div>
+      <div className="row-line secondary">
+        {showWorkspace && <span className="row-workspace">{row.workspaceName}</span>}
+        {page !== null && <span className="row-page">{page}</span>}
+        <span className="row-question">{row.question ?? ""}</span>
+      </div>
+    </div>
+  );
+});
