@@ -1,0 +1,10 @@
+//! Embeds the front end and declares the app's own commands, so the
+//! capability file can grant exactly these and nothing else.
+
+fn main() {
+    let commands = &["list_workspaces", "inbox", "handoff", "resolve", "contacted", "snooze"];
+    tauri_build::try_build(
+        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
+    )
+    .unwrap_or_else(|e| panic!("tauri build step failed: {e}"));
+}

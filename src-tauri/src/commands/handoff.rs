@@ -1,0 +1,58 @@
+//! One handoff: its pane, and the actions on it.
+
+use crate::error::CmdResult;
+use crate::state::Db;
+use crate::views::{HandoffView, ResolutionName};
+use chrono::Utc;
+use handoff::Store;
+
+fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
+    let d = s.detail(id)?;
+    let name = s.workspace_by_id(d.handoff.workspace_id)?.map(|w| w.name).unwrap_or_default();
+    Ok(HandoffView::new(d, &name))
+}
+
+/// Everything about one handoff.
+#[tauri::command]
+pub async fn handoff(db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView> {
+    db.run(move |s| view(s, id)).await
+}
+
+/// Close it, saying why (content gaps feed the checklist).
+#[tauri::command]
+pub async fn resolve(db: tauri::State<'_, Db>, id: i64, why: ResolutionName) -> CmdResult<HandoffView> {
+    db.run(move |s| {
+        s.resolve(id, why.into(), Utc::now())?;
+        view(s, id)
+    })
+    .await
+}
+
+/// The visitor was reached another way: the promise is met.
+#[tauri::command]
+pub async fn contacted(db: tauri::State<'_, Db>, id: i64, by: String) -> CmdResult<HandoffView> {
+    db.run(move |s| {
+        let how = match by.as_str() {
+            "phone" | "email" | "other" => by.as_str(),
+            _ => {
+                return Err(handoff::Error::Invalid(format!(
+                    "{by:?} is not a way to reach a visitor; use phone, email or other"
+                )));
+            }
+        };
+        s.mark_contacted(id, how, Utc::now())?;
+        view(s, id)
+    })
+    .await
+}
+
+/// Hide it from the inbox for `hours`.
+#[tauri::command]
+pub async fn snooze(db: tauri::State<'_, Db>, id: i64, hours: u32) -> CmdResult<HandoffView> {
+    db.run(move |s| {
+        let now = Utc::now();
+        s.snooze(id, Some(now + chrono::Duration::hours(i64::from(hours.clamp(1, 24 * 30)))), now)?;
+        view(s, id)
+    })
+    .await
+}

@@ -1,0 +1,48 @@
+//! The inbox: filters, search, due first.
+
+use crate::error::CmdResult;
+use crate::state::Db;
+use crate::views::{Inbox, InboxQuery, InboxRow};
+use handoff::store::{InboxFilter, SearchOrder};
+
+/// The inbox for a query.
+#[tauri::command]
+pub async fn inbox(db: tauri::State<'_, Db>, query: InboxQuery) -> CmdResult<Inbox> {
+    db.run(move |s| {
+        let workspace = match &query.workspace {
+            Some(slug) => Some(s.require_workspace(slug)?),
+            None => None,
+        };
+        let ids = match query.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+            Some(q) => Some(
+                s.search(
+                    q,
+                    workspace.as_ref().map(|w| w.id),
+                    SearchOrder::Relevance,
+                    handoff::store::RANK_WINDOW,
+                )?
+                .hits
+                .into_iter()
+                .map(|h| h.handoff.id)
+                .collect(),
+            ),
+            None => None,
+        };
+        let filter = InboxFilter {
+            workspace_id: workspace.map(|w| w.id),
+            reason: query.reason.map(Into::into),
+            status: query.status.map(Into::into),
+            overdue_only: query.overdue_only,
+            ids,
+            limit: query.limit as usize,
+        };
+        let names = s.workspace_names()?;
+        let rows: Vec<InboxRow> = s
+            .inbox(&filter, chrono::Utc::now())?
+            .iter()
+            .map(|e| InboxRow::new(e, names.get(&e.handoff.workspace).map_or("", String::as_str)))
+            .collect();
+        Ok(Inbox { total: rows.len() as u32, rows })
+    })
+    .await
+}

@@ -1,0 +1,7 @@
+//! The commands the window may call: thin adapters from IPC to the core,
+//! one module per screen. Each is granted by name in
+//! `capabilities/default.json` (declared in build.rs).
+
+pub mod handoff;
+pub mod inbox;
+pub mod workspaces;

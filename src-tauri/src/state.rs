@@ -1,0 +1,54 @@
+//! The app's state, built whole before it is managed: the open data file.
+//!
+//! rusqlite is blocking, so commands reach the store through [`Db::run`],
+//! which takes it on a blocking thread, never on the async runtime's own.
+
+use crate::error::{AppError, CmdResult};
+use handoff::Store;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// The open data file.
+#[derive(Clone)]
+pub struct Db {
+    store: Arc<Mutex<Store>>,
+    path: PathBuf,
+}
+
+impl Db {
+    /// Open (creating and migrating if needed) the data file at `path`.
+    pub fn open(path: &Path) -> handoff::Result<Db> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        Ok(Db { store: Arc::new(Mutex::new(Store::open(path)?)), path: path.to_path_buf() })
+    }
+
+    /// Where the data file is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Run `f` with the store on a blocking thread.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> handoff::Result<T> + Send + 'static,
+    ) -> CmdResult<T> {
+        let store = self.store.clone();
+        tauri::async_runtime::spawn_blocking(move || {
+            let mut guard = store.lock().map_err(|_| {
+                AppError::new("internal", "the data file's lock was poisoned; restart Handoff Desk")
+            })?;
+            f(&mut guard).map_err(AppError::from)
+        })
+        .await
+        .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+    }
+}
+
+/// The data file: `HANDOFF_DB` when set (the CLI's variable, so both can
+/// share a file), else `handoff.db` in the app's data folder — the same
+/// file the CLI opens by default.
+pub fn data_file() -> Option<PathBuf> {
+    handoff::store::default_path()
+}

@@ -1,0 +1,427 @@
+//! What crosses the IPC boundary: the screens' view of the core's types,
+//! camelCase, with times as RFC 3339 strings. The TypeScript types in
+//! `ui/src/bindings/` are generated from these by ts-rs when the tests run
+//! (scripts/test fails when the committed ones differ).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use handoff::model::{Author, PromiseState, Reason, Resolution, Status};
+use handoff::store::{HandoffDetail, InboxEntry};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Why the bot handed over, as the UI names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "Reason")]
+pub enum ReasonName {
+    /// No content for the question.
+    KnowledgeGap,
+    /// Not sure of its answer.
+    LowConfidence,
+    /// The visitor asked for a person.
+    HumanRequest,
+    /// The visitor was frustrated.
+    Frustration,
+    /// Billing, refunds, legal: a human by policy.
+    PolicyTopic,
+    /// Ready to buy.
+    HighIntent,
+    /// Anything else.
+    Other,
+}
+
+impl From<Reason> for ReasonName {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::KnowledgeGap => ReasonName::KnowledgeGap,
+            Reason::LowConfidence => ReasonName::LowConfidence,
+            Reason::HumanRequest => ReasonName::HumanRequest,
+            Reason::Frustration => ReasonName::Frustration,
+            Reason::PolicyTopic => ReasonName::PolicyTopic,
+            Reason::HighIntent => ReasonName::HighIntent,
+            Reason::Other => ReasonName::Other,
+        }
+    }
+}
+
+impl From<ReasonName> for Reason {
+    fn from(r: ReasonName) -> Self {
+        match r {
+            ReasonName::KnowledgeGap => Reason::KnowledgeGap,
+            ReasonName::LowConfidence => Reason::LowConfidence,
+            ReasonName::HumanRequest => Reason::HumanRequest,
+            ReasonName::Frustration => Reason::Frustration,
+            ReasonName::PolicyTopic => Reason::PolicyTopic,
+            ReasonName::HighIntent => Reason::HighIntent,
+            ReasonName::Other => Reason::Other,
+        }
+    }
+}
+
+/// Where a handoff is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "Status")]
+pub enum StatusName {
+    /// Nobody has answered yet.
+    New,
+    /// Someone is writing back.
+    AwaitingReply,
+    /// Answered; waiting to see if the visitor writes again.
+    Replied,
+    /// The ball is in the visitor's court.
+    WaitingOnVisitor,
+    /// Done.
+    Resolved,
+    /// Closed without a sale or an answer.
+    Lost,
+}
+
+impl From<Status> for StatusName {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::New => StatusName::New,
+            Status::AwaitingReply => StatusName::AwaitingReply,
+            Status::Replied => StatusName::Replied,
+            Status::WaitingOnVisitor => StatusName::WaitingOnVisitor,
+            Status::Resolved => StatusName::Resolved,
+            Status::Lost => StatusName::Lost,
+        }
+    }
+}
+
+impl From<StatusName> for Status {
+    fn from(s: StatusName) -> Self {
+        match s {
+            StatusName::New => Status::New,
+            StatusName::AwaitingReply => Status::AwaitingReply,
+            StatusName::Replied => Status::Replied,
+            StatusName::WaitingOnVisitor => Status::WaitingOnVisitor,
+            StatusName::Resolved => Status::Resolved,
+            StatusName::Lost => Status::Lost,
+        }
+    }
+}
+
+/// Why a handoff was closed (the one-click answer on resolve).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "Resolution")]
+pub enum ResolutionName {
+    /// The visitor got their answer.
+    Answered,
+    /// Content the bot should have had.
+    ContentGap,
+    /// A human was needed by policy.
+    Policy,
+    /// Spam or a test.
+    NotALead,
+}
+
+impl From<ResolutionName> for Resolution {
+    fn from(r: ResolutionName) -> Self {
+        match r {
+            ResolutionName::Answered => Resolution::Answered,
+            ResolutionName::ContentGap => Resolution::ContentGap,
+            ResolutionName::Policy => Resolution::Policy,
+            ResolutionName::NotALead => Resolution::NotALead,
+        }
+    }
+}
+
+impl From<Resolution> for ResolutionName {
+    fn from(r: Resolution) -> Self {
+        match r {
+            Resolution::Answered => ResolutionName::Answered,
+            Resolution::ContentGap => ResolutionName::ContentGap,
+            Resolution::Policy => ResolutionName::Policy,
+            Resolution::NotALead => ResolutionName::NotALead,
+        }
+    }
+}
+
+/// Whether a promise has been kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export, rename = "PromiseState")]
+pub enum PromiseStateName {
+    /// The clock is running.
+    Running,
+    /// Kept.
+    Met,
+    /// Broken.
+    Breached,
+    /// Closed before it was due; not counted.
+    Dropped,
+}
+
+impl From<PromiseState> for PromiseStateName {
+    fn from(s: PromiseState) -> Self {
+        match s {
+            PromiseState::Running => PromiseStateName::Running,
+            PromiseState::Met => PromiseStateName::Met,
+            PromiseState::Breached => PromiseStateName::Breached,
+            PromiseState::Dropped => PromiseStateName::Dropped,
+        }
+    }
+}
+
+/// A workspace in the switcher.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WorkspaceSummary {
+    /// Short name.
+    pub slug: String,
+    /// Display name.
+    pub name: String,
+    /// IANA time zone.
+    pub time_zone: String,
+    /// Handoffs in all.
+    #[ts(type = "number")]
+    pub handoffs: i64,
+    /// Handoffs not resolved or lost.
+    #[ts(type = "number")]
+    pub open: i64,
+    /// Unmet promises past due.
+    #[ts(type = "number")]
+    pub overdue: i64,
+}
+
+/// What the inbox asks for.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InboxQuery {
+    /// One workspace's slug, or all.
+    pub workspace: Option<String>,
+    /// One reason, or all.
+    pub reason: Option<ReasonName>,
+    /// One status, or every open one.
+    pub status: Option<StatusName>,
+    /// Only unmet promises past due.
+    pub overdue_only: bool,
+    /// Full-text search (words, "phrases", prefix*).
+    pub search: Option<String>,
+    /// At most this many rows.
+    pub limit: u32,
+}
+
+/// One inbox row.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InboxRow {
+    /// Handoff id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Workspace slug.
+    pub workspace: String,
+    /// Workspace display name.
+    pub workspace_name: String,
+    /// Visitor's name.
+    pub visitor_name: Option<String>,
+    /// Visitor's email.
+    pub visitor_email: Option<String>,
+    /// Why the bot handed over.
+    pub reason: ReasonName,
+    /// The bot's own wording.
+    pub reason_detail: Option<String>,
+    /// Where the chat started.
+    pub page_url: Option<String>,
+    /// That page's title.
+    pub page_title: Option<String>,
+    /// The unanswered question.
+    pub question: Option<String>,
+    /// When it arrived (RFC 3339, UTC).
+    pub received_at: String,
+    /// Arrived outside business hours.
+    pub after_hours: bool,
+    /// Where it is in its life.
+    pub status: StatusName,
+    /// When a reply is due, while the promise is unmet.
+    pub due_at: Option<String>,
+    /// The promise's state.
+    pub promise_state: Option<PromiseStateName>,
+    /// Not fully understood: kept raw or partly read.
+    pub flagged: bool,
+}
+
+impl InboxRow {
+    /// The row for an inbox entry; `names` maps workspace slugs to names.
+    pub fn new(e: &InboxEntry, workspace_name: &str) -> InboxRow {
+        let h = &e.handoff;
+        InboxRow {
+            id: h.id,
+            workspace: h.workspace.clone(),
+            workspace_name: workspace_name.to_string(),
+            visitor_name: h.visitor.name.clone(),
+            visitor_email: h.visitor.email.clone(),
+            reason: h.reason.into(),
+            reason_detail: h.reason_detail.clone(),
+            page_url: h.page.url.clone(),
+            page_title: h.page.title.clone(),
+            question: h.question.clone(),
+            received_at: time(h.received_at),
+            after_hours: h.after_hours,
+            status: h.status.into(),
+            due_at: e.due_at.map(time),
+            promise_state: e.promise_state.map(Into::into),
+            flagged: h.parse_status != handoff::model::ParseStatus::Ok,
+        }
+    }
+}
+
+/// An inbox page.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Inbox {
+    /// The rows, due first.
+    pub rows: Vec<InboxRow>,
+    /// How many rows matched (the rows may stop at the query's limit).
+    pub total: u32,
+}
+
+/// One line of the conversation.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TranscriptLine {
+    /// visitor, bot, agent or system.
+    #[ts(type = "\"visitor\" | \"bot\" | \"agent\" | \"system\"")]
+    pub author: String,
+    /// The speaker's name, when known.
+    pub name: Option<String>,
+    /// Plain text (never HTML).
+    pub text: String,
+    /// When, if known.
+    pub at: Option<String>,
+}
+
+/// One timeline entry.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: String,
+    /// What kind of thing happened.
+    pub kind: String,
+    /// In words.
+    pub detail: Option<String>,
+}
+
+/// A reminder, alert, callback or second attempt.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FollowUpView {
+    /// reminder, breach, second_attempt, backup_contact, callback.
+    pub kind: String,
+    /// When it is (or was) due.
+    pub due_at: String,
+    /// When it fired or was cancelled.
+    pub done_at: Option<String>,
+    /// The owner's note.
+    pub note: Option<String>,
+}
+
+/// Everything the handoff pane shows.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HandoffView {
+    /// The inbox row's fields.
+    pub row: InboxRow,
+    /// The workspace's time zone.
+    pub time_zone: String,
+    /// Visitor's phone.
+    pub visitor_phone: Option<String>,
+    /// The bot's name.
+    pub bot: Option<String>,
+    /// The reason was inferred from the transcript.
+    pub reason_inferred: bool,
+    /// The bot's confidence, 0–1.
+    pub confidence: Option<f64>,
+    /// What the bot promised (or the workspace default).
+    pub promise_text: Option<String>,
+    /// When the promise's clock started.
+    pub clock_from: Option<String>,
+    /// When the visitor was first contacted.
+    pub met_at: Option<String>,
+    /// How: reply, phone, manual.
+    pub met_by: Option<String>,
+    /// The conversation.
+    pub transcript: Vec<TranscriptLine>,
+    /// Oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Pending and done.
+    pub follow_ups: Vec<FollowUpView>,
+    /// Why it was resolved.
+    pub resolution: Option<ResolutionName>,
+    /// What the parser could not read.
+    pub parse_notes: Vec<String>,
+}
+
+impl HandoffView {
+    /// The pane for a handoff's detail.
+    pub fn new(d: HandoffDetail, workspace_name: &str) -> HandoffView {
+        let p = d.promise.as_ref();
+        let entry = InboxEntry {
+            due_at: p.filter(|p| p.met_at.is_none()).map(|p| p.due_at),
+            promise_state: p.map(|p| p.state),
+            handoff: d.handoff,
+        };
+        let h = &entry.handoff;
+        HandoffView {
+            row: InboxRow::new(&entry, workspace_name),
+            time_zone: d.time_zone,
+            visitor_phone: h.visitor.phone.clone(),
+            bot: h.bot.clone(),
+            reason_inferred: h.reason_inferred,
+            confidence: h.confidence,
+            promise_text: p.and_then(|p| p.text.clone()).or_else(|| h.promise.clone()),
+            clock_from: p.and_then(|p| p.clock_from).map(time),
+            met_at: p.and_then(|p| p.met_at).map(time),
+            met_by: p.and_then(|p| p.met_by.clone()),
+            transcript: d
+                .transcript
+                .into_iter()
+                .map(|m| TranscriptLine {
+                    author: match m.author {
+                        Author::Visitor => "visitor",
+                        Author::Bot => "bot",
+                        Author::Agent => "agent",
+                        Author::System => "system",
+                    }
+                    .to_string(),
+                    name: m.name,
+                    text: m.text,
+                    at: m.at.map(time),
+                })
+                .collect(),
+            timeline: d
+                .events
+                .into_iter()
+                .map(|e| TimelineEntry { at: time(e.at), kind: e.kind, detail: e.detail })
+                .collect(),
+            follow_ups: d
+                .follow_ups
+                .into_iter()
+                .map(|f| FollowUpView {
+                    kind: f.kind.as_str().to_string(),
+                    due_at: time(f.due_at),
+                    done_at: f.done_at.map(time),
+                    note: f.note,
+                })
+                .collect(),
+            resolution: d.resolution.map(Into::into),
+            parse_notes: h.parse_notes.clone(),
+        }
+    }
+}

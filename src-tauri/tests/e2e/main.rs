@@ -1,0 +1,46 @@
+//! End-to-end tests of the real app binary in its real WebKit webview under
+//! Xvfb, driven over WebDriver (tauri-driver + WebKitWebDriver). Each test
+//! gets its own display, driver, home folder and data file. Screenshots of
+//! each screen land in `ci-artifacts/screenshots/`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // a failed unwrap is a failed test
+
+mod driver;
+mod inbox;
+mod xss;
+
+use chrono::Utc;
+use handoff::Store;
+use std::path::PathBuf;
+
+/// A home folder and a data file of the test's own.
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl World {
+    /// An empty data file.
+    pub fn empty() -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("handoff.db");
+        Store::open(&db).unwrap();
+        World { dir, db }
+    }
+
+    /// The demo workspaces (as `handoff demo` makes them, smaller).
+    pub fn demo(per_client: usize) -> World {
+        let w = World::empty();
+        let mut store = Store::open(&w.db).unwrap();
+        handoff::demo::install(&mut store, per_client, 2, Utc::now()).unwrap();
+        w
+    }
+
+    pub fn store(&self) -> Store {
+        Store::open(&self.db).unwrap()
+    }
+
+    /// tauri-driver for this world's app.
+    pub fn driver(&self) -> driver::Driver {
+        driver::Driver::start(&self.db, self.dir.path())
+    }
+}
