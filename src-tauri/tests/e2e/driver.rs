@@ -31,7 +31,7 @@ impl Display {
             {
                 continue;
             }
-            let child = Command::new("Xvfb")
+            let mut child = Command::new("Xvfb")
                 .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -44,6 +44,8 @@ impl Display {
                 }
                 std::thread::sleep(Duration::from_millis(50));
             }
+            let _ = child.kill();
+            let _ = child.wait();
             panic!("Xvfb :{number} did not come up within 10 s");
         }
         panic!("no free X display number");
@@ -67,18 +69,23 @@ pub struct Driver {
 impl Driver {
     /// Start tauri-driver; the app it launches reads `HANDOFF_DB = db` and
     /// runs with `home` as its home folder.
-    pub fn start(db: &Path, home: &Path) -> Driver {
+    pub fn start(db: &Path, home: &Path, extra: &[(&str, String)]) -> Driver {
         let display = Display::start();
         let (port, native) = (free_port(), free_port());
-        let child = Command::new("tauri-driver")
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
             .env("DISPLAY", format!(":{}", display.number))
             .env("HANDOFF_DB", db)
             .env("HOME", home)
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("XDG_CACHE_HOME", home.join(".cache"))
-            .env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env_remove("DBUS_SESSION_BUS_ADDRESS");
+        // A keychain's D-Bus address and home, for a test with live sources.
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let child = cmd
             .env("WEBKIT_DISABLE_DMABUF_RENDERER", "1")
             .env("NO_AT_BRIDGE", "1")
             .stdout(Stdio::null())

@@ -4,8 +4,15 @@
 //! each screen land in `ci-artifacts/screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // a failed unwrap is a failed test
 
+#[path = "../../../tests/support/dovecot.rs"]
+#[allow(dead_code)]
+mod dovecot;
 mod driver;
 mod inbox;
+#[path = "../../../tests/support/keychain.rs"]
+#[allow(dead_code)]
+mod keychain;
+mod live;
 mod xss;
 
 use chrono::Utc;
@@ -41,6 +48,17 @@ impl World {
 
     /// tauri-driver for this world's app.
     pub fn driver(&self) -> driver::Driver {
-        driver::Driver::start(&self.db, self.dir.path())
+        driver::Driver::start(&self.db, self.dir.path(), &[])
+    }
+
+    /// tauri-driver for this world's app, using `kc` as its keychain.
+    pub fn driver_with_keychain(&self, kc: &keychain::Keychain) -> driver::Driver {
+        let home = kc.home().to_path_buf();
+        let extra = [
+            ("DBUS_SESSION_BUS_ADDRESS", kc.address.clone()),
+            ("XDG_RUNTIME_DIR", home.display().to_string()),
+            ("XDG_DATA_HOME", home.join("data").display().to_string()),
+        ];
+        driver::Driver::start(&self.db, &home, &extra)
     }
 }
