@@ -1,13 +1,17 @@
 //! The sync engine in the background, its events forwarded to the window:
 //! arrivals in batches (`handoffs-changed`, at most every 150 ms, so an
 //! initial sync of thousands does not flood the UI), follow-ups and other
-//! notices as `notice`.
+//! notices as `notice`. Arrivals and follow-ups (a promise about to break,
+//! broken, a callback due) also become desktop notifications; a batch of
+//! more than three arrivals is one notification, not a flood.
 
+use crate::state::Db;
 use handoff::sync::{Engine, EngineOptions, SyncEvent};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
-use tauri::{AppHandle, Emitter};
+use tauri::{AppHandle, Emitter, Manager};
+use tauri_plugin_notification::NotificationExt;
 use tokio::sync::broadcast::error::RecvError;
 
 /// Payload of `handoffs-changed`.
@@ -39,32 +43,71 @@ pub fn start(app: AppHandle, db: PathBuf) {
             }
         };
         let mut rx = engine.subscribe();
-        let mut pending: Vec<i64> = Vec::new();
+        let mut changed: Vec<i64> = Vec::new();
+        let mut arrived: Vec<i64> = Vec::new();
         loop {
-            let next = if pending.is_empty() {
+            let next = if changed.is_empty() {
                 Some(rx.recv().await)
             } else {
                 tokio::time::timeout(Duration::from_millis(150), rx.recv()).await.ok()
             };
             match next {
-                Some(Ok(SyncEvent::Received { handoff_id, .. })) => pending.push(handoff_id),
+                Some(Ok(SyncEvent::Received { handoff_id, .. })) => {
+                    changed.push(handoff_id);
+                    arrived.push(handoff_id);
+                }
                 Some(Ok(SyncEvent::Notice(n))) => {
-                    pending.push(n.handoff_id);
+                    changed.push(n.handoff_id);
+                    notify(&app, &n.title, &n.body);
                     let _ = app.emit("notice", NoticeText { text: format!("{}: {}", n.title, n.body) });
                 }
                 Some(Ok(SyncEvent::Summary { text, .. })) => {
+                    notify(&app, "While Handoff Desk was closed", &text);
                     let _ = app.emit("notice", NoticeText { text });
                 }
                 Some(Ok(_)) => {}
                 // Missed events: refresh everything.
-                Some(Err(RecvError::Lagged(_))) => pending.push(-1),
+                Some(Err(RecvError::Lagged(_))) => changed.push(-1),
                 Some(Err(RecvError::Closed)) => break,
                 None => {
-                    let ids = std::mem::take(&mut pending);
+                    let ids = std::mem::take(&mut changed);
                     let _ = app.emit("handoffs-changed", Changed { ids });
+                    let new = std::mem::take(&mut arrived);
+                    if !new.is_empty() {
+                        announce(&app, new).await;
+                    }
                 }
             }
         }
         engine.stop().await;
     });
+}
+
+/// One desktop notification for a batch of arrivals.
+async fn announce(app: &AppHandle, ids: Vec<i64>) {
+    let db = app.state::<Db>().inner().clone();
+    let count = ids.len();
+    let first = ids.first().copied();
+    let text = db
+        .run(move |s| {
+            let Some(h) = first.map(|id| s.handoff(id)).transpose()?.flatten() else { return Ok(None) };
+            let who = h.visitor.name.or(h.visitor.email).unwrap_or_else(|| "A visitor".into());
+            let what = h.question.unwrap_or_else(|| h.reason.label().to_string());
+            Ok(Some((h.workspace, who, what)))
+        })
+        .await
+        .ok()
+        .flatten();
+    match (count, text) {
+        (1..=3, Some((workspace, who, what))) => {
+            let more = if count > 1 { format!(" (and {} more)", count - 1) } else { String::new() };
+            notify(app, &format!("New handoff in {workspace}: {who}{more}"), &what);
+        }
+        _ => notify(app, &format!("{count} new handoffs"), "Open Handoff Desk to see who is waiting."),
+    }
+}
+
+fn notify(app: &AppHandle, title: &str, body: &str) {
+    // No notification service (a bare desktop, CI): the window still shows it.
+    let _ = app.notification().builder().title(title).body(body).show();
 }

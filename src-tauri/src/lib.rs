@@ -30,6 +30,7 @@ pub fn run() {
     };
     let engine_db = db.path().to_path_buf();
     let result = tauri::Builder::default()
+        .plugin(tauri_plugin_notification::init())
         .manage(db)
         .setup(move |app| {
             events::start(app.handle().clone(), engine_db);

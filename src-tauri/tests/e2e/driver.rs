@@ -102,6 +102,11 @@ impl Driver {
         Driver { port, child, _display: display }
     }
 
+    /// The X display the app runs on.
+    pub fn display(&self) -> u32 {
+        self._display.number
+    }
+
     /// A session on the real app binary.
     pub fn session(&self) -> Session {
         let http = reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().unwrap();
