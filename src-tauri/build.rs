@@ -2,7 +2,16 @@
 //! capability file can grant exactly these and nothing else.
 
 fn main() {
-    let commands = &["list_workspaces", "inbox", "handoff", "resolve", "contacted", "snooze"];
+    let commands = &[
+        "list_workspaces",
+        "inbox",
+        "handoff",
+        "resolve",
+        "contacted",
+        "snooze",
+        "reply_draft",
+        "send_reply",
+    ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),
     )

@@ -29,7 +29,7 @@ pub struct NoticeText {
 }
 
 /// Start the engine on `db` and forward its events to `app` until the app exits.
-pub fn start(app: AppHandle, db: PathBuf) {
+pub fn start(app: AppHandle, db: PathBuf, mut kicks: tokio::sync::mpsc::UnboundedReceiver<()>) {
     tauri::async_runtime::spawn(async move {
         // Without a keychain (no Secret Service running), sources that need a
         // password say so in their status instead of syncing.
@@ -46,10 +46,18 @@ pub fn start(app: AppHandle, db: PathBuf) {
         let mut changed: Vec<i64> = Vec::new();
         let mut arrived: Vec<i64> = Vec::new();
         loop {
-            let next = if changed.is_empty() {
-                Some(rx.recv().await)
-            } else {
-                tokio::time::timeout(Duration::from_millis(150), rx.recv()).await.ok()
+            let wait =
+                if changed.is_empty() { Duration::from_secs(3600) } else { Duration::from_millis(150) };
+            let next = tokio::select! {
+                event = tokio::time::timeout(wait, rx.recv()) => match event {
+                    Ok(e) => Some(e),
+                    Err(_) if changed.is_empty() => continue,
+                    Err(_) => None,
+                },
+                Some(()) = kicks.recv() => {
+                    engine.kick();
+                    continue;
+                }
             };
             match next {
                 Some(Ok(SyncEvent::Received { handoff_id, .. })) => {
@@ -61,6 +69,7 @@ pub fn start(app: AppHandle, db: PathBuf) {
                     notify(&app, &n.title, &n.body);
                     let _ = app.emit("notice", NoticeText { text: format!("{}: {}", n.title, n.body) });
                 }
+                Some(Ok(SyncEvent::Outbox(job))) => changed.extend(job.handoff_id),
                 Some(Ok(SyncEvent::Summary { text, .. })) => {
                     notify(&app, "While Handoff Desk was closed", &text);
                     let _ = app.emit("notice", NoticeText { text });

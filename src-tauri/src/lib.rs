@@ -29,11 +29,13 @@ pub fn run() {
         }
     };
     let engine_db = db.path().to_path_buf();
+    let (outbox, kicks) = state::Outbox::new();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_notification::init())
         .manage(db)
+        .manage(outbox)
         .setup(move |app| {
-            events::start(app.handle().clone(), engine_db);
+            events::start(app.handle().clone(), engine_db, kicks);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -43,6 +45,8 @@ pub fn run() {
             commands::handoff::resolve,
             commands::handoff::contacted,
             commands::handoff::snooze,
+            commands::reply::reply_draft,
+            commands::reply::send_reply,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -46,6 +46,23 @@ impl Db {
     }
 }
 
+/// A way to wake the engine's outbox worker (a reply was queued).
+#[derive(Clone)]
+pub struct Outbox(tokio::sync::mpsc::UnboundedSender<()>);
+
+impl Outbox {
+    /// The handle, and the receiver the engine task listens on.
+    pub fn new() -> (Outbox, tokio::sync::mpsc::UnboundedReceiver<()>) {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        (Outbox(tx), rx)
+    }
+
+    /// Send what is queued now.
+    pub fn kick(&self) {
+        let _ = self.0.send(());
+    }
+}
+
 /// The data file: `HANDOFF_DB` when set (the CLI's variable, so both can
 /// share a file), else `handoff.db` in the app's data folder — the same
 /// file the CLI opens by default.

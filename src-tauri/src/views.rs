@@ -331,6 +331,69 @@ pub struct FollowUpView {
     pub note: Option<String>,
 }
 
+/// The composer's starting point: the pre-filled reply.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReplyDraft {
+    /// The visitor's address, when there is one.
+    pub to: Option<String>,
+    /// The workspace's reply identity, when it has one.
+    pub from: Option<String>,
+    /// Subject line.
+    pub subject: String,
+    /// Greeting, their question quoted, and `marker` where the answer goes.
+    pub body: String,
+    /// The line to replace with the answer; a reply that still has it is refused.
+    pub marker: String,
+    /// Why the reply cannot be sent from here yet, and what to do.
+    pub problem: Option<String>,
+}
+
+/// An email written for this handoff, and where it is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReplyView {
+    /// Recipient.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// reply, second_attempt or backup_alert.
+    pub kind: String,
+    /// queued, sending, sent, failed or unsure (may or may not have gone out).
+    pub state: String,
+    /// When it was written.
+    pub queued_at: String,
+    /// When the SMTP server took it.
+    pub sent_at: Option<String>,
+    /// The server's words, when it failed or is being retried.
+    pub error: Option<String>,
+}
+
+impl ReplyView {
+    /// A stored reply and its outbox job.
+    pub fn new(r: &handoff::store::StoredReply, job: Option<&handoff::store::Job>) -> ReplyView {
+        use handoff::store::JobState;
+        let state = match (r.sent_at, job.map(|j| j.state)) {
+            (Some(_), _) | (_, Some(JobState::Done)) => "sent",
+            (_, Some(JobState::Sending)) => "sending",
+            (_, Some(JobState::Failed)) => "failed",
+            (_, Some(JobState::Unsure)) => "unsure",
+            _ => "queued",
+        };
+        ReplyView {
+            to: r.reply.to.clone(),
+            subject: r.reply.subject.clone(),
+            kind: r.reply.kind.as_str().to_string(),
+            state: state.to_string(),
+            queued_at: time(r.created_at),
+            sent_at: r.sent_at.map(time),
+            error: job.and_then(|j| j.last_error.clone()).filter(|_| state != "sent"),
+        }
+    }
+}
+
 /// Everything the handoff pane shows.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -364,13 +427,15 @@ pub struct HandoffView {
     pub follow_ups: Vec<FollowUpView>,
     /// Why it was resolved.
     pub resolution: Option<ResolutionName>,
+    /// Emails written for it, oldest first.
+    pub replies: Vec<ReplyView>,
     /// What the parser could not read.
     pub parse_notes: Vec<String>,
 }
 
 impl HandoffView {
     /// The pane for a handoff's detail.
-    pub fn new(d: HandoffDetail, workspace_name: &str) -> HandoffView {
+    pub fn new(d: HandoffDetail, workspace_name: &str, replies: Vec<ReplyView>) -> HandoffView {
         let p = d.promise.as_ref();
         let entry = InboxEntry {
             due_at: p.filter(|p| p.met_at.is_none()).map(|p| p.due_at),
@@ -421,6 +486,7 @@ impl HandoffView {
                 })
                 .collect(),
             resolution: d.resolution.map(Into::into),
+            replies,
             parse_notes: h.parse_notes.clone(),
         }
     }

@@ -24,7 +24,13 @@ pub const SMTP_USER: &str = USER;
 /// Its password (deliberately not Dovecot's, so a mix-up shows).
 pub const SMTP_PASS: &str = "smtp-test-pass-91c2";
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/smtp_sink.py");
+/// `smtp_sink.py`, from the core's tests or from a crate beside it (the
+/// desktop app's e2e tests include this module too).
+fn script() -> PathBuf {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let beside = here.join("../tests/support/smtp_sink.py");
+    if beside.is_file() { beside } else { here.join("tests/support/smtp_sink.py") }
+}
 /// The Debian interpreter that has `aiosmtpd`, whatever `python3` is on PATH.
 const PYTHON: &str = "/usr/bin/python3";
 
@@ -63,7 +69,7 @@ impl SmtpSink {
         // Output goes to a file, not a pipe nobody drains (a full pipe would stall the sink).
         let out = File::options().create(true).append(true).open(self.output_path()).unwrap();
         let child = Command::new(PYTHON)
-            .arg(SCRIPT)
+            .arg(script())
             .env("SMTP_PORT", self.port.to_string())
             .env("LMTP_PORT", self.lmtp_port.to_string())
             .env("SMTP_USER", SMTP_USER)
@@ -75,7 +81,7 @@ impl SmtpSink {
             .stderr(out)
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("start {PYTHON} {SCRIPT} (scripts/setup installs python3-aiosmtpd): {e}")
+                panic!("start {PYTHON} {} (scripts/setup installs python3-aiosmtpd): {e}", script().display())
             });
         self.child = Some(child);
         // Python plus aiosmtpd take ~0.2 s to start when idle; far more on a loaded machine.

@@ -8,6 +8,7 @@ import type {
   HandoffView,
   Inbox,
   InboxQuery,
+  ReplyDraft,
   Resolution,
   WorkspaceSummary,
 } from "./bindings";
@@ -50,6 +51,8 @@ export interface Backend {
   resolve(id: number, why: Resolution): Promise<HandoffView>;
   contacted(id: number, by: ContactChannel): Promise<HandoffView>;
   snooze(id: number, hours: number): Promise<HandoffView>;
+  replyDraft(id: number): Promise<ReplyDraft>;
+  sendReply(id: number, subject: string, body: string): Promise<HandoffView>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -88,6 +91,8 @@ export const tauriBackend: Backend = {
   resolve: (id, why) => call<HandoffView>("resolve", { id, why }),
   contacted: (id, by) => call<HandoffView>("contacted", { id, by }),
   snooze: (id, hours) => call<HandoffView>("snooze", { id, hours }),
+  replyDraft: (id) => call<ReplyDraft>("reply_draft", { id }),
+  sendReply: (id, subject, body) => call<HandoffView>("send_reply", { id, subject, body }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

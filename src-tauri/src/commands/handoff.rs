@@ -2,14 +2,23 @@
 
 use crate::error::CmdResult;
 use crate::state::Db;
-use crate::views::{HandoffView, ResolutionName};
+use crate::views::{HandoffView, ReplyView, ResolutionName};
 use chrono::Utc;
 use handoff::Store;
 
-fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
+/// The pane for handoff `id`.
+pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
     let d = s.detail(id)?;
     let name = s.workspace_by_id(d.handoff.workspace_id)?.map(|w| w.name).unwrap_or_default();
-    Ok(HandoffView::new(d, &name))
+    let mut replies = Vec::with_capacity(d.replies.len());
+    for r in &d.replies {
+        let job = match r.outbox_id {
+            Some(j) => s.job(j)?,
+            None => None,
+        };
+        replies.push(ReplyView::new(r, job.as_ref()));
+    }
+    Ok(HandoffView::new(d, &name, replies))
 }
 
 /// Everything about one handoff.

@@ -4,4 +4,5 @@
 
 pub mod handoff;
 pub mod inbox;
+pub mod reply;
 pub mod workspaces;

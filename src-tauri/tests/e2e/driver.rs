@@ -242,6 +242,20 @@ impl Session {
         );
     }
 
+    /// A DOM property of the first element matching `css`, as a string.
+    pub fn prop(&self, css: &str, name: &str) -> String {
+        let v = self.script(
+            "const e = document.querySelector(arguments[0]); return e ? String(e[arguments[1]]) : ''",
+            json!([css, name]),
+        );
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Empty an input or textarea.
+    pub fn clear(&self, e: &El) {
+        self.post(&format!("/element/{}/clear", e.0), json!({}));
+    }
+
     /// The rendered text (innerText) of the first element matching `css`.
     pub fn inner_text(&self, css: &str) -> String {
         let v = self.script(

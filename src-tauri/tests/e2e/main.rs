@@ -13,6 +13,10 @@ mod inbox;
 #[allow(dead_code)]
 mod keychain;
 mod live;
+mod reply;
+#[path = "../../../tests/support/smtp.rs"]
+#[allow(dead_code)]
+mod smtp;
 mod xss;
 
 use chrono::Utc;

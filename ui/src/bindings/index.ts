@@ -6,6 +6,8 @@ export type { Inbox } from "./Inbox";
 export type { InboxQuery } from "./InboxQuery";
 export type { InboxRow } from "./InboxRow";
 export type { PromiseState } from "./PromiseState";
+export type { ReplyDraft } from "./ReplyDraft";
+export type { ReplyView } from "./ReplyView";
 export type { Reason } from "./Reason";
 export type { Resolution } from "./Resolution";
 export type { Status } from "./Status";

@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { HandoffView, Inbox, InboxQuery, InboxRow, WorkspaceSummary } from "../bindings";
+import type { HandoffView, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
 export const NOW = Date.parse("2025-03-10T12:00:00Z");
@@ -47,6 +47,7 @@ export function makeView(row: InboxRow, over: Partial<HandoffView> = {}): Handof
     timeline: [],
     followUps: [],
     resolution: null,
+    replies: [],
     parseNotes: [],
     ...over,
   };
@@ -93,6 +94,24 @@ export class FakeBackend implements Backend {
     return next;
   });
   snooze = vi.fn(async (id: number, _hours: number): Promise<HandoffView> => this.viewOf(id));
+  replyDraft = vi.fn(
+    async (id: number): Promise<ReplyDraft> => ({
+      to: this.viewOf(id).row.visitorEmail,
+      from: "help@acme.test",
+      subject: "Re: your question",
+      body: "Hi,\n\n> Question?\n\n[Write your answer here]\n\nAcme",
+      marker: "[Write your answer here]",
+      problem: null,
+    }),
+  );
+  sendReply = vi.fn(async (id: number, subject: string, _body: string): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const to = view.row.visitorEmail ?? "";
+    const reply = { to, subject, kind: "reply", state: "queued", queuedAt: new Date(NOW).toISOString(), sentAt: null, error: null };
+    const next = { ...view, replies: [...view.replies, reply] };
+    this.views.set(id, next);
+    return next;
+  });
 
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);

@@ -220,3 +220,39 @@ describe("actions", () => {
     expect(await screen.findByText("Already resolved.")).toBeTruthy();
   });
 });
+
+describe("the reply composer", () => {
+  it("opens on the pre-filled draft, refuses to send while the marker is there, then sends and lists the reply", async () => {
+    const backend = new FakeBackend([makeRow(1)]);
+    renderPane(backend);
+    fireEvent.click(await screen.findByTestId("action-reply"));
+    const body = (await screen.findByTestId("reply-body")) as HTMLTextAreaElement;
+    await waitFor(() => expect(body.value).toContain("[Write your answer here]"));
+    expect((screen.getByTestId("reply-send") as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.change(body, { target: { value: "Hi,\n\nYes, from 20 euros a month.\n\nAcme" } });
+    expect((screen.getByTestId("reply-send") as HTMLButtonElement).disabled).toBe(false);
+    fireEvent.click(screen.getByTestId("reply-send"));
+    await waitFor(() =>
+      expect(backend.sendReply).toHaveBeenCalledWith(1, "Re: your question", "Hi,\n\nYes, from 20 euros a month.\n\nAcme"),
+    );
+    const item = await screen.findByTestId("reply-item");
+    expect(item.getAttribute("data-state")).toBe("queued");
+    expect(screen.queryByTestId("composer")).toBeNull();
+  });
+
+  it("shows why a reply cannot be sent yet", async () => {
+    const backend = new FakeBackend([makeRow(1)]);
+    backend.replyDraft.mockResolvedValueOnce({
+      to: null,
+      from: null,
+      subject: "Re: x",
+      body: "[Write your answer here]",
+      marker: "[Write your answer here]",
+      problem: "handoff #1 has no visitor email to reply to",
+    });
+    renderPane(backend);
+    fireEvent.click(await screen.findByTestId("action-reply"));
+    expect((await screen.findByTestId("reply-problem")).textContent).toContain("no visitor email");
+    expect((screen.getByTestId("reply-send") as HTMLButtonElement).disabled).toBe(true);
+  });
+});

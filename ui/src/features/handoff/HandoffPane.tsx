@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { HandoffView as HandoffData, Resolution } from "../../bindings";
 import { AfterHoursBadge, CountdownText, ReasonBadge } from "../../components/Badges";
 import { CopyButton } from "../../components/CopyButton";
@@ -10,6 +10,7 @@ import { formatInZone, formatLocal, parseTime } from "../../lib/time";
 import { useNow } from "../../lib/useNow";
 import { visitorLabel } from "../inbox/InboxRowView";
 import { useHandoff, useHandoffAction } from "./queries";
+import { Composer } from "./Composer";
 import { Transcript } from "./Transcript";
 import "./handoff.css";
 
@@ -67,6 +68,20 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
   const now = useNow();
   const action = useHandoffAction(row.id);
   const firstChoice = useRef<HTMLButtonElement>(null);
+  const [composerOpen, setComposerOpen] = useState(false);
+  useEffect(() => setComposerOpen(false), [row.id]);
+  // "r" (the inbox's shortcut) opens the composer of the open handoff.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (e.key !== "r" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
+      e.preventDefault();
+      setComposerOpen(true);
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
 
   useEffect(() => {
     if (resolveOpen) firstChoice.current?.focus();
@@ -223,6 +238,14 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
           </p>
         )}
       </section>
+
+      <Composer
+        id={row.id}
+        timeZone={view.timeZone}
+        replies={view.replies}
+        open={composerOpen}
+        onOpenChange={setComposerOpen}
+      />
 
       <section className="card">
         <h3>Conversation</h3>

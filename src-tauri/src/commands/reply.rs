@@ -1,0 +1,57 @@
+//! The reply composer: the pre-filled draft, and sending through the outbox
+//! (queued in the data file first, so a reply is never lost or sent twice;
+//! the engine's outbox worker sends it at once and retries with backoff).
+
+use crate::commands::handoff::view;
+use crate::error::CmdResult;
+use crate::state::{Db, Outbox};
+use crate::views::{HandoffView, ReplyDraft};
+use chrono::Utc;
+use handoff::reply::{self, ANSWER_MARKER, Draft};
+use handoff::store::ReplyKind;
+
+/// The pre-filled reply for handoff `id` (a second attempt once one was sent).
+#[tauri::command]
+pub async fn reply_draft(db: tauri::State<'_, Db>, id: i64) -> CmdResult<ReplyDraft> {
+    db.run(move |s| {
+        let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+        let ws = s.workspace_by_id(h.workspace_id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+        let sent = s.replies(id)?.iter().any(|r| r.reply.kind == ReplyKind::Reply);
+        let d = reply::draft(&ws, &h, if sent { ReplyKind::SecondAttempt } else { ReplyKind::Reply });
+        let probe = Draft { subject: d.subject.clone(), body: "probe".into() };
+        let problem = reply::reply_to_visitor(&ws, &h, ReplyKind::Reply, &probe).err().map(|e| e.to_string());
+        Ok(ReplyDraft {
+            to: h.visitor.email.clone(),
+            from: ws.settings.smtp.as_ref().map(|i| i.from_address.clone()),
+            subject: d.subject,
+            body: d.body,
+            marker: ANSWER_MARKER.to_string(),
+            problem,
+        })
+    })
+    .await
+}
+
+/// Queue the reply and wake the outbox; the pane shows it going out.
+#[tauri::command]
+pub async fn send_reply(
+    db: tauri::State<'_, Db>,
+    outbox: tauri::State<'_, Outbox>,
+    id: i64,
+    subject: String,
+    body: String,
+) -> CmdResult<HandoffView> {
+    let out = db
+        .run(move |s| {
+            let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+            let ws = s.workspace_by_id(h.workspace_id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+            let sent = s.replies(id)?.iter().any(|r| r.reply.kind == ReplyKind::Reply);
+            let kind = if sent { ReplyKind::SecondAttempt } else { ReplyKind::Reply };
+            let mail = reply::reply_to_visitor(&ws, &h, kind, &Draft { subject, body })?;
+            s.queue_reply(&ws, &mail, Utc::now())?;
+            view(s, id)
+        })
+        .await?;
+    outbox.kick();
+    Ok(out)
+}

@@ -1,0 +1,149 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useRef, useState } from "react";
+import type { HandoffView, ReplyView } from "../../bindings";
+import { AppError, useBackend } from "../../ipc";
+import { queryKeys } from "../../lib/queryKeys";
+import { formatShortInZone } from "../../lib/time";
+
+type Props = { id: number; timeZone: string; replies: ReplyView[]; open: boolean; onOpenChange: (open: boolean) => void };
+
+const STATE_LABEL: Record<string, string> = {
+  queued: "Queued",
+  sending: "Sending…",
+  sent: "Sent",
+  failed: "Not sent",
+  unsure: "May not have gone out",
+};
+
+/**
+ * Replies to the visitor: the pre-filled draft (greeting, their question
+ * quoted, a marker where the answer goes) in an editable form; sending queues
+ * it in the app's outbox, which sends it at once and retries when the server
+ * is away. The emails already written are listed with where they are.
+ */
+export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  const draft = useQuery({
+    queryKey: ["reply-draft", id] as const,
+    queryFn: () => backend.replyDraft(id),
+    enabled: open,
+    staleTime: Infinity,
+  });
+  const [subject, setSubject] = useState("");
+  const [body, setBody] = useState("");
+  const bodyRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (open && draft.data) {
+      setSubject(draft.data.subject);
+      setBody(draft.data.body);
+    }
+  }, [open, draft.data]);
+
+  // Put the cursor on the marker, ready to type the answer.
+  useEffect(() => {
+    const el = bodyRef.current;
+    if (!open || !draft.data || !el) return;
+    const at = el.value.indexOf(draft.data.marker);
+    el.focus();
+    if (at >= 0) el.setSelectionRange(at, at + draft.data.marker.length);
+  }, [open, draft.data]);
+
+  const send = useMutation<HandoffView, AppError, void>({
+    mutationFn: async () => {
+      try {
+        return await backend.sendReply(id, subject, body);
+      } catch (err) {
+        throw AppError.from(err);
+      }
+    },
+    onSuccess: (view) => {
+      client.setQueryData(queryKeys.handoff(id), view);
+      client.removeQueries({ queryKey: ["reply-draft", id] });
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+      onOpenChange(false);
+    },
+  });
+
+  const markerLeft = draft.data ? body.includes(draft.data.marker) : false;
+
+  return (
+    <section className="card composer" aria-label="Reply">
+      {replies.length > 0 && (
+        <ul className="replies">
+          {replies.map((r, i) => (
+            <li key={`${r.queuedAt}-${i}`} data-testid="reply-item" data-state={r.state}>
+              <span className={`badge reply-${r.state}`}>{STATE_LABEL[r.state] ?? r.state}</span>{" "}
+              <span className="reply-subject">{r.subject}</span> <span className="muted">to {r.to}</span>{" "}
+              <span className="muted">{formatShortInZone(r.sentAt ?? r.queuedAt, timeZone)}</span>
+              {r.error && <p className="error-message">{r.error}</p>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {!open ? (
+        <button type="button" className="button" data-testid="action-reply" onClick={() => onOpenChange(true)} title="Reply (r)">
+          {replies.some((r) => r.kind === "reply") ? "Write again…" : "Reply…"}
+        </button>
+      ) : draft.isPending ? (
+        <p className="muted">Preparing the reply…</p>
+      ) : draft.isError ? (
+        <p className="error-message" role="alert">
+          {AppError.from(draft.error).message}
+        </p>
+      ) : (
+        <form
+          className="composer-form"
+          data-testid="composer"
+          onSubmit={(e) => {
+            e.preventDefault();
+            send.mutate();
+          }}
+        >
+          {draft.data.problem && (
+            <p className="error-message" role="alert" data-testid="reply-problem">
+              {draft.data.problem}
+            </p>
+          )}
+          <p className="muted">
+            From {draft.data.from ?? "—"} to {draft.data.to ?? "—"}
+          </p>
+          <label>
+            Subject
+            <input data-testid="reply-subject" value={subject} onChange={(e) => setSubject(e.target.value)} />
+          </label>
+          <label>
+            Message
+            <textarea
+              ref={bodyRef}
+              data-testid="reply-body"
+              rows={10}
+              value={body}
+              onChange={(e) => setBody(e.target.value)}
+            />
+          </label>
+          {markerLeft && <p className="muted">Write your answer in place of “{draft.data.marker}”.</p>}
+          {send.isError && (
+            <p className="error-message" role="alert" data-testid="reply-error">
+              {send.error.message}
+            </p>
+          )}
+          <div className="action-row">
+            <button
+              type="submit"
+              className="button primary"
+              data-testid="reply-send"
+              disabled={send.isPending || markerLeft || draft.data.problem !== null}
+            >
+              {send.isPending ? "Sending…" : "Send"}
+            </button>
+            <button type="button" className="button" onClick={() => onOpenChange(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      )}
+    </section>
+  );
+}
