@@ -11,6 +11,10 @@ fn main() {
         "snooze",
         "reply_draft",
         "send_reply",
+        "gap_checklist",
+        "gap_check",
+        "gap_uncheck",
+        "gap_markdown",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

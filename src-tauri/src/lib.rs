@@ -34,6 +34,7 @@ pub fn run() {
         .plugin(tauri_plugin_notification::init())
         .manage(db)
         .manage(outbox)
+        .manage(state::Gaps::default())
         .setup(move |app| {
             events::start(app.handle().clone(), engine_db, kicks);
             Ok(())
@@ -47,6 +48,10 @@ pub fn run() {
             commands::handoff::snooze,
             commands::reply::reply_draft,
             commands::reply::send_reply,
+            commands::gaps::gap_checklist,
+            commands::gaps::gap_check,
+            commands::gaps::gap_uncheck,
+            commands::gaps::gap_markdown,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

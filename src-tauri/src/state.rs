@@ -46,6 +46,18 @@ impl Db {
     }
 }
 
+/// The question-grouping model, loaded on first use (about 90 MB: the app
+/// does not pay for it until someone opens the gap checklist).
+#[derive(Clone, Default)]
+pub struct Gaps(Arc<std::sync::OnceLock<handoff::gaps::Grouper>>);
+
+impl Gaps {
+    /// The grouper: the sentence model, or the lexical fallback when it is missing.
+    pub fn grouper(&self) -> &handoff::gaps::Grouper {
+        self.0.get_or_init(handoff::gaps::Grouper::load)
+    }
+}
+
 /// A way to wake the engine's outbox worker (a reply was queued).
 #[derive(Clone)]
 pub struct Outbox(tokio::sync::mpsc::UnboundedSender<()>);

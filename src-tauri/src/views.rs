@@ -491,3 +491,133 @@ impl HandoffView {
         }
     }
 }
+
+/// One wording of a gap question and how often it was asked.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GapWording {
+    /// As the visitor wrote it.
+    pub text: String,
+    /// Times asked so.
+    pub count: u32,
+}
+
+/// A page gap questions were asked on.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GapPage {
+    /// Its address.
+    pub url: String,
+    /// Times.
+    pub count: u32,
+}
+
+/// One piece of content to write.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GapItem {
+    /// 1 = asked by the most visitors.
+    pub rank: u32,
+    /// The group's most representative question.
+    pub label: String,
+    /// Distinct visitors who asked.
+    pub visitors: u32,
+    /// The handoffs behind it.
+    #[ts(type = "Array<number>")]
+    pub handoffs: Vec<i64>,
+    /// Wordings, most frequent first.
+    pub wordings: Vec<GapWording>,
+    /// Pages, most frequent first.
+    pub pages: Vec<GapPage>,
+    /// First asked this month.
+    pub first_seen: String,
+    /// Last asked this month.
+    pub last_seen: String,
+    /// open, done, or still_asked (checked off in an earlier month, asked again).
+    pub state: String,
+    /// The check-off's note.
+    pub note: Option<String>,
+    /// When it was checked off (done).
+    pub checked_at: Option<String>,
+    /// The month of the earlier check-off (still_asked).
+    pub checked_month: Option<String>,
+}
+
+/// A workspace's month of gaps.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GapChecklist {
+    /// Workspace slug.
+    pub workspace: String,
+    /// Its display name.
+    pub workspace_name: String,
+    /// YYYY-MM.
+    pub month: String,
+    /// embeddings or lexical.
+    pub method: String,
+    /// Why the lexical fallback is in use, and how to fix it.
+    pub fallback_reason: Option<String>,
+    /// Unanswered questions in the month.
+    pub questions: u32,
+    /// Ranked.
+    pub items: Vec<GapItem>,
+}
+
+impl GapChecklist {
+    /// The view of a core checklist.
+    pub fn new(c: &handoff::gaps::Checklist) -> GapChecklist {
+        use handoff::gaps::ItemState;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        GapChecklist {
+            workspace: c.workspace.clone(),
+            workspace_name: c.workspace_name.clone(),
+            month: c.month.to_string(),
+            method: match c.method {
+                handoff::gaps::Method::Embeddings => "embeddings",
+                handoff::gaps::Method::Lexical => "lexical",
+            }
+            .to_string(),
+            fallback_reason: c.fallback_reason.clone(),
+            questions: count(c.questions),
+            items: c
+                .items
+                .iter()
+                .map(|i| {
+                    let (state, note, checked_at, checked_month) = match &i.state {
+                        ItemState::Open => ("open", None, None, None),
+                        ItemState::Done { note, at, .. } => ("done", note.clone(), Some(time(*at)), None),
+                        ItemState::StillAsked { month, note, .. } => {
+                            ("still_asked", note.clone(), None, Some(month.clone()))
+                        }
+                    };
+                    GapItem {
+                        rank: count(i.rank),
+                        label: i.label.clone(),
+                        visitors: count(i.visitors),
+                        handoffs: i.handoffs.clone(),
+                        wordings: i
+                            .wordings
+                            .iter()
+                            .map(|w| GapWording { text: w.text.clone(), count: count(w.count) })
+                            .collect(),
+                        pages: i
+                            .pages
+                            .iter()
+                            .map(|(u, n)| GapPage { url: u.clone(), count: count(*n) })
+                            .collect(),
+                        first_seen: time(i.first_seen),
+                        last_seen: time(i.last_seen),
+                        state: state.to_string(),
+                        note,
+                        checked_at,
+                        checked_month,
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -5,6 +5,7 @@ import { listen } from "@tauri-apps/api/event";
 import { createContext, createElement, useContext, type ReactNode } from "react";
 import type {
   AppError as AppErrorShape,
+  GapChecklist,
   HandoffView,
   Inbox,
   InboxQuery,
@@ -53,6 +54,10 @@ export interface Backend {
   snooze(id: number, hours: number): Promise<HandoffView>;
   replyDraft(id: number): Promise<ReplyDraft>;
   sendReply(id: number, subject: string, body: string): Promise<HandoffView>;
+  gapChecklist(workspace: string, month: string): Promise<GapChecklist>;
+  gapCheck(workspace: string, month: string, rank: number, note: string | null): Promise<GapChecklist>;
+  gapUncheck(workspace: string, month: string, rank: number): Promise<GapChecklist>;
+  gapMarkdown(workspace: string, month: string): Promise<string>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -93,6 +98,10 @@ export const tauriBackend: Backend = {
   snooze: (id, hours) => call<HandoffView>("snooze", { id, hours }),
   replyDraft: (id) => call<ReplyDraft>("reply_draft", { id }),
   sendReply: (id, subject, body) => call<HandoffView>("send_reply", { id, subject, body }),
+  gapChecklist: (workspace, month) => call<GapChecklist>("gap_checklist", { workspace, month }),
+  gapCheck: (workspace, month, rank, note) => call<GapChecklist>("gap_check", { workspace, month, rank, note }),
+  gapUncheck: (workspace, month, rank) => call<GapChecklist>("gap_uncheck", { workspace, month, rank }),
+  gapMarkdown: (workspace, month) => call<string>("gap_markdown", { workspace, month }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

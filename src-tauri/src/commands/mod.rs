@@ -2,6 +2,7 @@
 //! one module per screen. Each is granted by name in
 //! `capabilities/default.json` (declared in build.rs).
 
+pub mod gaps;
 pub mod handoff;
 pub mod inbox;
 pub mod reply;

@@ -8,6 +8,7 @@
 #[allow(dead_code)]
 mod dovecot;
 mod driver;
+mod gaps;
 mod inbox;
 #[path = "../../../tests/support/keychain.rs"]
 #[allow(dead_code)]

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { InboxRow } from "../bindings";
+import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
 import { Inbox, type InboxState } from "../features/inbox/Inbox";
 import { useInbox, useWorkspaces } from "../features/inbox/queries";
@@ -21,6 +22,7 @@ export function App() {
   const { toasts, push, dismiss } = useToasts();
   useBackendEvents(push);
 
+  const [screen, setScreen] = useState<"inbox" | "gaps">("inbox");
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [resolveOpen, setResolveOpen] = useState(false);
@@ -102,9 +104,18 @@ export function App() {
   const workspaceList = workspaces.data ?? [];
   const firstRun = workspaces.isSuccess && workspaceList.length === 0;
 
+  if (screen === "gaps") {
+    return (
+      <>
+        <GapsScreen workspaces={workspaceList} onBack={() => setScreen("inbox")} />
+        <Toasts toasts={toasts} onDismiss={dismiss} />
+      </>
+    );
+  }
+
   return (
     <div className={`app${openId !== null ? " split" : ""}`}>
-      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} />
+      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} onOpenGaps={() => setScreen("gaps")} />
       <main className="main">
         <Inbox
           state={state}

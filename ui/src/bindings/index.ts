@@ -1,6 +1,10 @@
 // Re-exports of the types generated from Rust by ts-rs.
 export type { AppError } from "./AppError";
 export type { FollowUpView } from "./FollowUpView";
+export type { GapChecklist } from "./GapChecklist";
+export type { GapItem } from "./GapItem";
+export type { GapPage } from "./GapPage";
+export type { GapWording } from "./GapWording";
 export type { HandoffView } from "./HandoffView";
 export type { Inbox } from "./Inbox";
 export type { InboxQuery } from "./InboxQuery";

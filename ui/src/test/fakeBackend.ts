@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { HandoffView, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
+import type { GapChecklist, HandoffView, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
 export const NOW = Date.parse("2025-03-10T12:00:00Z");
@@ -112,6 +112,23 @@ export class FakeBackend implements Backend {
     this.views.set(id, next);
     return next;
   });
+
+  gapChecklist = vi.fn(
+    async (workspace: string, month: string): Promise<GapChecklist> => ({
+      workspace,
+      workspaceName: workspace,
+      month,
+      method: "embeddings",
+      fallbackReason: null,
+      questions: 0,
+      items: [],
+    }),
+  );
+  gapCheck = vi.fn(async (workspace: string, month: string, _rank: number, _note: string | null) =>
+    this.gapChecklist(workspace, month),
+  );
+  gapUncheck = vi.fn(async (workspace: string, month: string, _rank: number) => this.gapChecklist(workspace, month));
+  gapMarkdown = vi.fn(async (_workspace: string, _month: string): Promise<string> => "# Content gaps\n");
 
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);

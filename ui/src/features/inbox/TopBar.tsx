@@ -7,13 +7,19 @@ type Props = {
   api: InboxFiltersApi;
   workspaces: WorkspaceSummary[];
   searchRef: Ref<HTMLInputElement>;
+  onOpenGaps?: () => void;
 };
 
-export function TopBar({ api, workspaces, searchRef }: Props) {
+export function TopBar({ api, workspaces, searchRef, onOpenGaps }: Props) {
   const { filters, update } = api;
   return (
     <header className="topbar">
       <h1 className="topbar-title">Handoff Desk</h1>
+      {onOpenGaps && (
+        <button type="button" className="button" data-testid="nav-gaps" onClick={onOpenGaps}>
+          Gaps
+        </button>
+      )}
       <div className="filters" role="search">
         <label className="field">
           <span className="visually-hidden">Workspace</span>

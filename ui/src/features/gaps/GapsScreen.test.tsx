@@ -1,0 +1,91 @@
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { GapChecklist } from "../../bindings";
+import { FakeBackend, WORKSPACES } from "../../test/fakeBackend";
+import { renderWith } from "../../test/render";
+import { currentMonth, GapsScreen } from "./GapsScreen";
+
+function checklist(over: Partial<GapChecklist> = {}): GapChecklist {
+  return {
+    workspace: "acme",
+    workspaceName: "Acme",
+    month: "2025-03",
+    method: "embeddings",
+    fallbackReason: null,
+    questions: 5,
+    items: [
+      {
+        rank: 1,
+        label: "Do you offer refunds after 30 days?",
+        visitors: 3,
+        handoffs: [1, 2, 3],
+        wordings: [
+          { text: "Do you offer refunds after 30 days?", count: 2 },
+          { text: "<b>money back</b> after a month?", count: 1 },
+        ],
+        pages: [{ url: "https://acme.test/pricing", count: 3 }],
+        firstSeen: "2025-03-02T10:00:00Z",
+        lastSeen: "2025-03-09T10:00:00Z",
+        state: "open",
+        note: null,
+        checkedAt: null,
+        checkedMonth: null,
+      },
+      {
+        rank: 2,
+        label: "Do you ship to Canada?",
+        visitors: 2,
+        handoffs: [4, 5],
+        wordings: [{ text: "Do you ship to Canada?", count: 2 }],
+        pages: [],
+        firstSeen: "2025-03-03T10:00:00Z",
+        lastSeen: "2025-03-04T10:00:00Z",
+        state: "still_asked",
+        note: "added /faq#shipping",
+        checkedAt: null,
+        checkedMonth: "2025-02",
+      },
+    ],
+    ...over,
+  };
+}
+
+describe("GapsScreen", () => {
+  it("shows the ranked topics with their wordings as text, and checks one off with a note", async () => {
+    const backend = new FakeBackend();
+    backend.gapChecklist.mockResolvedValue(checklist());
+    backend.gapCheck.mockImplementation(async () => {
+      const next = checklist();
+      const top = next.items[0];
+      if (top) next.items[0] = { ...top, state: "done", note: "added /faq#refunds", checkedAt: "2025-03-10T12:00:00Z" };
+      return next;
+    });
+    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
+    expect(backend.gapChecklist).toHaveBeenCalledWith("acme", currentMonth());
+    const [first, second] = screen.getAllByTestId("gap-item");
+    if (!first || !second) throw new Error("two items expected");
+    const items = [first, second];
+    expect(items.map((i) => i.getAttribute("data-rank"))).toEqual(["1", "2"]);
+    expect(second.getAttribute("data-state")).toBe("still_asked");
+    expect(first.textContent).toContain("<b>money back</b>");
+    expect(first.querySelector("b")).toBeNull();
+    expect(second.textContent).toContain("Checked off in 2025-02");
+
+    fireEvent.click(within(first).getByTestId("gap-check"));
+    fireEvent.change(screen.getByTestId("gap-note"), { target: { value: "  added /faq#refunds " } });
+    fireEvent.click(screen.getByTestId("gap-confirm"));
+    await waitFor(() => expect(backend.gapCheck).toHaveBeenCalledWith("acme", currentMonth(), 1, "added /faq#refunds"));
+    await waitFor(() => expect(screen.getAllByTestId("gap-item")[0]?.getAttribute("data-state")).toBe("done"));
+    expect(screen.getByTestId("gap-done-note").textContent).toBe("Done: added /faq#refunds");
+  });
+
+  it("says when questions are grouped by wording, and when the month has none", async () => {
+    const backend = new FakeBackend();
+    backend.gapChecklist.mockResolvedValue(checklist({ items: [], questions: 0, method: "lexical", fallbackReason: "the model is not installed" }));
+    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("empty"));
+    expect(screen.getByTestId("gaps-fallback").textContent).toContain("the model is not installed");
+    expect(screen.getByText(/nothing to write/)).toBeTruthy();
+  });
+});
