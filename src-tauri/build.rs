@@ -15,6 +15,7 @@ fn main() {
         "gap_check",
         "gap_uncheck",
         "gap_markdown",
+        "insights",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -52,6 +52,7 @@ pub fn run() {
             commands::gaps::gap_check,
             commands::gaps::gap_uncheck,
             commands::gaps::gap_markdown,
+            commands::insights::insights,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

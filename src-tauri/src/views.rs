@@ -621,3 +621,94 @@ impl GapChecklist {
         }
     }
 }
+
+/// One reason's part of a month.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ReasonCount {
+    /// The reason.
+    pub reason: ReasonName,
+    /// Handoffs.
+    pub count: u32,
+    /// Share of the month's handoffs, 0–1.
+    pub share: f64,
+}
+
+/// A workspace's month in figures.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct MonthFigures {
+    /// YYYY-MM.
+    pub month: String,
+    /// Handoffs received.
+    pub handoffs: u32,
+    /// Per reason, most frequent first.
+    pub by_reason: Vec<ReasonCount>,
+    /// Share received after hours, 0–1.
+    pub after_hours_share: Option<f64>,
+    /// Handoffs contacted so far.
+    pub replied: u32,
+    /// Median minutes to first contact.
+    pub first_reply_median_minutes: Option<u32>,
+    /// 90th percentile minutes to first contact.
+    pub first_reply_p90_minutes: Option<u32>,
+    /// Median business minutes to first contact.
+    pub first_reply_median_business_minutes: Option<u32>,
+    /// Promises kept.
+    pub promises_met: u32,
+    /// Promises broken.
+    pub promises_breached: u32,
+    /// kept ÷ (kept + broken), 0–1.
+    pub promises_kept: Option<f64>,
+    /// Overdue now (any month).
+    pub overdue_now: u32,
+    /// Visitors who had written before.
+    pub repeat_visitors: u32,
+    /// Knowledge-gap handoffs.
+    pub knowledge_gaps: u32,
+    /// Knowledge-gap handoffs the month before.
+    pub knowledge_gaps_previous: u32,
+}
+
+impl MonthFigures {
+    /// The view of the core's figures.
+    pub fn new(m: &handoff::metrics::MonthlyMetrics) -> MonthFigures {
+        let n = |v: i64| u32::try_from(v.max(0)).unwrap_or(u32::MAX);
+        MonthFigures {
+            month: m.month.to_string(),
+            handoffs: n(m.handoffs),
+            by_reason: m
+                .by_reason
+                .iter()
+                .map(|r| ReasonCount { reason: r.reason.into(), count: n(r.count), share: r.share })
+                .collect(),
+            after_hours_share: m.after_hours_share,
+            replied: n(m.replied),
+            first_reply_median_minutes: m.first_reply_median_minutes.map(n),
+            first_reply_p90_minutes: m.first_reply_p90_minutes.map(n),
+            first_reply_median_business_minutes: m.first_reply_median_business_minutes.map(n),
+            promises_met: n(m.promises_met),
+            promises_breached: n(m.promises_breached),
+            promises_kept: m.promises_kept,
+            overdue_now: n(m.overdue_now),
+            repeat_visitors: n(m.repeat_visitors),
+            knowledge_gaps: n(m.knowledge_gaps),
+            knowledge_gaps_previous: n(m.knowledge_gaps_previous),
+        }
+    }
+}
+
+/// The insights screen: six months of one workspace, oldest first.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Insights {
+    /// Workspace slug.
+    pub workspace: String,
+    /// Its display name.
+    pub workspace_name: String,
+    /// Six months, the chosen one last.
+    pub months: Vec<MonthFigures>,
+}

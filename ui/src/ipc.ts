@@ -9,6 +9,7 @@ import type {
   HandoffView,
   Inbox,
   InboxQuery,
+  Insights,
   ReplyDraft,
   Resolution,
   WorkspaceSummary,
@@ -58,6 +59,7 @@ export interface Backend {
   gapCheck(workspace: string, month: string, rank: number, note: string | null): Promise<GapChecklist>;
   gapUncheck(workspace: string, month: string, rank: number): Promise<GapChecklist>;
   gapMarkdown(workspace: string, month: string): Promise<string>;
+  insights(workspace: string, month: string): Promise<Insights>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -102,6 +104,7 @@ export const tauriBackend: Backend = {
   gapCheck: (workspace, month, rank, note) => call<GapChecklist>("gap_check", { workspace, month, rank, note }),
   gapUncheck: (workspace, month, rank) => call<GapChecklist>("gap_uncheck", { workspace, month, rank }),
   gapMarkdown: (workspace, month) => call<string>("gap_markdown", { workspace, month }),
+  insights: (workspace, month) => call<Insights>("insights", { workspace, month }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

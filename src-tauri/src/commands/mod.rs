@@ -5,5 +5,6 @@
 pub mod gaps;
 pub mod handoff;
 pub mod inbox;
+pub mod insights;
 pub mod reply;
 pub mod workspaces;

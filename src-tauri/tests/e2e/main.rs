@@ -10,6 +10,7 @@ mod dovecot;
 mod driver;
 mod gaps;
 mod inbox;
+mod insights;
 #[path = "../../../tests/support/keychain.rs"]
 #[allow(dead_code)]
 mod keychain;

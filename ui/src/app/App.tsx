@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { InboxRow } from "../bindings";
 import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
+import { InsightsScreen } from "../features/insights/InsightsScreen";
 import { Inbox, type InboxState } from "../features/inbox/Inbox";
 import { useInbox, useWorkspaces } from "../features/inbox/queries";
 import { TopBar } from "../features/inbox/TopBar";
@@ -22,7 +23,7 @@ export function App() {
   const { toasts, push, dismiss } = useToasts();
   useBackendEvents(push);
 
-  const [screen, setScreen] = useState<"inbox" | "gaps">("inbox");
+  const [screen, setScreen] = useState<"inbox" | "gaps" | "insights">("inbox");
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [resolveOpen, setResolveOpen] = useState(false);
@@ -104,6 +105,15 @@ export function App() {
   const workspaceList = workspaces.data ?? [];
   const firstRun = workspaces.isSuccess && workspaceList.length === 0;
 
+  if (screen === "insights") {
+    return (
+      <>
+        <InsightsScreen workspaces={workspaceList} onBack={() => setScreen("inbox")} />
+        <Toasts toasts={toasts} onDismiss={dismiss} />
+      </>
+    );
+  }
+
   if (screen === "gaps") {
     return (
       <>
@@ -115,7 +125,9 @@ export function App() {
 
   return (
     <div className={`app${openId !== null ? " split" : ""}`}>
-      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} onOpenGaps={() => setScreen("gaps")} />
+      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} onOpenGaps={() => setScreen("gaps")}
+        onOpenInsights={() => setScreen("insights")}
+      />
       <main className="main">
         <Inbox
           state={state}

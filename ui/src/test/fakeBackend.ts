@@ -1,5 +1,5 @@
 import { vi } from "vitest";
-import type { GapChecklist, HandoffView, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
+import type { GapChecklist, HandoffView, Insights, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
 export const NOW = Date.parse("2025-03-10T12:00:00Z");
@@ -129,6 +129,10 @@ export class FakeBackend implements Backend {
   );
   gapUncheck = vi.fn(async (workspace: string, month: string, _rank: number) => this.gapChecklist(workspace, month));
   gapMarkdown = vi.fn(async (_workspace: string, _month: string): Promise<string> => "# Content gaps\n");
+
+  insights = vi.fn(
+    async (workspace: string, _month: string): Promise<Insights> => ({ workspace, workspaceName: workspace, months: [] }),
+  );
 
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);

@@ -8,9 +8,10 @@ type Props = {
   workspaces: WorkspaceSummary[];
   searchRef: Ref<HTMLInputElement>;
   onOpenGaps?: () => void;
+  onOpenInsights?: () => void;
 };
 
-export function TopBar({ api, workspaces, searchRef, onOpenGaps }: Props) {
+export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights }: Props) {
   const { filters, update } = api;
   return (
     <header className="topbar">
@@ -18,6 +19,11 @@ export function TopBar({ api, workspaces, searchRef, onOpenGaps }: Props) {
       {onOpenGaps && (
         <button type="button" className="button" data-testid="nav-gaps" onClick={onOpenGaps}>
           Gaps
+        </button>
+      )}
+      {onOpenInsights && (
+        <button type="button" className="button" data-testid="nav-insights" onClick={onOpenInsights}>
+          Insights
         </button>
       )}
       <div className="filters" role="search">

@@ -1,0 +1,141 @@
+import { useQuery } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
+import type { MonthFigures, WorkspaceSummary } from "../../bindings";
+import { AppError, useBackend } from "../../ipc";
+import { reasonLabel } from "../../lib/labels";
+import { currentMonth } from "../gaps/GapsScreen";
+import { BarChart } from "./BarChart";
+import "./insights.css";
+
+type Props = { workspaces: WorkspaceSummary[]; onBack: () => void };
+
+export function percent(v: number | null): string {
+  return v === null ? "—" : `${Math.round(v * 100)} %`;
+}
+
+export function minutes(v: number | null): string {
+  if (v === null) return "—";
+  if (v < 60) return `${v} min`;
+  const h = Math.floor(v / 60);
+  const m = v % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** A workspace's month in figures, and the months before it as charts. */
+export function InsightsScreen({ workspaces, onBack }: Props) {
+  const backend = useBackend();
+  const [workspace, setWorkspace] = useState(workspaces[0]?.slug ?? "");
+  const [month, setMonth] = useState(currentMonth());
+  useEffect(() => {
+    const first = workspaces[0];
+    if (workspace === "" && first) setWorkspace(first.slug);
+  }, [workspace, workspaces]);
+
+  const data = useQuery({
+    queryKey: ["insights", workspace, month] as const,
+    queryFn: () => backend.insights(workspace, month),
+    enabled: workspace !== "" && /^\d{4}-\d{2}$/.test(month),
+  });
+  const state = data.isError ? "error" : data.isPending ? "loading" : "ready";
+  const months = data.data?.months ?? [];
+  const now: MonthFigures | undefined = months[months.length - 1];
+
+  return (
+    <div className="app insights-screen">
+      <header className="topbar">
+        <h1 className="topbar-title">Insights</h1>
+        <div className="filters">
+          <select data-testid="insights-workspace" value={workspace} onChange={(e) => setWorkspace(e.target.value)}>
+            {workspaces.map((w) => (
+              <option key={w.slug} value={w.slug}>
+                {w.name}
+              </option>
+            ))}
+          </select>
+          <input data-testid="insights-month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
+          <button type="button" className="button" onClick={onBack}>
+            Inbox
+          </button>
+        </div>
+      </header>
+      <main className="insights" data-testid="insights" data-state={state}>
+        {state === "error" && (
+          <div className="panel" role="alert">
+            <p className="error-message">{AppError.from(data.error).message}</p>
+            <button type="button" className="button" onClick={() => void data.refetch()}>
+              Retry
+            </button>
+          </div>
+        )}
+        {state === "loading" && <p className="muted panel">Counting…</p>}
+        {now && (
+          <>
+            <section className="figures">
+              <Figure id="handoffs" label="Handoffs" value={String(now.handoffs)} />
+              <Figure id="after-hours" label="After hours" value={percent(now.afterHoursShare)} />
+              <Figure
+                id="first-reply"
+                label="First reply, median"
+                value={minutes(now.firstReplyMedianMinutes)}
+                note={`p90 ${minutes(now.firstReplyP90Minutes)} · ${minutes(now.firstReplyMedianBusinessMinutes)} of open hours`}
+              />
+              <Figure
+                id="promises-kept"
+                label="Promises kept"
+                value={percent(now.promisesKept)}
+                note={`${now.promisesMet} kept, ${now.promisesBreached} broken`}
+              />
+              <Figure id="overdue" label="Overdue now" value={String(now.overdueNow)} />
+              <Figure id="repeat" label="Repeat visitors" value={String(now.repeatVisitors)} />
+              <Figure
+                id="gaps"
+                label="Knowledge gaps"
+                value={String(now.knowledgeGaps)}
+                note={`${now.knowledgeGapsPrevious} the month before`}
+              />
+            </section>
+            <section className="card">
+              <h3>Why the bot handed over, {now.month}</h3>
+              <BarChart
+                testId="chart-reasons"
+                bars={now.byReason.map((r) => ({ label: reasonLabel(r.reason), value: r.count, note: percent(r.share) }))}
+              />
+            </section>
+            <section className="card">
+              <h3>Handoffs per month</h3>
+              <BarChart testId="chart-handoffs" bars={months.map((m) => ({ label: m.month, value: m.handoffs }))} />
+            </section>
+            <section className="card">
+              <h3>Knowledge gaps per month (is the gap log shrinking?)</h3>
+              <BarChart testId="chart-gaps" bars={months.map((m) => ({ label: m.month, value: m.knowledgeGaps }))} />
+            </section>
+            <section className="card">
+              <h3>Promises kept per month</h3>
+              <BarChart
+                testId="chart-kept"
+                bars={months.map((m) => ({
+                  label: m.month,
+                  value: m.promisesKept === null ? 0 : Math.round(m.promisesKept * 100),
+                  note: percent(m.promisesKept),
+                }))}
+                max={100}
+              />
+            </section>
+          </>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function Figure({ id, label, value, note }: { id: string; label: string; value: string; note?: string }) {
+  return (
+    <div className="card figure" data-testid={`figure-${id}`}>
+      <div className="figure-label">{label}</div>
+      <div className="figure-value" data-testid={`figure-${id}-value`}>
+        {value}
+      </div>
+      {note && <div className="muted figure-note">{note}</div>}
+    </div>
+  );
+}
