@@ -13,163 +13,6 @@ fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// Why the bot handed over, as the UI names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename = "Reason")]
-pub enum ReasonName {
-    /// No content for the question.
-    KnowledgeGap,
-    /// Not sure of its answer.
-    LowConfidence,
-    /// The visitor asked for a person.
-    HumanRequest,
-    /// The visitor was frustrated.
-    Frustration,
-    /// Billing, refunds, legal: a human by policy.
-    PolicyTopic,
-    /// Ready to buy.
-    HighIntent,
-    /// Anything else.
-    Other,
-}
-
-impl From<Reason> for ReasonName {
-    fn from(r: Reason) -> Self {
-        match r {
-            Reason::KnowledgeGap => ReasonName::KnowledgeGap,
-            Reason::LowConfidence => ReasonName::LowConfidence,
-            Reason::HumanRequest => ReasonName::HumanRequest,
-            Reason::Frustration => ReasonName::Frustration,
-            Reason::PolicyTopic => ReasonName::PolicyTopic,
-            Reason::HighIntent => ReasonName::HighIntent,
-            Reason::Other => ReasonName::Other,
-        }
-    }
-}
-
-impl From<ReasonName> for Reason {
-    fn from(r: ReasonName) -> Self {
-        match r {
-            ReasonName::KnowledgeGap => Reason::KnowledgeGap,
-            ReasonName::LowConfidence => Reason::LowConfidence,
-            ReasonName::HumanRequest => Reason::HumanRequest,
-            ReasonName::Frustration => Reason::Frustration,
-            ReasonName::PolicyTopic => Reason::PolicyTopic,
-            ReasonName::HighIntent => Reason::HighIntent,
-            ReasonName::Other => Reason::Other,
-        }
-    }
-}
-
-/// Where a handoff is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename = "Status")]
-pub enum StatusName {
-    /// Nobody has answered yet.
-    New,
-    /// Someone is writing back.
-    AwaitingReply,
-    /// Answered; waiting to see if the visitor writes again.
-    Replied,
-    /// The ball is in the visitor's court.
-    WaitingOnVisitor,
-    /// Done.
-    Resolved,
-    /// Closed without a sale or an answer.
-    Lost,
-}
-
-impl From<Status> for StatusName {
-    fn from(s: Status) -> Self {
-        match s {
-            Status::New => StatusName::New,
-            Status::AwaitingReply => StatusName::AwaitingReply,
-            Status::Replied => StatusName::Replied,
-            Status::WaitingOnVisitor => StatusName::WaitingOnVisitor,
-            Status::Resolved => StatusName::Resolved,
-            Status::Lost => StatusName::Lost,
-        }
-    }
-}
-
-impl From<StatusName> for Status {
-    fn from(s: StatusName) -> Self {
-        match s {
-            StatusName::New => Status::New,
-            StatusName::AwaitingReply => Status::AwaitingReply,
-            StatusName::Replied => Status::Replied,
-            StatusName::WaitingOnVisitor => Status::WaitingOnVisitor,
-            StatusName::Resolved => Status::Resolved,
-            StatusName::Lost => Status::Lost,
-        }
-    }
-}
-
-/// Why a handoff was closed (the one-click answer on resolve).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename = "Resolution")]
-pub enum ResolutionName {
-    /// The visitor got their answer.
-    Answered,
-    /// Content the bot should have had.
-    ContentGap,
-    /// A human was needed by policy.
-    Policy,
-    /// Spam or a test.
-    NotALead,
-}
-
-impl From<ResolutionName> for Resolution {
-    fn from(r: ResolutionName) -> Self {
-        match r {
-            ResolutionName::Answered => Resolution::Answered,
-            ResolutionName::ContentGap => Resolution::ContentGap,
-            ResolutionName::Policy => Resolution::Policy,
-            ResolutionName::NotALead => Resolution::NotALead,
-        }
-    }
-}
-
-impl From<Resolution> for ResolutionName {
-    fn from(r: Resolution) -> Self {
-        match r {
-            Resolution::Answered => ResolutionName::Answered,
-            Resolution::ContentGap => ResolutionName::ContentGap,
-            Resolution::Policy => ResolutionName::Policy,
-            Resolution::NotALead => ResolutionName::NotALead,
-        }
-    }
-}
-
-/// Whether a promise has been kept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-#[ts(export, rename = "PromiseState")]
-pub enum PromiseStateName {
-    /// The clock is running.
-    Running,
-    /// Kept.
-    Met,
-    /// Broken.
-    Breached,
-    /// Closed before it was due; not counted.
-    Dropped,
-}
-
-impl From<PromiseState> for PromiseStateName {
-    fn from(s: PromiseState) -> Self {
-        match s {
-            PromiseState::Running => PromiseStateName::Running,
-            PromiseState::Met => PromiseStateName::Met,
-            PromiseState::Breached => PromiseStateName::Breached,
-            PromiseState::Dropped => PromiseStateName::Dropped,
-        }
-    }
-}
-
 /// A workspace in the switcher.
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -200,9 +43,9 @@ pub struct InboxQuery {
     /// One workspace's slug, or all.
     pub workspace: Option<String>,
     /// One reason, or all.
-    pub reason: Option<ReasonName>,
+    pub reason: Option<Reason>,
     /// One status, or every open one.
-    pub status: Option<StatusName>,
+    pub status: Option<Status>,
     /// Only unmet promises past due.
     pub overdue_only: bool,
     /// Full-text search (words, "phrases", prefix*).
@@ -228,7 +71,7 @@ pub struct InboxRow {
     /// Visitor's email.
     pub visitor_email: Option<String>,
     /// Why the bot handed over.
-    pub reason: ReasonName,
+    pub reason: Reason,
     /// The bot's own wording.
     pub reason_detail: Option<String>,
     /// Where the chat started.
@@ -242,11 +85,11 @@ pub struct InboxRow {
     /// Arrived outside business hours.
     pub after_hours: bool,
     /// Where it is in its life.
-    pub status: StatusName,
+    pub status: Status,
     /// When a reply is due, while the promise is unmet.
     pub due_at: Option<String>,
     /// The promise's state.
-    pub promise_state: Option<PromiseStateName>,
+    pub promise_state: Option<PromiseState>,
     /// Not fully understood: kept raw or partly read.
     pub flagged: bool,
 }
@@ -261,16 +104,16 @@ impl InboxRow {
             workspace_name: workspace_name.to_string(),
             visitor_name: h.visitor.name.clone(),
             visitor_email: h.visitor.email.clone(),
-            reason: h.reason.into(),
+            reason: h.reason,
             reason_detail: h.reason_detail.clone(),
             page_url: h.page.url.clone(),
             page_title: h.page.title.clone(),
             question: h.question.clone(),
             received_at: time(h.received_at),
             after_hours: h.after_hours,
-            status: h.status.into(),
+            status: h.status,
             due_at: e.due_at.map(time),
-            promise_state: e.promise_state.map(Into::into),
+            promise_state: e.promise_state,
             flagged: h.parse_status != handoff::model::ParseStatus::Ok,
         }
     }
@@ -426,7 +269,7 @@ pub struct HandoffView {
     /// Pending and done.
     pub follow_ups: Vec<FollowUpView>,
     /// Why it was resolved.
-    pub resolution: Option<ResolutionName>,
+    pub resolution: Option<Resolution>,
     /// Emails written for it, oldest first.
     pub replies: Vec<ReplyView>,
     /// What the parser could not read.
@@ -485,7 +328,7 @@ impl HandoffView {
                     note: f.note,
                 })
                 .collect(),
-            resolution: d.resolution.map(Into::into),
+            resolution: d.resolution,
             replies,
             parse_notes: h.parse_notes.clone(),
         }
@@ -628,7 +471,7 @@ impl GapChecklist {
 #[ts(export)]
 pub struct ReasonCount {
     /// The reason.
-    pub reason: ReasonName,
+    pub reason: Reason,
     /// Handoffs.
     pub count: u32,
     /// Share of the month's handoffs, 0–1.
@@ -682,7 +525,7 @@ impl MonthFigures {
             by_reason: m
                 .by_reason
                 .iter()
-                .map(|r| ReasonCount { reason: r.reason.into(), count: n(r.count), share: r.share })
+                .map(|r| ReasonCount { reason: r.reason, count: n(r.count), share: r.share })
                 .collect(),
             after_hours_share: m.after_hours_share,
             replied: n(m.replied),

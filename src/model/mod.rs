@@ -18,6 +18,7 @@ pub use settings::*;
 /// Why the bot handed the conversation to a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Reason {
     /// The bot had no content for the question.
     KnowledgeGap,
@@ -77,6 +78,7 @@ impl Reason {
 /// Where a handoff is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Status {
     /// Arrived, nobody has looked at it.
     New,

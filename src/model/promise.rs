@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 /// Whether a promise has been kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum PromiseState {
     /// The clock is running.
     Running,
@@ -90,6 +91,7 @@ pub struct FollowUp {
 /// Why a handoff was closed: the feedback loop into the gap checklist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Resolution {
     /// The visitor got their answer.
     Answered,

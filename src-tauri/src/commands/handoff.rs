@@ -2,9 +2,10 @@
 
 use crate::error::CmdResult;
 use crate::state::Db;
-use crate::views::{HandoffView, ReplyView, ResolutionName};
+use crate::views::{HandoffView, ReplyView};
 use chrono::Utc;
 use handoff::Store;
+use handoff::model::Resolution;
 
 /// The pane for handoff `id`.
 pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
@@ -29,9 +30,9 @@ pub async fn handoff(db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView
 
 /// Close it, saying why (content gaps feed the checklist).
 #[tauri::command]
-pub async fn resolve(db: tauri::State<'_, Db>, id: i64, why: ResolutionName) -> CmdResult<HandoffView> {
+pub async fn resolve(db: tauri::State<'_, Db>, id: i64, why: Resolution) -> CmdResult<HandoffView> {
     db.run(move |s| {
-        s.resolve(id, why.into(), Utc::now())?;
+        s.resolve(id, why, Utc::now())?;
         view(s, id)
     })
     .await

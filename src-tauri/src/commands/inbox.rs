@@ -30,8 +30,8 @@ pub async fn inbox(db: tauri::State<'_, Db>, query: InboxQuery) -> CmdResult<Inb
         };
         let filter = InboxFilter {
             workspace_id: workspace.map(|w| w.id),
-            reason: query.reason.map(Into::into),
-            status: query.status.map(Into::into),
+            reason: query.reason,
+            status: query.status,
             overdue_only: query.overdue_only,
             ids,
             limit: query.limit as usize,

@@ -242,6 +242,17 @@ impl Session {
         );
     }
 
+    /// Set an input's value as typing would (for inputs WebDriver cannot
+    /// type into portably, such as type="month"), firing React's onChange.
+    pub fn set_input(&self, css: &str, value: &str) {
+        self.script(
+            "const i = document.querySelector(arguments[0]); \
+             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, arguments[1]); \
+             i.dispatchEvent(new Event('input', {bubbles: true}));",
+            json!([css, value]),
+        );
+    }
+
     /// A DOM property of the first element matching `css`, as a string.
     pub fn prop(&self, css: &str, name: &str) -> String {
         let v = self.script(

@@ -22,12 +22,7 @@ fn a_gap_is_checked_off_with_a_note_from_the_window() {
     s.wait("[data-testid=inbox][data-state=ready]", 60);
     s.click(&s.wait("[data-testid=nav-gaps]", 10));
     s.select("[data-testid=gaps-workspace]", "acme-plumbing");
-    s.script(
-        "const i = document.querySelector('[data-testid=gaps-month]'); \
-         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, arguments[0]); \
-         i.dispatchEvent(new Event('input', {bubbles: true}));",
-        serde_json::json!([month.to_string()]),
-    );
+    s.set_input("[data-testid=gaps-month]", &month.to_string());
     s.until("the month's checklist", 60, |s| {
         s.all("[data-testid=gaps][data-state=ready]").len() == 1
             && s.all("[data-testid=gap-item]").len() == want.items.len()

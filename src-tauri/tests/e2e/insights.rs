@@ -19,12 +19,7 @@ fn insights_show_the_cores_monthly_figures() {
     s.wait("[data-testid=inbox][data-state=ready]", 60);
     s.click(&s.wait("[data-testid=nav-insights]", 10));
     s.select("[data-testid=insights-workspace]", "bergblick-hotel");
-    s.script(
-        "const i = document.querySelector('[data-testid=insights-month]'); \
-         Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, arguments[0]); \
-         i.dispatchEvent(new Event('input', {bubbles: true}));",
-        serde_json::json!([month.to_string()]),
-    );
+    s.set_input("[data-testid=insights-month]", &month.to_string());
     let handoffs = want.handoffs.to_string();
     s.until("the month's handoff count", 30, |s| {
         s.all("[data-testid=insights][data-state=ready]").len() == 1
