@@ -15,7 +15,9 @@ use state::Db;
 
 /// Open the window (blocks until the app quits).
 pub fn run() {
-    let Some(path) = state::data_file() else {
+    // HANDOFF_DB when set, else the platform data folder's handoff.db: the
+    // same file the CLI opens, so both can work on it at once.
+    let Some(path) = handoff::store::default_path() else {
         eprintln!(
             "handoff-desk: no data folder could be found for this user; set HANDOFF_DB to a file path and start again."
         );

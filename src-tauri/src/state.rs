@@ -74,10 +74,3 @@ impl Outbox {
         let _ = self.0.send(());
     }
 }
-
-/// The data file: `HANDOFF_DB` when set (the CLI's variable, so both can
-/// share a file), else `handoff.db` in the app's data folder — the same
-/// file the CLI opens by default.
-pub fn data_file() -> Option<PathBuf> {
-    handoff::store::default_path()
-}

@@ -9,17 +9,25 @@ use crate::views::{HandoffView, ReplyDraft};
 use chrono::Utc;
 use handoff::reply::{self, ANSWER_MARKER, Draft};
 use handoff::store::ReplyKind;
+use handoff::{Handoff, Store, Workspace};
+
+/// The handoff, its workspace, and what a reply now is: the first reply, or
+/// a second attempt once one was sent.
+fn target(s: &Store, id: i64) -> handoff::Result<(Handoff, Workspace, ReplyKind)> {
+    let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+    let ws = s.workspace_by_id(h.workspace_id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+    let sent = s.replies(id)?.iter().any(|r| r.reply.kind == ReplyKind::Reply);
+    Ok((h, ws, if sent { ReplyKind::SecondAttempt } else { ReplyKind::Reply }))
+}
 
 /// The pre-filled reply for handoff `id` (a second attempt once one was sent).
 #[tauri::command]
 pub async fn reply_draft(db: tauri::State<'_, Db>, id: i64) -> CmdResult<ReplyDraft> {
     db.run(move |s| {
-        let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
-        let ws = s.workspace_by_id(h.workspace_id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
-        let sent = s.replies(id)?.iter().any(|r| r.reply.kind == ReplyKind::Reply);
-        let d = reply::draft(&ws, &h, if sent { ReplyKind::SecondAttempt } else { ReplyKind::Reply });
+        let (h, ws, kind) = target(s, id)?;
+        let d = reply::draft(&ws, &h, kind);
         let probe = Draft { subject: d.subject.clone(), body: "probe".into() };
-        let problem = reply::reply_to_visitor(&ws, &h, ReplyKind::Reply, &probe).err().map(|e| e.to_string());
+        let problem = reply::reply_to_visitor(&ws, &h, kind, &probe).err().map(|e| e.to_string());
         Ok(ReplyDraft {
             to: h.visitor.email.clone(),
             from: ws.settings.smtp.as_ref().map(|i| i.from_address.clone()),
@@ -43,10 +51,7 @@ pub async fn send_reply(
 ) -> CmdResult<HandoffView> {
     let out = db
         .run(move |s| {
-            let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
-            let ws = s.workspace_by_id(h.workspace_id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
-            let sent = s.replies(id)?.iter().any(|r| r.reply.kind == ReplyKind::Reply);
-            let kind = if sent { ReplyKind::SecondAttempt } else { ReplyKind::Reply };
+            let (h, ws, kind) = target(s, id)?;
             let mail = reply::reply_to_visitor(&ws, &h, kind, &Draft { subject, body })?;
             s.queue_reply(&ws, &mail, Utc::now())?;
             view(s, id)

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import type { GapChecklist } from "../../bindings";
 import { FakeBackend, WORKSPACES } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
-import { currentMonth, GapsScreen } from "./GapsScreen";
+import { currentMonth } from "../../lib/useWorkspaceMonth";
+import { GapsScreen } from "./GapsScreen";
 
 function checklist(over: Partial<GapChecklist> = {}): GapChecklist {
   return {

@@ -1,16 +1,12 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { GapChecklist, GapItem, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
 import { formatShortInZone } from "../../lib/time";
+import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
 import "./gaps.css";
 
 type Props = { workspaces: WorkspaceSummary[]; onBack: () => void };
-
-/** This month as YYYY-MM, in local time. */
-export function currentMonth(now: Date = new Date()): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
-}
 
 const STATE_LABEL: Record<string, string> = { open: "To write", done: "Done", still_asked: "Still asked" };
 
@@ -22,22 +18,16 @@ const STATE_LABEL: Record<string, string> = { open: "To write", done: "Done", st
 export function GapsScreen({ workspaces, onBack }: Props) {
   const backend = useBackend();
   const client = useQueryClient();
-  const [workspace, setWorkspace] = useState(workspaces[0]?.slug ?? "");
-  const [month, setMonth] = useState(currentMonth());
+  const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
   const [noting, setNoting] = useState<number | null>(null);
   const [note, setNote] = useState("");
   const [markdown, setMarkdown] = useState<string | null>(null);
-
-  useEffect(() => {
-    const first = workspaces[0];
-    if (workspace === "" && first) setWorkspace(first.slug);
-  }, [workspace, workspaces]);
 
   const key = ["gaps", workspace, month] as const;
   const list = useQuery({
     queryKey: key,
     queryFn: () => backend.gapChecklist(workspace, month),
-    enabled: workspace !== "" && /^\d{4}-\d{2}$/.test(month),
+    enabled: ready,
   });
   const change = useMutation<GapChecklist, AppError, { rank: number; note: string | null; done: boolean }>({
     mutationFn: async ({ rank, note, done }) => {

@@ -1,9 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import type { MonthFigures, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
 import { reasonLabel } from "../../lib/labels";
-import { currentMonth } from "../gaps/GapsScreen";
+import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
 import { BarChart } from "./BarChart";
 import "./insights.css";
 
@@ -24,17 +23,12 @@ export function minutes(v: number | null): string {
 /** A workspace's month in figures, and the months before it as charts. */
 export function InsightsScreen({ workspaces, onBack }: Props) {
   const backend = useBackend();
-  const [workspace, setWorkspace] = useState(workspaces[0]?.slug ?? "");
-  const [month, setMonth] = useState(currentMonth());
-  useEffect(() => {
-    const first = workspaces[0];
-    if (workspace === "" && first) setWorkspace(first.slug);
-  }, [workspace, workspaces]);
+  const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
 
   const data = useQuery({
     queryKey: ["insights", workspace, month] as const,
     queryFn: () => backend.insights(workspace, month),
-    enabled: workspace !== "" && /^\d{4}-\d{2}$/.test(month),
+    enabled: ready,
   });
   const state = data.isError ? "error" : data.isPending ? "loading" : "ready";
   const months = data.data?.months ?? [];
