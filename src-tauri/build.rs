@@ -16,6 +16,7 @@ fn main() {
         "gap_uncheck",
         "gap_markdown",
         "insights",
+        "ui_ready",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -55,6 +55,7 @@ pub fn run() {
             commands::gaps::gap_uncheck,
             commands::gaps::gap_markdown,
             commands::insights::insights,
+            commands::window::ui_ready,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

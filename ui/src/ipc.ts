@@ -60,6 +60,8 @@ export interface Backend {
   gapUncheck(workspace: string, month: string, rank: number): Promise<GapChecklist>;
   gapMarkdown(workspace: string, month: string): Promise<string>;
   insights(workspace: string, month: string): Promise<Insights>;
+  /** The first inbox has painted (the shell reports it for the start-up benchmark). */
+  uiReady(): Promise<void>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -105,6 +107,7 @@ export const tauriBackend: Backend = {
   gapUncheck: (workspace, month, rank) => call<GapChecklist>("gap_uncheck", { workspace, month, rank }),
   gapMarkdown: (workspace, month) => call<string>("gap_markdown", { workspace, month }),
   insights: (workspace, month) => call<Insights>("insights", { workspace, month }),
+  uiReady: () => call<void>("ui_ready"),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

@@ -7,4 +7,5 @@ pub mod handoff;
 pub mod inbox;
 pub mod insights;
 pub mod reply;
+pub mod window;
 pub mod workspaces;

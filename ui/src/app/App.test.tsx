@@ -53,3 +53,23 @@ describe("AppError", () => {
     expect(AppError.from(e)).toBe(e);
   });
 });
+
+describe("first paint", () => {
+  it("tells the shell once, after the first inbox is on screen, not again on refresh", async () => {
+    const backend = new FakeBackend();
+    renderWith(backend, <App />);
+    await ready();
+    await waitFor(() => expect(backend.uiReady).toHaveBeenCalledTimes(1));
+    backend.emitChanged([1]);
+    await waitFor(() => expect(backend.inbox.mock.calls.length).toBeGreaterThan(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(backend.uiReady).toHaveBeenCalledTimes(1);
+  });
+
+  it("counts an empty inbox as painted too", async () => {
+    const backend = new FakeBackend([]);
+    renderWith(backend, <App />);
+    await waitFor(() => expect(screen.getByTestId("inbox").getAttribute("data-state")).toBe("empty"));
+    await waitFor(() => expect(backend.uiReady).toHaveBeenCalledTimes(1));
+  });
+});

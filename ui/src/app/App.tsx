@@ -7,7 +7,7 @@ import { Inbox, type InboxState } from "../features/inbox/Inbox";
 import { useInbox, useWorkspaces } from "../features/inbox/queries";
 import { TopBar } from "../features/inbox/TopBar";
 import { useInboxFilters } from "../features/inbox/useInboxFilters";
-import { AppError } from "../ipc";
+import { AppError, useBackend } from "../ipc";
 import { useNow } from "../lib/useNow";
 import { Toasts, useToasts } from "./Toasts";
 import { useBackendEvents } from "./useBackendEvents";
@@ -42,6 +42,15 @@ export function App() {
 
   const rowsRef = useRef(rows);
   rowsRef.current = rows;
+
+  // Tell the shell once the first inbox (rows, or an empty panel) is on screen.
+  const backend = useBackend();
+  const painted = useRef(false);
+  useEffect(() => {
+    if (painted.current || (state !== "ready" && state !== "empty")) return;
+    painted.current = true;
+    requestAnimationFrame(() => void backend.uiReady().catch(() => {}));
+  }, [state, backend]);
 
   // Keyboard handlers read the latest selection and open pane from refs, so quick
   // repeats (several keys before React re-renders) never act on a stale value.

@@ -134,6 +134,8 @@ export class FakeBackend implements Backend {
     async (workspace: string, _month: string): Promise<Insights> => ({ workspace, workspaceName: workspace, months: [] }),
   );
 
+  uiReady = vi.fn(async (): Promise<void> => {});
+
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);
     return () => void this.changed.delete(handler);
