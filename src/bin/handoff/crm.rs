@@ -5,11 +5,11 @@ use crate::live::{SecretInput, keychain, read_secret};
 use crate::print;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
-use handoff::Store;
 use handoff::hubspot::worker::{self, PushOptions};
-use handoff::hubspot::{self, Failure, SCOPES, TOKEN_KEY};
+use handoff::hubspot::{self, SCOPES, TOKEN_KEY};
 use handoff::model::{HubspotSettings, Workspace};
 use handoff::store::HUBSPOT_KIND;
+use handoff::{Store, connect};
 use std::time::Duration;
 
 /// Options, with test knobs from the environment (short timeouts and backoff
@@ -33,21 +33,6 @@ pub fn push_options() -> PushOptions {
     o
 }
 
-/// What a person should do about a failed check.
-fn explain(ws: &str, base: &str, e: &hubspot::ApiError) -> String {
-    match &e.failure {
-        Failure::Auth => format!(
-            "HubSpot refused the token ({}). Copy the whole token again from HubSpot (Development → your app → Auth) and rerun the command. Nothing was saved.",
-            e.message
-        ),
-        Failure::Scope(_) => format!("{}. Nothing was saved.", hubspot::pause_message(ws, e)),
-        Failure::Transient | Failure::RateLimited(_) => format!(
-            "cannot check the token: {e}. Check the network (and --base-url {base}), then try again. Nothing was saved."
-        ),
-        Failure::Rejected => format!("HubSpot refused the check: {e}. Nothing was saved."),
-    }
-}
-
 #[allow(clippy::too_many_arguments)]
 pub fn connect(
     store: &mut Store,
@@ -58,26 +43,18 @@ pub fn connect(
     lead_status: bool,
     rate: u32,
 ) -> Result<()> {
-    let mut ws = store.require_workspace(slug)?;
-    if !(1..=1000).contains(&rate) {
-        bail!(
-            "--rate is requests per ten seconds: 100 (Free/Starter), 190 (Professional/Enterprise) or 250 (API add-on)"
-        );
-    }
+    store.require_workspace(slug)?;
     let token =
         read_secret("HubSpot token", if token_stdin { SecretInput::Stdin } else { SecretInput::Prompt })?;
-    ws.settings.hubspot = Some(HubspotSettings {
-        base_url: base_url.trim_end_matches('/').to_string(),
-        auto_push: !manual,
-        lead_status,
-        rate_per_10s: rate,
-    });
-    let client = worker::paced_client(store, &ws, &token, push_options())?;
-    client.check().map_err(|e| anyhow::anyhow!(explain(slug, &base_url, &e)))?;
-    hubspot::ensure_properties(&client).map_err(|e| anyhow::anyhow!(explain(slug, &base_url, &e)))?;
-    keychain()?.set(&ws.slug, TOKEN_KEY, &token)?;
-    store.update_workspace(&ws)?;
-    store.hubspot_connected(ws.id, true, Utc::now())?;
+    let settings = HubspotSettings { base_url, auto_push: !manual, lead_status, rate_per_10s: rate };
+    let ws = connect::connect_hubspot(store, &keychain()?, slug, settings, Some(&token), push_options())
+        .map_err(|e| match e {
+            connect::ConnectError::Invalid(m) if m.starts_with("the rate") => anyhow::anyhow!(
+                "--rate is requests per ten seconds: 100 (Free/Starter), 190 (Professional/Enterprise) or 250 (API add-on)"
+            ),
+            e => e.into(),
+        })?;
+    let base_url = ws.settings.hubspot.map(|h| h.base_url).unwrap_or_default();
     println!(
         "Workspace {slug:?} is connected to HubSpot at {base_url} (token checked, kept in the OS keychain)."
     );
@@ -106,17 +83,12 @@ pub fn connect(
 }
 
 pub fn disconnect(store: &mut Store, slug: &str) -> Result<()> {
-    let mut ws = store.require_workspace(slug)?;
-    ws.settings.hubspot = None;
-    store.update_workspace(&ws)?;
-    store.hubspot_disconnected(ws.id)?;
-    match keychain().and_then(|k| Ok(k.delete(&ws.slug, TOKEN_KEY)?)) {
-        Ok(()) => {
+    let keychain = keychain().ok();
+    match connect::disconnect_hubspot(store, keychain.as_ref(), slug)? {
+        None => {
             println!("Workspace {slug:?} is disconnected from HubSpot; its token is gone from the keychain.")
         }
-        Err(e) => println!(
-            "Workspace {slug:?} is disconnected from HubSpot (the keychain entry could not be removed: {e})."
-        ),
+        Some(why) => println!("Workspace {slug:?} is disconnected from HubSpot ({why})."),
     }
     Ok(())
 }

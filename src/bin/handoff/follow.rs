@@ -8,10 +8,9 @@ use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, 
 use chrono_tz::Tz;
 use handoff::promise::Calendar;
 use handoff::reply::worker::{self, Backoff};
-use handoff::reply::{self, Draft, smtp};
-use handoff::secrets::SMTP_KEY;
+use handoff::reply::{self, Draft};
 use handoff::store::{JobState, ReplyKind};
-use handoff::{BusinessHours, SmtpIdentity, SmtpTls, Store, Workspace};
+use handoff::{BusinessHours, SmtpIdentity, SmtpTls, Store, Workspace, connect};
 use std::io::{IsTerminal, Read, Write};
 
 /// How the reply text is given.
@@ -227,29 +226,28 @@ pub fn snooze(store: &mut Store, id: i64, until: Option<String>) -> Result<()> {
     Ok(())
 }
 
-pub fn smtp_set(store: &Store, ws: &str, mut id: SmtpIdentity, stdin: bool, verify: bool) -> Result<()> {
-    let mut w = store.require_workspace(ws)?;
-    if id.tls == SmtpTls::Plain && !matches!(id.host.as_str(), "127.0.0.1" | "localhost" | "::1") {
+pub fn smtp_set(store: &Store, ws: &str, id: SmtpIdentity, stdin: bool, verify: bool) -> Result<()> {
+    let w = store.require_workspace(ws)?;
+    if id.tls == SmtpTls::Plain && !connect::is_loopback(&id.host) {
         bail!(
             "--tls plain sends your password unencrypted; it is allowed only for a server on this machine. Use --tls starttls (587) or implicit (465)."
         );
     }
-    id.from_address = id.from_address.trim().to_string();
     let password = match &id.user {
         Some(_) => {
             Some(read_secret("SMTP password", if stdin { SecretInput::Stdin } else { SecretInput::Prompt })?)
         }
         None => None,
     };
-    if verify {
-        smtp::check(&id, password.as_deref())
-            .map_err(|e| anyhow::anyhow!("{e}. Nothing was saved; fix it, or pass --no-check."))?;
-    }
-    if let Some(p) = &password {
-        keychain()?.set(&w.slug, SMTP_KEY, p)?;
-    }
-    w.settings.smtp = Some(id);
-    store.update_workspace(&w)?;
+    let keychain = if password.is_some() { Some(keychain()?) } else { None };
+    connect::set_smtp(store, keychain.as_ref(), &w.slug, id, password.as_deref(), verify).map_err(
+        |e| match e {
+            connect::ConnectError::Check(m) => {
+                anyhow::anyhow!("{}; fix it, or pass --no-check.", m.trim_end_matches('.'))
+            }
+            e => e.into(),
+        },
+    )?;
     println!(
         "Replies for {:?} now go out through this server{}.",
         w.slug,
@@ -259,15 +257,13 @@ pub fn smtp_set(store: &Store, ws: &str, mut id: SmtpIdentity, stdin: bool, veri
 }
 
 pub fn smtp_test(store: &Store, ws: &str) -> Result<()> {
-    let w = store.require_workspace(ws)?;
-    let id = w.settings.smtp.clone().with_context(|| {
-        format!("workspace {ws:?} has no reply identity: `handoff smtp set --workspace {ws} …`")
+    let keychain = keychain().ok();
+    let id = connect::test_smtp(store, keychain.as_ref(), ws).map_err(|e| match e {
+        connect::ConnectError::Invalid(_) => {
+            anyhow::anyhow!("workspace {ws:?} has no reply identity: `handoff smtp set --workspace {ws} …`")
+        }
+        e => e.into(),
     })?;
-    let pw = match &id.user {
-        Some(_) => Some(keychain()?.get(&w.slug, SMTP_KEY)?),
-        None => None,
-    };
-    smtp::check(&id, pw.as_deref()).map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("SMTP {}:{} accepts the login for {:?}.", id.host, id.port, id.user.unwrap_or_default());
     Ok(())
 }

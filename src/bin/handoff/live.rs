@@ -3,9 +3,8 @@
 
 use crate::print;
 use anyhow::{Context, Result, bail};
-use handoff::ingest::imap::{Canceller, ImapConfig, Mailbox, TlsMode};
-use handoff::ingest::relay::{RelayClient, RelayConfig};
-use handoff::secrets::{Keychain, source_key};
+use handoff::connect;
+use handoff::secrets::Keychain;
 use handoff::store::{Source, SourceConfig};
 use handoff::sync::{Engine, EngineOptions, SyncEvent};
 use handoff::{Store, Workspace};
@@ -46,87 +45,47 @@ pub fn keychain() -> Result<Keychain> {
     Ok(Keychain::open()?)
 }
 
-/// Check a secret against the source's server before anything is saved.
-fn check(config: &SourceConfig, secret: &str) -> Result<()> {
-    match config {
-        SourceConfig::Imap(c) => Mailbox::connect(c, secret, &Canceller::default())?.logout(),
-        SourceConfig::Relay(c) => {
-            let client = RelayClient::new(c, secret)?;
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-            // Asks for nothing new (a cursor far ahead): only the token is tested.
-            rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))?;
-        }
-    }
-    Ok(())
-}
-
 /// `source secret`: replace the password or token of an existing source.
 pub fn replace_secret(source: &Source, input: SecretInput, verify: bool) -> Result<()> {
-    let keychain = keychain()?;
-    let what = match source.config {
-        SourceConfig::Imap(_) => "IMAP password",
-        SourceConfig::Relay(_) => "relay read token",
-    };
+    let what = connect::secret_name(&source.config);
     let secret = read_secret(what, input)?;
-    if verify {
-        check(&source.config, &secret)?;
-    }
-    keychain.set(&source.workspace_slug, &source_key(&source.name), &secret)?;
+    connect::replace_source_secret(&keychain()?, source, &secret, verify).map_err(no_check_hint)?;
     println!("The {what} of {} is replaced in the OS keychain.", source.label());
     Ok(())
 }
 
-/// `source add imap`.
-pub fn add_imap(
-    store: &Store,
-    ws: &Workspace,
-    name: &str,
-    config: ImapConfig,
-    input: SecretInput,
-    verify: bool,
-) -> Result<()> {
-    if config.tls == TlsMode::Plain && !is_loopback(&config.host) {
-        bail!(
-            "refusing an unencrypted IMAP connection to {}: the password would cross the network in clear. Use --tls implicit (port 993) or --tls starttls (port 143).",
-            config.host
-        );
+/// A failed check, with the command line's way around it.
+pub fn no_check_hint(e: connect::ConnectError) -> anyhow::Error {
+    match e {
+        connect::ConnectError::Check(m) => {
+            anyhow::anyhow!("{m} Nothing was saved; fix it, or pass --no-check to save without checking.")
+        }
+        e => e.into(),
     }
-    let keychain = keychain()?;
-    let password = read_secret("IMAP password", input)?;
-    let config = SourceConfig::Imap(config);
-    if verify {
-        check(&config, &password)?;
-    }
-    keychain.set(&ws.slug, &source_key(name), &password)?;
-    let source = store.add_source(ws.id, name, &config)?;
-    println!("Added {} ({}). The password is in the OS keychain.", source.label(), source.config.describe());
-    println!("Next: `handoff sync` fetches once; `handoff watch` keeps watching.");
-    Ok(())
 }
 
-/// `source add relay`.
-pub fn add_relay(
+/// `source add imap` and `source add relay`.
+pub fn add(
     store: &Store,
     ws: &Workspace,
     name: &str,
-    config: RelayConfig,
+    config: SourceConfig,
     input: SecretInput,
     verify: bool,
 ) -> Result<()> {
     let keychain = keychain()?;
-    let token = read_secret("relay read token", input)?;
-    let config = SourceConfig::Relay(config);
-    if verify {
-        check(&config, &token)?;
+    let secret = read_secret(connect::secret_name(&config), input)?;
+    let source =
+        connect::add_source(store, &keychain, ws, name, config, &secret, verify).map_err(no_check_hint)?;
+    let what = match source.config {
+        SourceConfig::Imap(_) => "password",
+        SourceConfig::Relay(_) => "token",
+    };
+    println!("Added {} ({}). The {what} is in the OS keychain.", source.label(), source.config.describe());
+    if matches!(source.config, SourceConfig::Imap(_)) {
+        println!("Next: `handoff sync` fetches once; `handoff watch` keeps watching.");
     }
-    keychain.set(&ws.slug, &source_key(name), &token)?;
-    let source = store.add_source(ws.id, name, &config)?;
-    println!("Added {} ({}). The token is in the OS keychain.", source.label(), source.config.describe());
     Ok(())
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// `source list`.
@@ -159,10 +118,10 @@ pub fn list(store: &Store, json: bool) -> Result<()> {
 
 /// `source remove`: the source, its cursor, and its keychain item.
 pub fn remove(store: &Store, source: &Source) -> Result<()> {
-    store.remove_source(source.id)?;
-    match Keychain::open().and_then(|k| k.delete(&source.workspace_slug, &source_key(&source.name))) {
-        Ok(()) => println!("Removed {} and its keychain item. Its handoffs stay.", source.label()),
-        Err(e) => println!("Removed {}. Its keychain item could not be removed: {e}", source.label()),
+    let keychain = Keychain::open().ok();
+    match connect::remove_source(store, keychain.as_ref(), source)? {
+        None => println!("Removed {} and its keychain item. Its handoffs stay.", source.label()),
+        Some(why) => println!("Removed {}; {why}. Its handoffs stay.", source.label()),
     }
     Ok(())
 }

@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use clap::Parser;
 use handoff::ingest::imap::{ImapConfig, TlsMode};
 use handoff::ingest::relay::RelayConfig;
-use handoff::store::{ListFilter, NewWorkspace, SearchOrder};
+use handoff::store::{ListFilter, NewWorkspace, SearchOrder, SourceConfig};
 use handoff::{Reason, Status, Store};
 use std::path::PathBuf;
 
@@ -337,13 +337,13 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             config.idle = !no_idle;
             config.poll_seconds = poll_seconds.max(1);
             let ws = store.require_workspace(&common.workspace)?;
-            live::add_imap(store, &ws, &common.name, config, input(&common), !common.no_check)
+            live::add(store, &ws, &common.name, SourceConfig::Imap(config), input(&common), !common.no_check)
         }
         SourceCmd::Add(AddSource::Relay { common, url, wait_seconds }) => {
             let mut config = RelayConfig::new(&url);
             config.wait_seconds = wait_seconds.clamp(0, 300);
             let ws = store.require_workspace(&common.workspace)?;
-            live::add_relay(store, &ws, &common.name, config, input(&common), !common.no_check)
+            live::add(store, &ws, &common.name, SourceConfig::Relay(config), input(&common), !common.no_check)
         }
         SourceCmd::List { json } => live::list(store, json),
         SourceCmd::Secret { source, password_stdin, no_check } => {

@@ -1,0 +1,307 @@
+//! Connections, checked before they are saved: a source's password or token,
+//! the SMTP login, the HubSpot token. The CLI and the desktop app both set
+//! connections up through here, so both check the same way and say the same
+//! thing when a server says no.
+//!
+//! Order matters: validate, then check against the server, then write the
+//! secret to the keychain, then the settings to the database. A failed check
+//! saves nothing; a secret is never written to the database.
+
+use crate::hubspot::worker::{self, PushOptions};
+use crate::hubspot::{self, Failure, TOKEN_KEY};
+use crate::ingest::imap::{Canceller, Mailbox, TlsMode};
+use crate::ingest::relay::RelayClient;
+use crate::model::{HubspotSettings, SmtpIdentity, SmtpTls, Workspace};
+use crate::reply::smtp;
+use crate::secrets::{Keychain, SMTP_KEY, SecretError, source_key};
+use crate::store::{Source, SourceConfig, Store};
+use chrono::Utc;
+use std::time::Duration;
+
+/// Why a connection was not set up or did not answer.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// The server could not be reached or refused the login.
+    #[error("{0}")]
+    Check(String),
+    /// The settings themselves are not usable.
+    #[error("{0}")]
+    Invalid(String),
+    /// The keychain could not keep or give the secret.
+    #[error(transparent)]
+    Keychain(#[from] SecretError),
+    /// The database failed.
+    #[error(transparent)]
+    Store(#[from] crate::Error),
+}
+
+type Result<T> = std::result::Result<T, ConnectError>;
+
+/// True for this machine's own addresses.
+pub fn is_loopback(host: &str) -> bool {
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+fn nonempty(what: &str, secret: &str) -> Result<()> {
+    if secret.is_empty() {
+        return Err(ConnectError::Invalid(format!("the {what} is empty; nothing was saved.")));
+    }
+    Ok(())
+}
+
+/// What a source's secret is called.
+pub fn secret_name(config: &SourceConfig) -> &'static str {
+    match config {
+        SourceConfig::Imap(_) => "IMAP password",
+        SourceConfig::Relay(_) => "relay read token",
+    }
+}
+
+/// Log in to the source's server with `secret` (IMAP: log in and out; relay:
+/// one request that asks for nothing new). The message says what to fix.
+pub fn check_source(config: &SourceConfig, secret: &str) -> Result<()> {
+    match config {
+        SourceConfig::Imap(c) => Mailbox::connect(c, secret, &Canceller::default())
+            .map(|m| m.logout())
+            .map_err(|e| ConnectError::Check(e.to_string())),
+        SourceConfig::Relay(c) => {
+            let client = RelayClient::new(c, secret).map_err(|e| ConnectError::Check(e.to_string()))?;
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| ConnectError::Check(format!("cannot start the network runtime: {e}")))?;
+            // A cursor far ahead: only the token is tested.
+            rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))
+                .map(|_| ())
+                .map_err(|e| ConnectError::Check(e.to_string()))
+        }
+    }
+}
+
+/// Add a source: check `secret` against its server (unless `verify` is off),
+/// keep it in the keychain, then add the source.
+pub fn add_source(
+    store: &Store,
+    keychain: &Keychain,
+    ws: &Workspace,
+    name: &str,
+    config: SourceConfig,
+    secret: &str,
+    verify: bool,
+) -> Result<Source> {
+    if let SourceConfig::Imap(c) = &config
+        && c.tls == TlsMode::Plain
+        && !is_loopback(&c.host)
+    {
+        return Err(ConnectError::Invalid(format!(
+            "refusing an unencrypted IMAP connection to {}: the password would cross the network in clear. Use implicit TLS (port 993) or STARTTLS (port 143).",
+            c.host
+        )));
+    }
+    nonempty(secret_name(&config), secret)?;
+    // A taken name would otherwise overwrite the other source's secret below.
+    if store.sources()?.iter().any(|s| s.workspace_slug == ws.slug && s.name == name) {
+        return Err(ConnectError::Invalid(format!(
+            "this workspace already has a source named {name:?}. Pick another name, or remove that source first."
+        )));
+    }
+    if verify {
+        check_source(&config, secret)?;
+    }
+    keychain.set(&ws.slug, &source_key(name), secret)?;
+    match store.add_source(ws.id, name, &config) {
+        Ok(s) => Ok(s),
+        Err(e) => {
+            let _ = keychain.delete(&ws.slug, &source_key(name));
+            Err(e.into())
+        }
+    }
+}
+
+/// Replace a source's password or token (checked first unless `verify` is off).
+pub fn replace_source_secret(keychain: &Keychain, source: &Source, secret: &str, verify: bool) -> Result<()> {
+    nonempty(secret_name(&source.config), secret)?;
+    if verify {
+        check_source(&source.config, secret)?;
+    }
+    keychain.set(&source.workspace_slug, &source_key(&source.name), secret)?;
+    Ok(())
+}
+
+/// Log in to a saved source with its saved secret.
+pub fn test_source(keychain: &Keychain, source: &Source) -> Result<()> {
+    let secret = keychain.get(&source.workspace_slug, &source_key(&source.name))?;
+    check_source(&source.config, &secret)
+}
+
+/// Remove a source and its secret. Returns a warning when the keychain entry stayed.
+pub fn remove_source(store: &Store, keychain: Option<&Keychain>, source: &Source) -> Result<Option<String>> {
+    store.remove_source(source.id)?;
+    let gone = keychain
+        .ok_or_else(|| "no keychain is available".to_string())
+        .and_then(|k| k.delete(&source.workspace_slug, &source_key(&source.name)).map_err(|e| e.to_string()));
+    Ok(gone.err().map(|why| format!("its secret could not be removed from the keychain ({why})")))
+}
+
+/// Set a workspace's reply identity. `password`: the SMTP password when
+/// `identity.user` is set; `None` keeps the one in the keychain. The login is
+/// checked first unless `verify` is off.
+pub fn set_smtp(
+    store: &Store,
+    keychain: Option<&Keychain>,
+    slug: &str,
+    mut identity: SmtpIdentity,
+    password: Option<&str>,
+    verify: bool,
+) -> Result<Workspace> {
+    let mut ws = store.require_workspace(slug)?;
+    identity.host = identity.host.trim().to_string();
+    identity.from_address = identity.from_address.trim().to_string();
+    if identity.host.is_empty() || identity.from_address.is_empty() {
+        return Err(ConnectError::Invalid(
+            "the SMTP server's host and the From address are both needed.".into(),
+        ));
+    }
+    if identity.tls == SmtpTls::Plain && !is_loopback(&identity.host) {
+        return Err(ConnectError::Invalid(
+            "an unencrypted SMTP connection would send your password in clear; it is allowed only for a server on this machine. Use STARTTLS (port 587) or implicit TLS (port 465).".into(),
+        ));
+    }
+    let keychain_needed =
+        || keychain.ok_or_else(|| ConnectError::Keychain(SecretError::Unavailable("not running".into())));
+    let password = match (&identity.user, password) {
+        (None, _) => None,
+        (Some(_), Some(p)) => {
+            nonempty("SMTP password", p)?;
+            Some(p.to_string())
+        }
+        (Some(_), None) => Some(keychain_needed()?.get(&ws.slug, SMTP_KEY)?),
+    };
+    if verify {
+        smtp::check(&identity, password.as_deref())
+            .map_err(|e| ConnectError::Check(format!("{e}. Nothing was saved.")))?;
+    }
+    if let Some(p) = &password {
+        keychain_needed()?.set(&ws.slug, SMTP_KEY, p)?;
+    }
+    ws.settings.smtp = Some(identity);
+    store.update_workspace(&ws)?;
+    Ok(ws)
+}
+
+/// Log in to a workspace's SMTP server with the saved identity and password.
+pub fn test_smtp(store: &Store, keychain: Option<&Keychain>, slug: &str) -> Result<SmtpIdentity> {
+    let ws = store.require_workspace(slug)?;
+    let id = ws.settings.smtp.clone().ok_or_else(|| {
+        ConnectError::Invalid(format!("workspace {slug:?} has no reply identity (SMTP) yet: set one first."))
+    })?;
+    let password = match &id.user {
+        Some(_) => Some(
+            keychain
+                .ok_or_else(|| ConnectError::Keychain(SecretError::Unavailable("not running".into())))?
+                .get(&ws.slug, SMTP_KEY)?,
+        ),
+        None => None,
+    };
+    smtp::check(&id, password.as_deref()).map_err(|e| ConnectError::Check(e.to_string()))?;
+    Ok(id)
+}
+
+/// What a person should do about a failed HubSpot check.
+pub fn hubspot_explain(slug: &str, base: &str, e: &hubspot::ApiError) -> String {
+    match &e.failure {
+        Failure::Auth => format!(
+            "HubSpot refused the token ({}). Copy the whole token again from HubSpot (Development → your app → Auth) and try again. Nothing was saved.",
+            e.message
+        ),
+        Failure::Scope(_) => format!("{}. Nothing was saved.", hubspot::pause_message(slug, e)),
+        Failure::Transient | Failure::RateLimited(_) => format!(
+            "cannot check the token: {e}. Check the network and the API address ({base}), then try again. Nothing was saved."
+        ),
+        Failure::Rejected => format!("HubSpot refused the check: {e}. Nothing was saved."),
+    }
+}
+
+/// Connect a workspace to a HubSpot portal: check the token (`None`: the one
+/// already in the keychain, to change settings only), make sure the
+/// escalation properties exist, keep the token, save the settings.
+pub fn connect_hubspot(
+    store: &mut Store,
+    keychain: &Keychain,
+    slug: &str,
+    mut settings: HubspotSettings,
+    token: Option<&str>,
+    options: PushOptions,
+) -> Result<Workspace> {
+    let mut ws = store.require_workspace(slug)?;
+    if !(1..=1000).contains(&settings.rate_per_10s) {
+        return Err(ConnectError::Invalid(
+            "the rate is requests per ten seconds: 100 (Free/Starter), 190 (Professional/Enterprise) or 250 (API add-on).".into(),
+        ));
+    }
+    settings.base_url = settings.base_url.trim().trim_end_matches('/').to_string();
+    if !(settings.base_url.starts_with("https://")
+        || settings.base_url.starts_with("http://") && is_loopback(host_of(&settings.base_url)))
+    {
+        return Err(ConnectError::Invalid(format!(
+            "the HubSpot API address {:?} must start with https:// (plain http only for a server on this machine).",
+            settings.base_url
+        )));
+    }
+    let token = match token {
+        Some(t) => {
+            nonempty("HubSpot token", t)?;
+            t.to_string()
+        }
+        None => keychain.get(&ws.slug, TOKEN_KEY)?,
+    };
+    let base = settings.base_url.clone();
+    ws.settings.hubspot = Some(settings);
+    let client = worker::paced_client(store, &ws, &token, options)?;
+    client.check().map_err(|e| ConnectError::Check(hubspot_explain(slug, &base, &e)))?;
+    hubspot::ensure_properties(&client).map_err(|e| ConnectError::Check(hubspot_explain(slug, &base, &e)))?;
+    keychain.set(&ws.slug, TOKEN_KEY, &token)?;
+    store.update_workspace(&ws)?;
+    store.hubspot_connected(ws.id, true, Utc::now())?;
+    Ok(ws)
+}
+
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    match authority.rsplit_once(':') {
+        Some((h, port)) if port.chars().all(|c| c.is_ascii_digit()) => h.trim_matches(['[', ']']),
+        _ => authority,
+    }
+}
+
+/// Disconnect a workspace from HubSpot and forget its token. Returns a
+/// warning when the keychain entry stayed.
+pub fn disconnect_hubspot(
+    store: &mut Store,
+    keychain: Option<&Keychain>,
+    slug: &str,
+) -> Result<Option<String>> {
+    let mut ws = store.require_workspace(slug)?;
+    ws.settings.hubspot = None;
+    store.update_workspace(&ws)?;
+    store.hubspot_disconnected(ws.id)?;
+    let gone = keychain
+        .ok_or_else(|| "no keychain is available".to_string())
+        .and_then(|k| k.delete(&ws.slug, TOKEN_KEY).map_err(|e| e.to_string()));
+    Ok(gone.err().map(|why| format!("the token could not be removed from the keychain ({why})")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hosts_of_api_addresses() {
+        assert_eq!(host_of("http://127.0.0.1:8080/x"), "127.0.0.1");
+        assert_eq!(host_of("http://[::1]:9/"), "::1");
+        assert_eq!(host_of("https://api.hubapi.com"), "api.hubapi.com");
+        assert!(is_loopback(host_of("http://localhost:1")));
+        assert!(!is_loopback(host_of("http://evil.test:80")));
+    }
+}
