@@ -115,4 +115,13 @@ fn due_first_then_newest_with_filters_snoozes_and_counts() {
         .collect();
     // acme: a resolved; b overdue (snoozed still counts as overdue); c, e open.
     assert_eq!(counts, [("acme".into(), 4, 3, 1), ("beta".into(), 1, 1, 1)]);
+
+    // The tray: across workspaces, unmet promises past due and due within the
+    // hour; snoozed (b) and resolved (a) ones are not asking for anyone now.
+    // d is overdue (12:30); c is due Tue 12:00, e is met.
+    let due = store.due_counts(now, Duration::hours(1)).unwrap();
+    assert_eq!((due.overdue, due.due_soon), (1, 0));
+    let later = z("2026-11-24T16:30:00Z"); // Tue 11:30: c due within the hour; b's snooze over, b and d overdue
+    let due = store.due_counts(later, Duration::hours(1)).unwrap();
+    assert_eq!((due.overdue, due.due_soon), (2, 1));
 }

@@ -5,7 +5,7 @@
 //! broken, a callback due) also become desktop notifications; a batch of
 //! more than three arrivals is one notification, not a flood.
 
-use crate::state::Db;
+use crate::state::{Db, Nudge};
 use handoff::sync::{Engine, EngineOptions, SyncEvent};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -29,12 +29,12 @@ pub struct NoticeText {
 }
 
 /// Start the engine on `db` and forward its events to `app` until the app exits.
-pub fn start(app: AppHandle, db: PathBuf, mut kicks: tokio::sync::mpsc::UnboundedReceiver<()>) {
+pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::UnboundedReceiver<Nudge>) {
     tauri::async_runtime::spawn(async move {
         // Without a keychain (no Secret Service running), sources that need a
         // password say so in their status instead of syncing.
         let keychain = handoff::secrets::Keychain::open().ok();
-        let engine = match Engine::start(db, keychain, EngineOptions::default()) {
+        let mut engine = match Engine::start(db, keychain, EngineOptions::default()) {
             Ok(e) => e,
             Err(e) => {
                 let _ =
@@ -54,8 +54,15 @@ pub fn start(app: AppHandle, db: PathBuf, mut kicks: tokio::sync::mpsc::Unbounde
                     Err(_) if changed.is_empty() => continue,
                     Err(_) => None,
                 },
-                Some(()) = kicks.recv() => {
-                    engine.kick();
+                Some(nudge) = nudges.recv() => {
+                    match nudge {
+                        Nudge::Outbox => engine.kick(),
+                        Nudge::Sources => {
+                            if let Err(e) = engine.reload() {
+                                let _ = app.emit("notice", NoticeText { text: format!("Sources did not restart: {e}") });
+                            }
+                        }
+                    }
                     continue;
                 }
             };
@@ -81,6 +88,7 @@ pub fn start(app: AppHandle, db: PathBuf, mut kicks: tokio::sync::mpsc::Unbounde
                 None => {
                     let ids = std::mem::take(&mut changed);
                     let _ = app.emit("handoffs-changed", Changed { ids });
+                    crate::tray::refresh(&app).await;
                     let new = std::mem::take(&mut arrived);
                     if !new.is_empty() {
                         announce(&app, new).await;

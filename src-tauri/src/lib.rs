@@ -9,6 +9,7 @@ pub mod commands;
 pub mod error;
 pub mod events;
 pub mod state;
+pub mod tray;
 pub mod views;
 
 use state::Db;
@@ -33,12 +34,20 @@ pub fn run() {
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
     let result = tauri::Builder::default()
+        // First: a second launch on the same data file shows this window and exits.
+        .plugin(
+            tauri_plugin_single_instance::Builder::new()
+                .dbus_id(instance_id(db.path()))
+                .callback(|app, _args, _cwd| tray::show_main(app))
+                .build(),
+        )
         .plugin(tauri_plugin_notification::init())
         .manage(db)
         .manage(outbox)
         .manage(state::Gaps::default())
         .setup(move |app| {
             events::start(app.handle().clone(), engine_db, kicks);
+            tray::install(app.handle());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
@@ -56,6 +65,20 @@ pub fn run() {
             commands::gaps::gap_markdown,
             commands::insights::insights,
             commands::window::ui_ready,
+            commands::handoff::push_to_hubspot,
+            commands::settings::settings,
+            commands::settings::save_workspace,
+            commands::settings::create_workspace,
+            commands::settings::add_source,
+            commands::settings::test_source,
+            commands::settings::set_source_secret,
+            commands::settings::set_source_enabled,
+            commands::settings::remove_source,
+            commands::settings::save_smtp,
+            commands::settings::test_smtp,
+            commands::settings::connect_hubspot,
+            commands::settings::disconnect_hubspot,
+            commands::settings::push_all_pending,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -64,4 +87,27 @@ pub fn run() {
         );
         std::process::exit(1);
     }
+}
+
+/// One instance per data file: a D-Bus name derived from the file's path (two
+/// windows on one file would race each other; the demo and a real file may
+/// be open side by side).
+pub fn instance_id(db: &std::path::Path) -> String {
+    use std::hash::{Hash, Hasher};
+    let path = std::fs::canonicalize(db).unwrap_or_else(|_| db.to_path_buf());
+    // FNV-1a: stable across builds and runs, unlike std's DefaultHasher.
+    struct Fnv(u64);
+    impl Hasher for Fnv {
+        fn finish(&self) -> u64 {
+            self.0
+        }
+        fn write(&mut self, bytes: &[u8]) {
+            for b in bytes {
+                self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
+            }
+        }
+    }
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    path.hash(&mut h);
+    format!("desk.handoff.app.f{:016x}", h.finish())
 }

@@ -34,15 +34,26 @@ impl Db {
         &self,
         f: impl FnOnce(&mut Store) -> handoff::Result<T> + Send + 'static,
     ) -> CmdResult<T> {
-        let store = self.store.clone();
-        tauri::async_runtime::spawn_blocking(move || {
-            let mut guard = store.lock().map_err(|_| {
-                AppError::new("internal", "the data file's lock was poisoned; restart Handoff Desk")
-            })?;
-            f(&mut guard).map_err(AppError::from)
-        })
-        .await
-        .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+        self.run_app(move |s| f(s).map_err(AppError::from)).await
+    }
+
+    /// [`Db::run`] for work whose errors are already the window's.
+    pub async fn run_app<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Store) -> CmdResult<T> + Send + 'static,
+    ) -> CmdResult<T> {
+        let db = self.clone();
+        tauri::async_runtime::spawn_blocking(move || db.with(f))
+            .await
+            .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+    }
+
+    /// Run `f` with the store on this thread (already a blocking one).
+    pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> CmdResult<T>) -> CmdResult<T> {
+        let mut guard = self.store.lock().map_err(|_| {
+            AppError::new("internal", "the data file's lock was poisoned; restart Handoff Desk")
+        })?;
+        f(&mut guard)
     }
 }
 
@@ -58,19 +69,33 @@ impl Gaps {
     }
 }
 
-/// A way to wake the engine's outbox worker (a reply was queued).
+/// What the window asks of the background engine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nudge {
+    /// Send what the outbox holds now (a reply or a push was queued).
+    Outbox,
+    /// Sources were added, removed or switched: start and stop their tasks.
+    Sources,
+}
+
+/// A way to nudge the engine the events task runs.
 #[derive(Clone)]
-pub struct Outbox(tokio::sync::mpsc::UnboundedSender<()>);
+pub struct Outbox(tokio::sync::mpsc::UnboundedSender<Nudge>);
 
 impl Outbox {
     /// The handle, and the receiver the engine task listens on.
-    pub fn new() -> (Outbox, tokio::sync::mpsc::UnboundedReceiver<()>) {
+    pub fn new() -> (Outbox, tokio::sync::mpsc::UnboundedReceiver<Nudge>) {
         let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
         (Outbox(tx), rx)
     }
 
     /// Send what is queued now.
     pub fn kick(&self) {
-        let _ = self.0.send(());
+        let _ = self.0.send(Nudge::Outbox);
+    }
+
+    /// Pick up changed sources.
+    pub fn reload_sources(&self) {
+        let _ = self.0.send(Nudge::Sources);
     }
 }

@@ -9,7 +9,10 @@ use handoff::store::{HandoffDetail, InboxEntry};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-fn time(t: DateTime<Utc>) -> String {
+mod settings;
+pub use settings::*;
+
+pub(crate) fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -274,11 +277,54 @@ pub struct HandoffView {
     pub replies: Vec<ReplyView>,
     /// What the parser could not read.
     pub parse_notes: Vec<String>,
+    /// Its place in HubSpot.
+    pub hubspot: HubspotPush,
+}
+
+/// A handoff's place in HubSpot.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct HubspotPush {
+    /// `off` (the workspace has no portal), `not_pushed`, `queued`, `pushed`,
+    /// `no_email`, `failed` or `stopped`.
+    pub state: String,
+    /// Why it is not pushed, for people.
+    pub message: Option<String>,
+    /// The HubSpot contact, once known.
+    pub contact_id: Option<String>,
+    /// When it was last pushed.
+    pub pushed_at: Option<String>,
+}
+
+impl HubspotPush {
+    /// From the push record, if any, of a handoff whose workspace is (`connected`) or is not connected.
+    pub fn new(connected: bool, record: Option<handoff::store::PushRecord>) -> HubspotPush {
+        match record {
+            Some(r) => HubspotPush {
+                state: r.state,
+                message: r.message,
+                contact_id: r.contact_id,
+                pushed_at: r.pushed_at.map(time),
+            },
+            None => HubspotPush {
+                state: if connected { "not_pushed" } else { "off" }.into(),
+                message: None,
+                contact_id: None,
+                pushed_at: None,
+            },
+        }
+    }
 }
 
 impl HandoffView {
     /// The pane for a handoff's detail.
-    pub fn new(d: HandoffDetail, workspace_name: &str, replies: Vec<ReplyView>) -> HandoffView {
+    pub fn new(
+        d: HandoffDetail,
+        workspace_name: &str,
+        replies: Vec<ReplyView>,
+        hubspot: HubspotPush,
+    ) -> HandoffView {
         let p = d.promise.as_ref();
         let entry = InboxEntry {
             due_at: p.filter(|p| p.met_at.is_none()).map(|p| p.due_at),
@@ -331,6 +377,7 @@ impl HandoffView {
             resolution: d.resolution,
             replies,
             parse_notes: h.parse_notes.clone(),
+            hubspot,
         }
     }
 }

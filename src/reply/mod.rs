@@ -25,6 +25,13 @@ const DEFAULT_SECOND: (&str, &str) = (
     "Hi {first_name},\n\nI wanted to make sure my earlier answer reached you. You asked:\n\n{quoted_question}\n\nIf anything is still unclear, just reply to this email and I will help.\n\nBest regards,\n{sender}\n{workspace}\n",
 );
 
+/// The built-in template for a first reply (`second`: the second attempt),
+/// used when a workspace has none of its own.
+pub fn builtin_template(second: bool) -> Template {
+    let (subject, body) = if second { DEFAULT_SECOND } else { DEFAULT_REPLY };
+    Template { subject: subject.to_string(), body: body.to_string() }
+}
+
 /// A subject and body, before sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Draft {

@@ -51,6 +51,15 @@ pub struct InboxCounts {
     pub overdue: i64,
 }
 
+/// What needs an answer soon, across workspaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct DueCounts {
+    /// Unmet promises past due.
+    pub overdue: i64,
+    /// Unmet promises due within the window asked for.
+    pub due_soon: i64,
+}
+
 impl Store {
     /// Every workspace with its counts at `now`, in the order of [`Store::workspaces`].
     pub fn workspace_counts(&self, now: DateTime<Utc>) -> Result<Vec<(Workspace, InboxCounts)>> {
@@ -70,6 +79,21 @@ impl Store {
             out.push((w, c));
         }
         Ok(out)
+    }
+
+    /// Across workspaces at `now`: open handoffs whose unmet promise is past
+    /// due, and those due within `soon` (the tray's count).
+    pub fn due_counts(&self, now: DateTime<Utc>, soon: chrono::Duration) -> Result<DueCounts> {
+        Ok(self.conn.prepare_cached(
+            "SELECT count(*) FILTER (WHERE p.due_at <= ?1), count(*) FILTER (WHERE p.due_at > ?1 AND p.due_at <= ?2)
+               FROM handoffs h JOIN promises p ON p.handoff_id = h.id
+              WHERE h.status NOT IN ('resolved', 'lost') AND p.met_at IS NULL
+                AND p.state IN ('running', 'breached')
+                AND (h.snoozed_until IS NULL OR h.snoozed_until <= ?1)",
+        )?
+        .query_row(params![to_ms(now), to_ms(now + soon)], |r| {
+            Ok(DueCounts { overdue: r.get(0)?, due_soon: r.get(1)? })
+        })?)
     }
 
     /// Workspace display names by slug.

@@ -26,7 +26,7 @@ mod workspaces;
 pub use gaps::{GapCheck, GapQuestion, text_hash, vector_bytes, vector_from};
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
-pub use inbox::{InboxCounts, InboxEntry, InboxFilter};
+pub use inbox::{DueCounts, InboxCounts, InboxEntry, InboxFilter};
 pub use ingest::IngestOutcome;
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{Job, JobState, NewJob};

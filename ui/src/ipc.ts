@@ -7,11 +7,16 @@ import type {
   AppError as AppErrorShape,
   GapChecklist,
   HandoffView,
+  HubspotForm,
   Inbox,
   InboxQuery,
   Insights,
   ReplyDraft,
   Resolution,
+  SettingsView,
+  SmtpForm,
+  SourceForm,
+  WorkspaceForm,
   WorkspaceSummary,
 } from "./bindings";
 
@@ -62,6 +67,25 @@ export interface Backend {
   insights(workspace: string, month: string): Promise<Insights>;
   /** The first inbox has painted (the shell reports it for the start-up benchmark). */
   uiReady(): Promise<void>;
+  /** Queue a push of this handoff to its workspace's HubSpot portal. */
+  pushToHubspot(id: number): Promise<HandoffView>;
+  settings(workspace: string): Promise<SettingsView>;
+  saveWorkspace(form: WorkspaceForm): Promise<SettingsView>;
+  createWorkspace(slug: string, name: string, timeZone: string): Promise<WorkspaceSummary>;
+  /** Checks the login with `secret` first; the secret goes to the OS keychain. */
+  addSource(workspace: string, form: SourceForm, secret: string): Promise<SettingsView>;
+  /** Resolves with a sentence saying the login works; rejects with what is wrong. */
+  testSource(id: number): Promise<string>;
+  setSourceSecret(id: number, secret: string): Promise<SettingsView>;
+  setSourceEnabled(id: number, enabled: boolean): Promise<SettingsView>;
+  removeSource(id: number): Promise<SettingsView>;
+  /** `password` null or empty keeps the saved one. Checks the login first. */
+  saveSmtp(workspace: string, form: SmtpForm, password: string | null): Promise<SettingsView>;
+  testSmtp(workspace: string): Promise<string>;
+  /** `token` null or empty keeps the saved one. Checks the token first. */
+  connectHubspot(workspace: string, form: HubspotForm, token: string | null): Promise<SettingsView>;
+  disconnectHubspot(workspace: string): Promise<SettingsView>;
+  pushAllPending(workspace: string): Promise<SettingsView>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -108,6 +132,20 @@ export const tauriBackend: Backend = {
   gapMarkdown: (workspace, month) => call<string>("gap_markdown", { workspace, month }),
   insights: (workspace, month) => call<Insights>("insights", { workspace, month }),
   uiReady: () => call<void>("ui_ready"),
+  pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
+  settings: (workspace) => call<SettingsView>("settings", { workspace }),
+  saveWorkspace: (form) => call<SettingsView>("save_workspace", { form }),
+  createWorkspace: (slug, name, timeZone) => call<WorkspaceSummary>("create_workspace", { slug, name, timeZone }),
+  addSource: (workspace, form, secret) => call<SettingsView>("add_source", { workspace, form, secret }),
+  testSource: (id) => call<string>("test_source", { id }),
+  setSourceSecret: (id, secret) => call<SettingsView>("set_source_secret", { id, secret }),
+  setSourceEnabled: (id, enabled) => call<SettingsView>("set_source_enabled", { id, enabled }),
+  removeSource: (id) => call<SettingsView>("remove_source", { id }),
+  saveSmtp: (workspace, form, password) => call<SettingsView>("save_smtp", { workspace, form, password }),
+  testSmtp: (workspace) => call<string>("test_smtp", { workspace }),
+  connectHubspot: (workspace, form, token) => call<SettingsView>("connect_hubspot", { workspace, form, token }),
+  disconnectHubspot: (workspace) => call<SettingsView>("disconnect_hubspot", { workspace }),
+  pushAllPending: (workspace) => call<SettingsView>("push_all_pending", { workspace }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

@@ -2,7 +2,8 @@
 
 use crate::error::CmdResult;
 use crate::state::Db;
-use crate::views::{HandoffView, ReplyView};
+use crate::state::Outbox;
+use crate::views::{HandoffView, HubspotPush, ReplyView};
 use chrono::Utc;
 use handoff::Store;
 use handoff::model::Resolution;
@@ -10,7 +11,13 @@ use handoff::model::Resolution;
 /// The pane for handoff `id`.
 pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
     let d = s.detail(id)?;
-    let name = s.workspace_by_id(d.handoff.workspace_id)?.map(|w| w.name).unwrap_or_default();
+    let ws = s.workspace_by_id(d.handoff.workspace_id)?;
+    let connected = match &ws {
+        Some(w) => w.settings.hubspot.is_some() && s.hubspot_portal(w.id)?.is_some(),
+        None => false,
+    };
+    let hubspot = HubspotPush::new(connected, s.push_record(id)?);
+    let name = ws.map(|w| w.name).unwrap_or_default();
     let mut replies = Vec::with_capacity(d.replies.len());
     for r in &d.replies {
         let job = match r.outbox_id {
@@ -19,7 +26,7 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
         };
         replies.push(ReplyView::new(r, job.as_ref()));
     }
-    Ok(HandoffView::new(d, &name, replies))
+    Ok(HandoffView::new(d, &name, replies, hubspot))
 }
 
 /// Everything about one handoff.
@@ -65,4 +72,30 @@ pub async fn snooze(db: tauri::State<'_, Db>, id: i64, hours: u32) -> CmdResult<
         view(s, id)
     })
     .await
+}
+
+/// Send it to the workspace's HubSpot portal now (again, if it was pushed:
+/// the contact is updated, not doubled).
+#[tauri::command]
+pub async fn push_to_hubspot(
+    db: tauri::State<'_, Db>,
+    outbox: tauri::State<'_, Outbox>,
+    id: i64,
+) -> CmdResult<HandoffView> {
+    let view = db
+        .run(move |s| {
+            let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
+            let ws = s.require_workspace(&h.workspace)?;
+            if ws.settings.hubspot.is_none() || s.hubspot_portal(ws.id)?.is_none() {
+                return Err(handoff::Error::Invalid(format!(
+                    "{} is not connected to HubSpot. Connect it in Settings → HubSpot, then push again.",
+                    ws.name
+                )));
+            }
+            s.queue_pushes(&[id], Utc::now())?;
+            view(s, id)
+        })
+        .await?;
+    outbox.kick();
+    Ok(view)
 }

@@ -7,5 +7,6 @@ pub mod handoff;
 pub mod inbox;
 pub mod insights;
 pub mod reply;
+pub mod settings;
 pub mod window;
 pub mod workspaces;

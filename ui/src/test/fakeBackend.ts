@@ -1,5 +1,19 @@
 import { vi } from "vitest";
-import type { GapChecklist, HandoffView, Insights, Inbox, InboxQuery, InboxRow, ReplyDraft, WorkspaceSummary } from "../bindings";
+import type {
+  GapChecklist,
+  HandoffView,
+  HubspotForm,
+  Insights,
+  Inbox,
+  InboxQuery,
+  InboxRow,
+  ReplyDraft,
+  SettingsView,
+  SmtpForm,
+  SourceForm,
+  WorkspaceForm,
+  WorkspaceSummary,
+} from "../bindings";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
 export const NOW = Date.parse("2025-03-10T12:00:00Z");
@@ -49,8 +63,30 @@ export function makeView(row: InboxRow, over: Partial<HandoffView> = {}): Handof
     resolution: null,
     replies: [],
     parseNotes: [],
+    hubspot: { state: "off", message: null, contactId: null, pushedAt: null },
     ...over,
   };
+}
+
+const DAY = "09:00-17:00";
+
+export function makeSettings(slug = "acme", over: Partial<SettingsView> = {}): SettingsView {
+  const workspace: WorkspaceForm = {
+    slug,
+    name: slug === "acme" ? "Acme" : slug,
+    timeZone: "Europe/Berlin",
+    hours: [DAY, DAY, DAY, DAY, DAY, "", ""],
+    holidays: ["2025-12-25"],
+    defaultPromise: "within 4 business hours",
+    backupContact: "",
+    reminderBeforeMinutes: 30,
+    backupBeforeMinutes: 15,
+    backupEmail: true,
+    secondAttemptAfterDays: 2,
+    replyTemplate: { subject: "Re: your question{on_page}", body: "Hi {first_name},\n\n[Write your answer here]\n", custom: false },
+    secondTemplate: { subject: "Following up", body: "Hi {first_name},\n", custom: false },
+  };
+  return { workspace, sources: [], smtp: null, hubspot: null, keychainProblem: null, ...over };
 }
 
 export const WORKSPACES: WorkspaceSummary[] = [
@@ -135,6 +171,91 @@ export class FakeBackend implements Backend {
   );
 
   uiReady = vi.fn(async (): Promise<void> => {});
+
+  pushToHubspot = vi.fn(async (id: number): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const next = { ...view, hubspot: { state: "queued", message: null, contactId: null, pushedAt: null } };
+    this.views.set(id, next);
+    return next;
+  });
+
+  /** Settings per workspace slug; the methods below update them as the real shell would. */
+  settingsBySlug = new Map<string, SettingsView>();
+  private nextSourceId = 1;
+
+  settingsOf(slug: string): SettingsView {
+    const known = this.settingsBySlug.get(slug);
+    if (known) return known;
+    const made = makeSettings(slug);
+    this.settingsBySlug.set(slug, made);
+    return made;
+  }
+
+  private update(slug: string, change: (s: SettingsView) => SettingsView): SettingsView {
+    const next = change(this.settingsOf(slug));
+    this.settingsBySlug.set(slug, next);
+    return next;
+  }
+
+  private slugOfSource(id: number): string {
+    for (const [slug, s] of this.settingsBySlug) if (s.sources.some((x) => x.id === id)) return slug;
+    throw { code: "not_found", message: `no source #${id}` };
+  }
+
+  settings = vi.fn(async (workspace: string): Promise<SettingsView> => this.settingsOf(workspace));
+  saveWorkspace = vi.fn(async (form: WorkspaceForm): Promise<SettingsView> =>
+    this.update(form.slug, (s) => ({ ...s, workspace: form })),
+  );
+  createWorkspace = vi.fn(async (slug: string, name: string, timeZone: string): Promise<WorkspaceSummary> => {
+    const summary = { slug, name, timeZone, handoffs: 0, open: 0, overdue: 0 };
+    this.workspaces = [...this.workspaces, summary];
+    return summary;
+  });
+  addSource = vi.fn(async (workspace: string, form: SourceForm, _secret: string): Promise<SettingsView> =>
+    this.update(workspace, (s) => ({
+      ...s,
+      sources: [
+        ...s.sources,
+        {
+          id: this.nextSourceId++,
+          name: form.name,
+          kind: form.kind,
+          describe: form.kind === "imap" ? `${form.user} at ${form.host}:${form.port}` : form.url,
+          enabled: true,
+          lastSuccessAt: null,
+          lastErrorAt: null,
+          lastError: null,
+        },
+      ],
+    })),
+  );
+  testSource = vi.fn(async (id: number): Promise<string> => `source #${id} answered: the login works.`);
+  setSourceSecret = vi.fn(async (id: number, _secret: string): Promise<SettingsView> =>
+    this.settingsOf(this.slugOfSource(id)),
+  );
+  setSourceEnabled = vi.fn(async (id: number, enabled: boolean): Promise<SettingsView> =>
+    this.update(this.slugOfSource(id), (s) => ({
+      ...s,
+      sources: s.sources.map((x) => (x.id === id ? { ...x, enabled } : x)),
+    })),
+  );
+  removeSource = vi.fn(async (id: number): Promise<SettingsView> =>
+    this.update(this.slugOfSource(id), (s) => ({ ...s, sources: s.sources.filter((x) => x.id !== id) })),
+  );
+  saveSmtp = vi.fn(async (workspace: string, form: SmtpForm, _password: string | null): Promise<SettingsView> =>
+    this.update(workspace, (s) => ({ ...s, smtp: form })),
+  );
+  testSmtp = vi.fn(async (_workspace: string): Promise<string> => "smtp.acme.test:587 accepts the login.");
+  connectHubspot = vi.fn(async (workspace: string, form: HubspotForm, _token: string | null): Promise<SettingsView> =>
+    this.update(workspace, (s) => ({
+      ...s,
+      hubspot: { form, stopped: null, connectedAt: new Date(NOW).toISOString(), counts: [], unpushed: 0 },
+    })),
+  );
+  disconnectHubspot = vi.fn(async (workspace: string): Promise<SettingsView> =>
+    this.update(workspace, (s) => ({ ...s, hubspot: null })),
+  );
+  pushAllPending = vi.fn(async (workspace: string): Promise<SettingsView> => this.settingsOf(workspace));
 
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);
