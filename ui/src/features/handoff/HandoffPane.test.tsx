@@ -256,3 +256,62 @@ describe("the reply composer", () => {
     expect((screen.getByTestId("reply-send") as HTMLButtonElement).disabled).toBe(true);
   });
 });
+
+describe("HubSpot card", () => {
+  it("says how to connect when the workspace has no portal, with no push button", async () => {
+    const backend = new FakeBackend();
+    renderPane(backend);
+    const card = await screen.findByTestId("hubspot-card");
+    expect(card.getAttribute("data-state")).toBe("off");
+    expect(card.textContent).toContain("Settings");
+    expect(screen.queryByTestId("hubspot-push")).toBeNull();
+  });
+
+  it("pushes on a click and shows the queued state the shell returns", async () => {
+    const backend = new FakeBackend();
+    backend.views.set(
+      1,
+      makeView(makeRow(1), { hubspot: { state: "not_pushed", message: null, contactId: null, pushedAt: null } }),
+    );
+    renderPane(backend);
+    fireEvent.click(await screen.findByTestId("hubspot-push"));
+    await waitFor(() => expect(screen.getByTestId("hubspot-card").getAttribute("data-state")).toBe("queued"));
+    expect(backend.pushToHubspot).toHaveBeenCalledWith(1);
+    expect(screen.queryByTestId("hubspot-push")).toBeNull();
+  });
+
+  it("shows why a push failed, offers to try again, and shows a refused push's message", async () => {
+    const backend = new FakeBackend();
+    backend.views.set(
+      1,
+      makeView(makeRow(1), {
+        hubspot: {
+          state: "stopped",
+          message: "HubSpot refused the token: reconnect in Settings",
+          contactId: null,
+          pushedAt: null,
+        },
+      }),
+    );
+    backend.pushToHubspot.mockRejectedValueOnce({ code: "bad_input", message: "Acme is not connected to HubSpot." });
+    renderPane(backend);
+    const card = await screen.findByTestId("hubspot-card");
+    expect(card.textContent).toContain("HubSpot refused the token");
+    fireEvent.click(screen.getByTestId("hubspot-push"));
+    expect((await screen.findByTestId("hubspot-push-error")).textContent).toBe("Acme is not connected to HubSpot.");
+  });
+
+  it("shows when and to which contact a pushed handoff went", async () => {
+    const backend = new FakeBackend();
+    backend.views.set(
+      1,
+      makeView(makeRow(1), {
+        hubspot: { state: "pushed", message: null, contactId: "901", pushedAt: "2025-03-10T11:00:00Z" },
+      }),
+    );
+    renderPane(backend);
+    const card = await screen.findByTestId("hubspot-card");
+    expect(card.textContent).toContain("contact 901");
+    expect(screen.getByTestId("hubspot-push").textContent).toBe("Push again");
+  });
+});

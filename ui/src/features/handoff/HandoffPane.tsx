@@ -11,6 +11,7 @@ import { useNow } from "../../lib/useNow";
 import { visitorLabel } from "../inbox/InboxRowView";
 import { useHandoff, useHandoffAction } from "./queries";
 import { Composer } from "./Composer";
+import { HubspotCard } from "./HubspotCard";
 import { Transcript } from "./Transcript";
 import "./handoff.css";
 
@@ -238,6 +239,8 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
           </p>
         )}
       </section>
+
+      <HubspotCard view={view} />
 
       <Composer
         id={row.id}
