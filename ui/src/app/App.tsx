@@ -3,6 +3,7 @@ import type { InboxRow } from "../bindings";
 import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
 import { InsightsScreen } from "../features/insights/InsightsScreen";
+import { SettingsScreen } from "../features/settings/SettingsScreen";
 import { Inbox, type InboxState } from "../features/inbox/Inbox";
 import { useInbox, useWorkspaces } from "../features/inbox/queries";
 import { TopBar } from "../features/inbox/TopBar";
@@ -23,7 +24,8 @@ export function App() {
   const { toasts, push, dismiss } = useToasts();
   useBackendEvents(push);
 
-  const [screen, setScreen] = useState<"inbox" | "gaps" | "insights">("inbox");
+  const [screen, setScreen] = useState<"inbox" | "gaps" | "insights" | "settings">("inbox");
+  const [settingsNew, setSettingsNew] = useState(false);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [resolveOpen, setResolveOpen] = useState(false);
@@ -114,6 +116,20 @@ export function App() {
   const workspaceList = workspaces.data ?? [];
   const firstRun = workspaces.isSuccess && workspaceList.length === 0;
 
+  const openSettings = (newWorkspace: boolean) => {
+    setSettingsNew(newWorkspace);
+    setScreen("settings");
+  };
+
+  if (screen === "settings") {
+    return (
+      <>
+        <SettingsScreen onBack={() => setScreen("inbox")} startWithNewWorkspace={settingsNew} />
+        <Toasts toasts={toasts} onDismiss={dismiss} />
+      </>
+    );
+  }
+
   if (screen === "insights") {
     return (
       <>
@@ -136,6 +152,7 @@ export function App() {
     <div className={`app${openId !== null ? " split" : ""}`}>
       <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} onOpenGaps={() => setScreen("gaps")}
         onOpenInsights={() => setScreen("insights")}
+        onOpenSettings={() => openSettings(false)}
       />
       <main className="main">
         <Inbox
@@ -145,6 +162,7 @@ export function App() {
           errorMessage={inbox.isError ? AppError.from(inbox.error).message : null}
           onRetry={() => void inbox.refetch()}
           firstRun={firstRun}
+          onNewWorkspace={() => openSettings(true)}
           isFiltered={filters.isFiltered}
           onClearFilters={filters.clear}
           selectedId={selectedId}

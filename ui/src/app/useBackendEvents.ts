@@ -24,6 +24,8 @@ export function useBackendEvents(onNotice: (text: string) => void) {
         const changed = new Set(Array.isArray(ids) ? ids : []);
         void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
         void client.invalidateQueries({ queryKey: queryKeys.workspaces });
+        // Source health and HubSpot push counts (forms keep their drafts).
+        void client.invalidateQueries({ queryKey: queryKeys.settingsAll });
         void client.invalidateQueries({
           queryKey: queryKeys.handoffAll,
           predicate: (q) => changed.size === 0 || changed.has(q.queryKey[1] as number),

@@ -7,4 +7,6 @@ export const queryKeys = {
   inbox: (query: InboxQuery) => ["inbox", query] as const,
   handoffAll: ["handoff"] as const,
   handoff: (id: number) => ["handoff", id] as const,
+  settingsAll: ["settings"] as const,
+  settings: (workspace: string) => ["settings", workspace] as const,
 };

@@ -17,6 +17,8 @@ type Props = {
   onRetry: () => void;
   /** True when no workspace exists at all: show the first-run panel instead of "no match". */
   firstRun: boolean;
+  /** Opens Settings with the new-workspace form (offered on the first-run panel). */
+  onNewWorkspace?: () => void;
   isFiltered: boolean;
   onClearFilters: () => void;
   selectedId: number | null;
@@ -39,7 +41,7 @@ export function Inbox(props: Props) {
         <ErrorPanel message={props.errorMessage} onRetry={props.onRetry} />
       ) : state === "empty" ? (
         props.firstRun ? (
-          <FirstRunPanel />
+          <FirstRunPanel onNewWorkspace={props.onNewWorkspace} />
         ) : (
           <EmptyPanel isFiltered={props.isFiltered} onClear={props.onClearFilters} />
         )
@@ -154,12 +156,28 @@ function EmptyPanel({ isFiltered, onClear }: { isFiltered: boolean; onClear: () 
   );
 }
 
-function FirstRunPanel() {
+function FirstRunPanel({ onNewWorkspace }: { onNewWorkspace?: () => void }) {
   return (
     <div className="panel">
       <h2>Welcome to Handoff Desk</h2>
       <p>
-        Your demo workspace is here; add a real one with <code>handoff workspace add</code> or in Settings.
+        Add a workspace for each client chatbot: its hours, its promise, and the mailbox or relay its handoffs arrive
+        from.
+      </p>
+      {onNewWorkspace && (
+        <p>
+          <button
+            type="button"
+            className="button primary"
+            data-testid="first-run-new-workspace"
+            onClick={onNewWorkspace}
+          >
+            Add a workspace
+          </button>
+        </p>
+      )}
+      <p className="small">
+        From a terminal: <code>handoff workspace add</code>, or <code>handoff demo</code> for demo data to try it on.
       </p>
     </div>
   );

@@ -9,9 +9,10 @@ type Props = {
   searchRef: Ref<HTMLInputElement>;
   onOpenGaps?: () => void;
   onOpenInsights?: () => void;
+  onOpenSettings?: () => void;
 };
 
-export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights }: Props) {
+export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights, onOpenSettings }: Props) {
   const { filters, update } = api;
   return (
     <header className="topbar">
@@ -24,6 +25,11 @@ export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights 
       {onOpenInsights && (
         <button type="button" className="button" data-testid="nav-insights" onClick={onOpenInsights}>
           Insights
+        </button>
+      )}
+      {onOpenSettings && (
+        <button type="button" className="button" data-testid="open-settings" onClick={onOpenSettings}>
+          Settings
         </button>
       )}
       <div className="filters" role="search">

@@ -1,0 +1,65 @@
+// Where the workspace's handoffs come from: IMAP mailboxes and webhook relays.
+import { useState } from "react";
+import type { SettingsView } from "../../bindings";
+import { AddSource } from "./AddSource";
+import { Status } from "./Field";
+import { SourceItem } from "./SourceItem";
+
+export function SourcesSection({ view }: { view: SettingsView }) {
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<string | null>(null);
+  const { sources } = view;
+
+  return (
+    <section className="settings-section" data-testid="settings-section-sources" aria-labelledby="settings-h-sources">
+      <h2 id="settings-h-sources">Sources</h2>
+      {sources.length === 0 ? (
+        <div className="settings-empty" data-testid="sources-empty">
+          <p>
+            <strong>No sources yet</strong>, so no handoffs arrive for this workspace.
+          </p>
+          <p>
+            Handoffs arrive from an <strong>IMAP mailbox</strong> the chatbot emails when it hands a visitor over, or
+            from a <strong>webhook relay</strong> that receives the chatbot platform's webhooks and keeps them until
+            this app reads them.
+          </p>
+        </div>
+      ) : (
+        <ul className="settings-list">
+          {sources.map((s) => (
+            <SourceItem key={s.id} source={s} />
+          ))}
+        </ul>
+      )}
+      {added !== null && !adding && (
+        <Status testId="source-added" state="ok">
+          Added {added}: the login works and its secret is in the OS keychain.
+        </Status>
+      )}
+      {adding ? (
+        <AddSource
+          workspace={view.workspace.slug}
+          onAdded={(name) => {
+            setAdded(name);
+            setAdding(false);
+          }}
+          onCancel={() => setAdding(false)}
+        />
+      ) : (
+        <div className="action-row">
+          <button
+            type="button"
+            className="button"
+            data-testid="source-add"
+            onClick={() => {
+              setAdded(null);
+              setAdding(true);
+            }}
+          >
+            Add a source…
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}
