@@ -17,7 +17,13 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/support/hubspot_standin.py");
+/// `hubspot_standin.py`, from the core's tests or from a crate beside it (the
+/// desktop app's e2e tests include this module too).
+fn script() -> std::path::PathBuf {
+    let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let beside = here.join("../tests/support/hubspot_standin.py");
+    if beside.is_file() { beside } else { here.join("tests/support/hubspot_standin.py") }
+}
 const PYTHON: &str = "/usr/bin/python3";
 /// The token the stand-in accepts with every scope the app needs.
 pub const TOKEN: &str = "test-token";
@@ -33,8 +39,9 @@ impl HubSpot {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let out = File::create(dir.path().join("standin.err")).unwrap();
+        let script = script();
         let mut child = Command::new(PYTHON)
-            .arg(SCRIPT)
+            .arg(&script)
             .args(["--port", &port.to_string(), "--specs"])
             .arg(shared("hubspot/specs"))
             .stdin(Stdio::null())
@@ -42,7 +49,7 @@ impl HubSpot {
             .stderr(out)
             .spawn()
             .unwrap_or_else(|e| {
-                panic!("start {PYTHON} {SCRIPT} (scripts/setup installs python3-jsonschema): {e}")
+                panic!("start {PYTHON} {} (scripts/setup installs python3-jsonschema): {e}", script.display())
             });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();

@@ -242,12 +242,15 @@ impl Session {
         );
     }
 
-    /// Set an input's value as typing would (for inputs WebDriver cannot
-    /// type into portably, such as type="month"), firing React's onChange.
+    /// Set an input's or textarea's value as typing would (for inputs
+    /// WebDriver cannot type into portably, such as type="month"), firing
+    /// React's onChange. Waits up to 10 s for the field.
     pub fn set_input(&self, css: &str, value: &str) {
+        self.wait(css, 10);
         self.script(
             "const i = document.querySelector(arguments[0]); \
-             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(i, arguments[1]); \
+             const proto = i instanceof HTMLTextAreaElement ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype; \
+             Object.getOwnPropertyDescriptor(proto, 'value').set.call(i, arguments[1]); \
              i.dispatchEvent(new Event('input', {bubbles: true}));",
             json!([css, value]),
         );
@@ -283,6 +286,15 @@ impl Session {
     /// Save a screenshot of the window to `ci-artifacts/screenshots/NAME.png`.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         use base64::Engine as _;
+        // WebKitWebDriver's snapshot waits for a rendering update, which a
+        // page with nothing changing (the first-run panel) never makes: make one.
+        self.script(
+            "const d = document.createElement('div'); \
+             d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none'; \
+             document.body.appendChild(d); \
+             requestAnimationFrame(() => requestAnimationFrame(() => d.remove()));",
+            json!([]),
+        );
         let data = self.get("/screenshot");
         let png =
             base64::engine::general_purpose::STANDARD.decode(data.as_str().unwrap_or_default()).unwrap();

@@ -9,6 +9,9 @@
 mod dovecot;
 mod driver;
 mod gaps;
+#[path = "../../../tests/support/hubspot.rs"]
+#[allow(dead_code)]
+mod hubspot;
 mod inbox;
 mod insights;
 #[path = "../../../tests/support/keychain.rs"]
@@ -16,6 +19,7 @@ mod insights;
 mod keychain;
 mod live;
 mod reply;
+mod settings;
 #[path = "../../../tests/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
@@ -23,7 +27,12 @@ mod xss;
 
 use chrono::Utc;
 use handoff::Store;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// `../shared/reference/<sub>` beside the checkout (the support modules' helper).
+pub fn shared(sub: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference").join(sub)
+}
 
 /// A home folder and a data file of the test's own.
 pub struct World {
