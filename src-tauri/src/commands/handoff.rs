@@ -37,41 +37,65 @@ pub async fn handoff(db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView
 
 /// Close it, saying why (content gaps feed the checklist).
 #[tauri::command]
-pub async fn resolve(db: tauri::State<'_, Db>, id: i64, why: Resolution) -> CmdResult<HandoffView> {
-    db.run(move |s| {
-        s.resolve(id, why, Utc::now())?;
-        view(s, id)
-    })
-    .await
+pub async fn resolve(
+    app: tauri::AppHandle,
+    db: tauri::State<'_, Db>,
+    id: i64,
+    why: Resolution,
+) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            s.resolve(id, why, Utc::now())?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
 }
 
 /// The visitor was reached another way: the promise is met.
 #[tauri::command]
-pub async fn contacted(db: tauri::State<'_, Db>, id: i64, by: String) -> CmdResult<HandoffView> {
-    db.run(move |s| {
-        let how = match by.as_str() {
-            "phone" | "email" | "other" => by.as_str(),
-            _ => {
-                return Err(handoff::Error::Invalid(format!(
-                    "{by:?} is not a way to reach a visitor; use phone, email or other"
-                )));
-            }
-        };
-        s.mark_contacted(id, how, Utc::now())?;
-        view(s, id)
-    })
-    .await
+pub async fn contacted(
+    app: tauri::AppHandle,
+    db: tauri::State<'_, Db>,
+    id: i64,
+    by: String,
+) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            let how = match by.as_str() {
+                "phone" | "email" | "other" => by.as_str(),
+                _ => {
+                    return Err(handoff::Error::Invalid(format!(
+                        "{by:?} is not a way to reach a visitor; use phone, email or other"
+                    )));
+                }
+            };
+            s.mark_contacted(id, how, Utc::now())?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
 }
 
 /// Hide it from the inbox for `hours`.
 #[tauri::command]
-pub async fn snooze(db: tauri::State<'_, Db>, id: i64, hours: u32) -> CmdResult<HandoffView> {
-    db.run(move |s| {
-        let now = Utc::now();
-        s.snooze(id, Some(now + chrono::Duration::hours(i64::from(hours.clamp(1, 24 * 30)))), now)?;
-        view(s, id)
-    })
-    .await
+pub async fn snooze(
+    app: tauri::AppHandle,
+    db: tauri::State<'_, Db>,
+    id: i64,
+    hours: u32,
+) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            let now = Utc::now();
+            s.snooze(id, Some(now + chrono::Duration::hours(i64::from(hours.clamp(1, 24 * 30)))), now)?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
 }
 
 /// Send it to the workspace's HubSpot portal now (again, if it was pushed:
@@ -82,7 +106,7 @@ pub async fn push_to_hubspot(
     outbox: tauri::State<'_, Outbox>,
     id: i64,
 ) -> CmdResult<HandoffView> {
-    let view = db
+    let shown = db
         .run(move |s| {
             let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
             let ws = s.require_workspace(&h.workspace)?;
@@ -97,5 +121,5 @@ pub async fn push_to_hubspot(
         })
         .await?;
     outbox.kick();
-    Ok(view)
+    Ok(shown)
 }
