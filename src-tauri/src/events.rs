@@ -30,6 +30,7 @@ pub struct NoticeText {
 
 /// Start the engine on `db` and forward its events to `app` until the app exits.
 pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::UnboundedReceiver<Nudge>) {
+    let notifier = Notifier::start(app.clone());
     tauri::async_runtime::spawn(async move {
         // Without a keychain (no Secret Service running), sources that need a
         // password say so in their status instead of syncing.
@@ -73,12 +74,12 @@ pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::Unbound
                 }
                 Some(Ok(SyncEvent::Notice(n))) => {
                     changed.push(n.handoff_id);
-                    notify(&app, &n.title, &n.body);
+                    notifier.send(&n.title, &n.body);
                     let _ = app.emit("notice", NoticeText { text: format!("{}: {}", n.title, n.body) });
                 }
                 Some(Ok(SyncEvent::Outbox(job))) => changed.extend(job.handoff_id),
                 Some(Ok(SyncEvent::Summary { text, .. })) => {
-                    notify(&app, "While Handoff Desk was closed", &text);
+                    notifier.send("While Handoff Desk was closed", &text);
                     let _ = app.emit("notice", NoticeText { text });
                 }
                 Some(Ok(_)) => {}
@@ -91,7 +92,7 @@ pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::Unbound
                     crate::tray::refresh(&app).await;
                     let new = std::mem::take(&mut arrived);
                     if !new.is_empty() {
-                        announce(&app, new).await;
+                        announce(&app, &notifier, new).await;
                     }
                 }
             }
@@ -101,7 +102,7 @@ pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::Unbound
 }
 
 /// One desktop notification for a batch of arrivals.
-async fn announce(app: &AppHandle, ids: Vec<i64>) {
+async fn announce(app: &AppHandle, notifier: &Notifier, ids: Vec<i64>) {
     let db = app.state::<Db>().inner().clone();
     let count = ids.len();
     let first = ids.first().copied();
@@ -118,13 +119,86 @@ async fn announce(app: &AppHandle, ids: Vec<i64>) {
     match (count, text) {
         (1..=3, Some((workspace, who, what))) => {
             let more = if count > 1 { format!(" (and {} more)", count - 1) } else { String::new() };
-            notify(app, &format!("New handoff in {workspace}: {who}{more}"), &what);
+            notifier.send(&format!("New handoff in {workspace}: {who}{more}"), &what);
         }
-        _ => notify(app, &format!("{count} new handoffs"), "Open Handoff Desk to see who is waiting."),
+        _ => notifier.send(&format!("{count} new handoffs"), "Open Handoff Desk to see who is waiting."),
     }
 }
 
-fn notify(app: &AppHandle, title: &str, body: &str) {
-    // No notification service (a bare desktop, CI): the window still shows it.
-    let _ = app.notification().builder().title(title).body(body).show();
+/// Desktop notifications, shown from a thread of their own: the notification
+/// service answers over D-Bus, sometimes slowly, and that must never hold the
+/// async runtime the window's commands run on. Notices that arrive together
+/// (a start catching up on follow-ups) become one notification, not a flood.
+pub struct Notifier(std::sync::mpsc::Sender<(String, String)>);
+
+/// How long a batch of notices gathers after its first.
+const GATHER: Duration = Duration::from_millis(400);
+
+impl Notifier {
+    /// Start the notifications thread.
+    pub fn start(app: AppHandle) -> Notifier {
+        let (tx, rx) = std::sync::mpsc::channel::<(String, String)>();
+        let spawned = std::thread::Builder::new().name("notifications".into()).spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut batch = vec![first];
+                let until = std::time::Instant::now() + GATHER;
+                while let Some(left) = until.checked_duration_since(std::time::Instant::now()) {
+                    match rx.recv_timeout(left) {
+                        Ok(n) => batch.push(n),
+                        Err(_) => break,
+                    }
+                }
+                batch.extend(rx.try_iter());
+                for (title, body) in coalesce(batch) {
+                    // No notification service (a bare desktop, CI): the window still shows it.
+                    let _ = app.notification().builder().title(&title).body(&body).show();
+                }
+            }
+        });
+        if let Err(e) = spawned {
+            eprintln!("handoff-desk: no desktop notifications ({e}); the window still shows every notice.");
+        }
+        Notifier(tx)
+    }
+
+    /// Queue one notification.
+    pub fn send(&self, title: &str, body: &str) {
+        let _ = self.0.send((title.to_string(), body.to_string()));
+    }
+}
+
+/// Up to three notices stay as they are; more become one that names the
+/// first two and counts the rest.
+pub fn coalesce(mut batch: Vec<(String, String)>) -> Vec<(String, String)> {
+    if batch.len() <= 3 {
+        return batch;
+    }
+    let n = batch.len();
+    batch.truncate(2);
+    let named: Vec<String> = batch.into_iter().map(|(title, _)| title).collect();
+    vec![(
+        format!("{n} things need you in Handoff Desk"),
+        format!("{}; and {} more. Open Handoff Desk to see them.", named.join("; "), n - 2),
+    )]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::coalesce;
+
+    fn notices(n: usize) -> Vec<(String, String)> {
+        (1..=n).map(|i| (format!("Promise {i} due soon"), format!("body {i}"))).collect()
+    }
+
+    #[test]
+    fn a_few_notices_stay_apart_and_a_flood_becomes_one() {
+        assert_eq!(coalesce(notices(3)), notices(3));
+        let one = coalesce(notices(57));
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].0, "57 things need you in Handoff Desk");
+        assert_eq!(
+            one[0].1,
+            "Promise 1 due soon; Promise 2 due soon; and 55 more. Open Handoff Desk to see them."
+        );
+    }
 }
