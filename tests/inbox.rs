@@ -91,6 +91,13 @@ fn due_first_then_newest_with_filters_snoozes_and_counts() {
     let hits = InboxFilter { ids: Some(vec![c, a]), ..all() };
     assert_eq!(names(&store, &hits, now), ["a", "c"]);
     assert_eq!(names(&store, &InboxFilter { limit: 2, ..all() }, now), ["b", "d"]);
+    // Pages: the next two from the third on, and the count of all pages.
+    assert_eq!(names(&store, &InboxFilter { limit: 2, offset: 2, ..all() }, now), ["a", "c"]);
+    assert_eq!(names(&store, &InboxFilter { limit: 2, offset: 4, ..all() }, now), ["e"]);
+    assert_eq!(store.inbox_count(&InboxFilter { limit: 2, ..all() }, now).unwrap(), 5);
+    assert_eq!(store.inbox_count(&gaps, now).unwrap(), 2);
+    assert_eq!(store.inbox_count(&overdue, now).unwrap(), 2);
+    assert_eq!(store.inbox_count(&hits, now).unwrap(), 2);
     let entry = &store.inbox(&all(), now).unwrap()[0];
     assert_eq!(entry.due_at, Some(z("2026-11-23T17:00:00Z")), "b is due at 12:00 New York");
     assert_eq!(

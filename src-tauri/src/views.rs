@@ -53,8 +53,10 @@ pub struct InboxQuery {
     pub overdue_only: bool,
     /// Full-text search (words, "phrases", prefix*).
     pub search: Option<String>,
-    /// At most this many rows.
+    /// At most this many rows (a page).
     pub limit: u32,
+    /// From this row on (0: the first page).
+    pub offset: u32,
 }
 
 /// One inbox row.
@@ -129,7 +131,7 @@ impl InboxRow {
 pub struct Inbox {
     /// The rows, due first.
     pub rows: Vec<InboxRow>,
-    /// How many rows matched (the rows may stop at the query's limit).
+    /// How many rows match, all pages together.
     pub total: u32,
 }
 

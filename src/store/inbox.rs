@@ -27,6 +27,8 @@ pub struct InboxFilter {
     pub ids: Option<Vec<i64>>,
     /// At most this many rows.
     pub limit: usize,
+    /// Skip this many first (the next page).
+    pub offset: usize,
 }
 
 /// One inbox row: the handoff and its promise clock.
@@ -101,36 +103,30 @@ impl Store {
         Ok(self.workspaces()?.into_iter().map(|w| (w.slug, w.name)).collect())
     }
 
-    /// The inbox at `now`, due first (see the module header).
+    /// The inbox at `now`, due first (see the module header): `f.limit` rows
+    /// from `f.offset` on.
     pub fn inbox(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<Vec<InboxEntry>> {
-        let ids = f.ids.as_ref().map(|ids| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()));
         let sql = format!(
-            "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state
-               FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id
-               LEFT JOIN promises p ON p.handoff_id = h.id
-              WHERE (?1 IS NULL OR h.workspace_id = ?1)
-                AND (?2 IS NULL OR h.reason = ?2)
-                AND (CASE WHEN ?3 IS NULL THEN h.status NOT IN ('resolved', 'lost') ELSE h.status = ?3 END)
-                AND (NOT ?4 OR (p.met_at IS NULL AND p.state IN ('running', 'breached') AND p.due_at <= ?5))
-                AND (h.snoozed_until IS NULL OR h.snoozed_until <= ?5)
-                AND (?6 IS NULL OR h.id IN (SELECT value FROM json_each(?6)))
+            "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state {FROM_WHERE}
               ORDER BY CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
                              AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END IS NULL,
                        CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
                              AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END,
                        h.received_at DESC, h.id DESC
-              LIMIT ?7"
+              LIMIT ?7 OFFSET ?8"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
+        let [w, r, st, o, n, ids] = filter_params(f, now);
         let rows = stmt.query_map(
             params![
-                f.workspace_id,
-                f.reason.map(Reason::as_str),
-                f.status.map(Status::as_str),
-                f.overdue_only,
-                to_ms(now),
+                w,
+                r,
+                st,
+                o,
+                n,
                 ids,
                 f.limit.min(i64::MAX as usize) as i64,
+                f.offset.min(i64::MAX as usize) as i64
             ],
             |r| {
                 let due: Option<i64> = r.get(28)?;
@@ -144,4 +140,38 @@ impl Store {
         )?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
+
+    /// How many rows the inbox has for `f` at `now`, all pages together.
+    pub fn inbox_count(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<usize> {
+        let sql = format!("SELECT count(*) {FROM_WHERE}");
+        let [w, r, st, o, n, ids] = filter_params(f, now);
+        let count: i64 =
+            self.conn.prepare_cached(&sql)?.query_row(params![w, r, st, o, n, ids], |r| r.get(0))?;
+        Ok(count.max(0) as usize)
+    }
+}
+
+/// The inbox's rows before ordering; parameters ?1 to ?6 from [`filter_params`].
+const FROM_WHERE: &str = "FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id
+               LEFT JOIN promises p ON p.handoff_id = h.id
+              WHERE (?1 IS NULL OR h.workspace_id = ?1)
+                AND (?2 IS NULL OR h.reason = ?2)
+                AND (CASE WHEN ?3 IS NULL THEN h.status NOT IN ('resolved', 'lost') ELSE h.status = ?3 END)
+                AND (NOT ?4 OR (p.met_at IS NULL AND p.state IN ('running', 'breached') AND p.due_at <= ?5))
+                AND (h.snoozed_until IS NULL OR h.snoozed_until <= ?5)
+                AND (?6 IS NULL OR h.id IN (SELECT value FROM json_each(?6)))";
+
+fn filter_params(f: &InboxFilter, now: DateTime<Utc>) -> [rusqlite::types::Value; 6] {
+    use rusqlite::types::Value;
+    let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
+    [
+        f.workspace_id.map_or(Value::Null, Value::Integer),
+        text(f.reason.map(Reason::as_str)),
+        text(f.status.map(Status::as_str)),
+        Value::Integer(i64::from(f.overdue_only)),
+        Value::Integer(to_ms(now)),
+        f.ids.as_ref().map_or(Value::Null, |ids| {
+            Value::Text(serde_json::to_string(ids).unwrap_or_else(|_| "[]".into()))
+        }),
+    ]
 }

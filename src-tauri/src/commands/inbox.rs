@@ -1,4 +1,5 @@
-//! The inbox: filters, search, due first.
+//! The inbox: filters, search, due first, a page at a time (the window
+//! asks for the next page as the list scrolls near its end).
 
 use crate::error::CmdResult;
 use crate::state::Db;
@@ -34,15 +35,18 @@ pub async fn inbox(db: tauri::State<'_, Db>, query: InboxQuery) -> CmdResult<Inb
             status: query.status,
             overdue_only: query.overdue_only,
             ids,
-            limit: query.limit as usize,
+            limit: query.limit.clamp(1, 5_000) as usize,
+            offset: query.offset as usize,
         };
+        let now = chrono::Utc::now();
         let names = s.workspace_names()?;
         let rows: Vec<InboxRow> = s
-            .inbox(&filter, chrono::Utc::now())?
+            .inbox(&filter, now)?
             .iter()
             .map(|e| InboxRow::new(e, names.get(&e.handoff.workspace).map_or("", String::as_str)))
             .collect();
-        Ok(Inbox { total: rows.len() as u32, rows })
+        let total = s.inbox_count(&filter, now)? as u32;
+        Ok(Inbox { total, rows })
     })
     .await
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { InboxRow } from "../bindings";
 import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
@@ -31,8 +31,13 @@ export function App() {
   const [resolveOpen, setResolveOpen] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
 
-  const rows = inbox.data?.rows ?? NO_ROWS;
-  const total = inbox.data?.total ?? 0;
+  const pages = inbox.data?.pages;
+  const rows = useMemo(() => (pages ? pages.flatMap((p) => p.rows) : NO_ROWS), [pages]);
+  const total = pages?.[0]?.total ?? 0;
+  const { hasNextPage, isFetchingNextPage, fetchNextPage } = inbox;
+  const loadMore = useCallback(() => {
+    if (hasNextPage && !isFetchingNextPage) void fetchNextPage();
+  }, [hasNextPage, isFetchingNextPage, fetchNextPage]);
 
   const state: InboxState = inbox.isError
     ? "error"
@@ -167,6 +172,7 @@ export function App() {
           onClearFilters={filters.clear}
           selectedId={selectedId}
           onChoose={open}
+          onNearEnd={loadMore}
           now={now}
           showWorkspace={filters.filters.workspace === null && workspaceList.length > 1}
         />

@@ -10,6 +10,6 @@ export type Inbox = {
  */
 rows: Array<InboxRow>, 
 /**
- * How many rows matched (the rows may stop at the query's limit).
+ * How many rows match, all pages together.
  */
 total: number, };

@@ -27,6 +27,10 @@ overdueOnly: boolean,
  */
 search: string | null, 
 /**
- * At most this many rows.
+ * At most this many rows (a page).
  */
-limit: number, };
+limit: number, 
+/**
+ * From this row on (0: the first page).
+ */
+offset: number, };

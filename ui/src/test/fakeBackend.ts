@@ -115,7 +115,12 @@ export class FakeBackend implements Backend {
   }
 
   listWorkspaces = vi.fn(async (): Promise<WorkspaceSummary[]> => this.workspaces);
-  inbox = vi.fn(async (_query: InboxQuery): Promise<Inbox> => ({ rows: this.rows, total: this.rows.length }));
+  inbox = vi.fn(
+    async (query: InboxQuery): Promise<Inbox> => ({
+      rows: this.rows.slice(query.offset, query.offset + query.limit),
+      total: this.rows.length,
+    }),
+  );
   handoff = vi.fn(async (id: number): Promise<HandoffView> => this.viewOf(id));
   resolve = vi.fn(async (id: number, why: HandoffView["resolution"] & string): Promise<HandoffView> => {
     const view = this.viewOf(id);

@@ -4,7 +4,8 @@ import { App } from "../../app/App";
 import { AppError } from "../../ipc";
 import { FakeBackend, makeRow, NOW } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
-import { INBOX_LIMIT } from "./useInboxFilters";
+import { ROW_HEIGHT } from "./Inbox";
+import { INBOX_PAGE } from "./useInboxFilters";
 
 const inbox = () => screen.getByTestId("inbox");
 const rowIds = () => screen.queryAllByTestId("inbox-row").map((r) => Number(r.getAttribute("data-id")));
@@ -31,7 +32,8 @@ describe("Inbox", () => {
       status: null,
       overdueOnly: false,
       search: null,
-      limit: INBOX_LIMIT,
+      limit: INBOX_PAGE,
+      offset: 0,
     });
     expect(rowIds()).toEqual([1, 2, 3]);
     const first = screen.getAllByTestId("inbox-row")[0]!;
@@ -94,6 +96,30 @@ describe("Inbox", () => {
     expect(rendered).toBeLessThan(60);
   });
 
+  it("loads a long inbox a page at a time, the next page as the list nears its end", async () => {
+    const rows = Array.from({ length: 1_200 }, (_, i) => makeRow(i + 1));
+    const backend = new FakeBackend(rows);
+    renderWith(backend, <App />);
+    await ready();
+    expect(backend.inbox).toHaveBeenCalledTimes(1);
+    expect(backend.inbox.mock.calls[0]![0]).toMatchObject({ offset: 0, limit: INBOX_PAGE });
+    expect(screen.getByText(/1,200 handoffs/)).toBeTruthy();
+    expect(screen.getByText(/first 500 loaded/)).toBeTruthy();
+
+    const list = screen.getByRole("listbox");
+    list.scrollTop = (INBOX_PAGE - 10) * ROW_HEIGHT;
+    fireEvent.scroll(list);
+    await waitFor(() => expect(backend.inbox).toHaveBeenCalledTimes(2));
+    expect(backend.inbox.mock.calls[1]![0]).toMatchObject({ offset: INBOX_PAGE, limit: INBOX_PAGE });
+    await waitFor(() => expect(screen.getByText(/first 1,000 loaded/)).toBeTruthy());
+    // The rows of the second page are there, in order, after the first's.
+    list.scrollTop = 600 * ROW_HEIGHT;
+    fireEvent.scroll(list);
+    await waitFor(() =>
+      expect(screen.getAllByTestId("inbox-row").some((r) => r.getAttribute("data-id") === "601")).toBe(true),
+    );
+  });
+
   it("sends filter changes to the backend", async () => {
     const backend = new FakeBackend();
     renderWith(backend, <App />);
@@ -118,7 +144,8 @@ describe("Inbox", () => {
       status: "waiting_on_visitor",
       overdueOnly: true,
       search: null,
-      limit: INBOX_LIMIT,
+      limit: INBOX_PAGE,
+      offset: 0,
     });
 
     fireEvent.change(screen.getByTestId("workspace-filter"), { target: { value: "" } });

@@ -23,6 +23,8 @@ type Props = {
   onClearFilters: () => void;
   selectedId: number | null;
   onChoose: (id: number) => void;
+  /** The list scrolled near the last loaded row: load the next page, if any. */
+  onNearEnd?: () => void;
   now: number;
   showWorkspace: boolean;
 };
@@ -54,7 +56,10 @@ export function Inbox(props: Props) {
   );
 }
 
-function RowList({ rows, total, selectedId, onChoose, now, showWorkspace, state }: Props) {
+/** Ask for the next page when this close to the last loaded row. */
+const NEAR_END = 50;
+
+function RowList({ rows, total, selectedId, onChoose, onNearEnd, now, showWorkspace, state }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   // Stable callbacks: the virtualiser rebuilds its per-row measurements whenever
   // getItemKey changes, which is costly at 100k rows, so only do it for new rows.
@@ -79,6 +84,12 @@ function RowList({ rows, total, selectedId, onChoose, now, showWorkspace, state 
 
   const selectedVisible = selectedId !== null && rows.some((r) => r.id === selectedId);
 
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.length > 0 ? items[items.length - 1]!.index : -1;
+  useEffect(() => {
+    if (onNearEnd && rows.length < total && lastShown >= rows.length - NEAR_END) onNearEnd();
+  }, [onNearEnd, lastShown, rows.length, total]);
+
   return (
     <>
       <div
@@ -90,7 +101,7 @@ function RowList({ rows, total, selectedId, onChoose, now, showWorkspace, state 
         tabIndex={0}
       >
         <div className="inbox-sizer" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             return (
@@ -109,9 +120,10 @@ function RowList({ rows, total, selectedId, onChoose, now, showWorkspace, state 
         </div>
       </div>
       <footer className="inbox-footer">
-        {rows.length < total
-          ? `Showing ${rows.length.toLocaleString()} of ${total.toLocaleString()}`
-          : `${total.toLocaleString()} ${total === 1 ? "handoff" : "handoffs"}`}
+        {`${total.toLocaleString()} ${total === 1 ? "handoff" : "handoffs"}`}
+        {rows.length < total && (
+          <span className="muted"> · first {rows.length.toLocaleString()} loaded, more as you scroll</span>
+        )}
         <span className="hint">j / k to move · Enter to open · / to search</span>
       </footer>
     </>

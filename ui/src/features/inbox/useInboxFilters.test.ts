@@ -1,6 +1,6 @@
 import { act, renderHook } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_FILTERS, INBOX_LIMIT, SEARCH_DEBOUNCE_MS, useInboxFilters } from "./useInboxFilters";
+import { DEFAULT_FILTERS, INBOX_PAGE, SEARCH_DEBOUNCE_MS, useInboxFilters } from "./useInboxFilters";
 
 beforeEach(() => {
   vi.useFakeTimers();
@@ -19,9 +19,9 @@ describe("useInboxFilters", () => {
       status: null,
       overdueOnly: false,
       search: null,
-      limit: INBOX_LIMIT,
+      limit: INBOX_PAGE,
+      offset: 0,
     });
-    expect(INBOX_LIMIT).toBe(100_000);
     expect(result.current.isFiltered).toBe(false);
   });
 

@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { InboxQuery, Reason, Status } from "../../bindings";
 
-/** The backend returns at most this many rows; the list is virtualised. */
-export const INBOX_LIMIT = 100_000;
+/** Rows per page: the first page paints at once, the next load as the list nears its end. */
+export const INBOX_PAGE = 500;
 
 /** How long typing must pause before the search applies. */
 export const SEARCH_DEBOUNCE_MS = 250;
@@ -24,7 +24,7 @@ export const DEFAULT_FILTERS: InboxFilters = {
 };
 
 export function toQuery(filters: InboxFilters): InboxQuery {
-  return { ...filters, limit: INBOX_LIMIT };
+  return { ...filters, limit: INBOX_PAGE, offset: 0 };
 }
 
 function normaliseSearch(text: string): string | null {
