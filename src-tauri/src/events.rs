@@ -5,7 +5,7 @@
 //! broken, a callback due) also become desktop notifications; a batch of
 //! more than three arrivals is one notification, not a flood.
 
-use crate::state::{Db, Nudge};
+use crate::state::{Db, Nudge, Painted};
 use handoff::sync::{Engine, EngineOptions, SyncEvent};
 use serde::Serialize;
 use std::path::PathBuf;
@@ -28,13 +28,31 @@ pub struct NoticeText {
     pub text: String,
 }
 
-/// Start the engine on `db` and forward its events to `app` until the app exits.
-pub fn start(app: AppHandle, db: PathBuf, mut nudges: tokio::sync::mpsc::UnboundedReceiver<Nudge>) {
+/// The engine starts this long after launch even if the window never paints.
+const START_AT_THE_LATEST: Duration = Duration::from_secs(5);
+
+/// Start the engine on `db` once the window has painted (`painted`), and
+/// forward its events to `app` until the app exits.
+pub fn start(
+    app: AppHandle,
+    db: PathBuf,
+    mut nudges: tokio::sync::mpsc::UnboundedReceiver<Nudge>,
+    painted: Painted,
+) {
     let notifier = Notifier::start(app.clone());
     tauri::async_runtime::spawn(async move {
+        // After the first inbox paint (or a few seconds, whichever is first).
+        tokio::select! {
+            _ = painted.0.notified() => {}
+            _ = tokio::time::sleep(START_AT_THE_LATEST) => {}
+        }
         // Without a keychain (no Secret Service running), sources that need a
-        // password say so in their status instead of syncing.
-        let keychain = handoff::secrets::Keychain::open().ok();
+        // password say so in their status instead of syncing. Opening it may
+        // start the keyring daemon: not on the async runtime.
+        let keychain = tauri::async_runtime::spawn_blocking(|| handoff::secrets::Keychain::open().ok())
+            .await
+            .ok()
+            .flatten();
         let mut engine = match Engine::start(db, keychain, EngineOptions::default()) {
             Ok(e) => e,
             Err(e) => {

@@ -33,20 +33,27 @@ pub fn run() {
     };
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
+    let painted = state::Painted::default();
     let result = tauri::Builder::default()
         // First: a second launch on the same data file shows this window and exits.
         .plugin(
             tauri_plugin_single_instance::Builder::new()
                 .dbus_id(instance_id(db.path()))
-                .callback(|app, _args, _cwd| tray::show_main(app))
+                // Answered at once (the second launch waits on the reply):
+                // the window comes forward on the main thread afterwards.
+                .callback(|app, _args, _cwd| {
+                    let handle = app.clone();
+                    let _ = app.run_on_main_thread(move || tray::show_main(&handle));
+                })
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
         .manage(db)
         .manage(outbox)
+        .manage(painted.clone())
         .manage(state::Gaps::default())
         .setup(move |app| {
-            events::start(app.handle().clone(), engine_db, kicks);
+            events::start(app.handle().clone(), engine_db, kicks, painted);
             tray::install(app.handle());
             #[cfg(target_os = "linux")]
             draw_without_compositing(app);

@@ -99,3 +99,9 @@ impl Outbox {
         let _ = self.0.send(Nudge::Sources);
     }
 }
+
+/// Rung once the window has painted its first inbox: the engine's start-up
+/// work (catching up on follow-ups, opening the keychain, logging in to
+/// mailboxes) waits for it, so it never competes with the first paint.
+#[derive(Clone, Default)]
+pub struct Painted(pub Arc<tokio::sync::Notify>);

@@ -286,13 +286,19 @@ impl Session {
     /// Save a screenshot of the window to `ci-artifacts/screenshots/NAME.png`.
     pub fn screenshot(&self, name: &str) -> PathBuf {
         use base64::Engine as _;
-        // WebKitWebDriver's snapshot waits for a rendering update, which a
-        // page with nothing changing (the first-run panel) never makes: make one.
+        // WebKitWebDriver's snapshot waits for the page's next presentation
+        // update, which a page with nothing changing (the first-run panel)
+        // never makes: flicker a near-invisible pixel every frame for 2 s, so
+        // an update comes after the request however late it arrives.
         self.script(
             "const d = document.createElement('div'); \
              d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none'; \
              document.body.appendChild(d); \
-             requestAnimationFrame(() => requestAnimationFrame(() => d.remove()));",
+             const end = performance.now() + 2000; let odd = false; \
+             const tick = () => { odd = !odd; \
+               d.style.background = odd ? 'rgba(127,127,127,0.02)' : 'rgba(127,127,127,0.03)'; \
+               if (performance.now() < end) requestAnimationFrame(tick); else d.remove(); }; \
+             requestAnimationFrame(tick);",
             json!([]),
         );
         let data = self.get("/screenshot");
