@@ -13,7 +13,7 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
     let d = s.detail(id)?;
     let ws = s.workspace_by_id(d.handoff.workspace_id)?;
     let connected = match &ws {
-        Some(w) => w.settings.hubspot.is_some() && s.hubspot_portal(w.id)?.is_some(),
+        Some(w) => has_portal(s, w)?,
         None => false,
     };
     let hubspot = HubspotPush::new(connected, s.push_record(id)?);
@@ -109,17 +109,27 @@ pub async fn push_to_hubspot(
     let shown = db
         .run(move |s| {
             let h = s.handoff(id)?.ok_or(handoff::Error::NoSuchHandoff(id))?;
-            let ws = s.require_workspace(&h.workspace)?;
-            if ws.settings.hubspot.is_none() || s.hubspot_portal(ws.id)?.is_none() {
-                return Err(handoff::Error::Invalid(format!(
-                    "{} is not connected to HubSpot. Connect it in Settings → HubSpot, then push again.",
-                    ws.name
-                )));
-            }
+            require_portal(s, &s.require_workspace(&h.workspace)?)?;
             s.queue_pushes(&[id], Utc::now())?;
             view(s, id)
         })
         .await?;
     outbox.kick();
     Ok(shown)
+}
+
+/// Whether the workspace is connected to a HubSpot portal.
+fn has_portal(s: &Store, ws: &handoff::Workspace) -> handoff::Result<bool> {
+    Ok(ws.settings.hubspot.is_some() && s.hubspot_portal(ws.id)?.is_some())
+}
+
+/// The workspace's portal, or what to do without one.
+pub(crate) fn require_portal(s: &Store, ws: &handoff::Workspace) -> handoff::Result<()> {
+    if has_portal(s, ws)? {
+        return Ok(());
+    }
+    Err(handoff::Error::Invalid(format!(
+        "{} is not connected to HubSpot. Connect it in Settings → HubSpot, then push again.",
+        ws.name
+    )))
 }

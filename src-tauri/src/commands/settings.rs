@@ -301,12 +301,7 @@ pub async fn push_all_pending(
     let v = db
         .run(move |s| {
             let ws = s.require_workspace(&workspace)?;
-            if ws.settings.hubspot.is_none() || s.hubspot_portal(ws.id)?.is_none() {
-                return Err(handoff::Error::Invalid(format!(
-                    "{} is not connected to HubSpot: connect it first.",
-                    ws.name
-                )));
-            }
+            super::handoff::require_portal(s, &ws)?;
             let ids = s.unpushed(ws.id)?;
             s.queue_pushes(&ids, chrono::Utc::now())?;
             view(s, &workspace)
