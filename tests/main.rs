@@ -14,6 +14,7 @@ mod metrics;
 mod promises;
 mod reason;
 mod relay_client;
+mod relay_team;
 mod reply;
 mod smtp_harness;
 mod store;

@@ -39,10 +39,20 @@ pub enum ApiError {
         /// The configured rate.
         per_minute: u32,
     },
-    /// `GET /v1/events` without a valid bearer token.
+    /// `GET /v1/events` or a `/v1/team` request without a valid bearer token.
     Bearer,
     /// A query parameter could not be understood.
     BadQuery(String),
+    /// `GET /v1/team` had a query parameter that could not be understood.
+    TeamQuery(String),
+    /// A team request's JSON body was malformed or a field was out of range;
+    /// the text names the field.
+    TeamBody(String),
+    /// A team request's body exceeded the small fixed limit.
+    TeamBodyTooLarge {
+        /// The limit in bytes.
+        max: usize,
+    },
     /// No such route.
     NotFound,
     /// The route exists but not for this method.
@@ -67,8 +77,10 @@ impl ApiError {
         match self {
             Self::UnknownChannel | Self::NotFound => StatusCode::NOT_FOUND,
             Self::HookToken | Self::Signature(_) | Self::Bearer => StatusCode::UNAUTHORIZED,
-            Self::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::BodyRead | Self::BadQuery(_) => StatusCode::BAD_REQUEST,
+            Self::TooLarge { .. } | Self::TeamBodyTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::BodyRead | Self::BadQuery(_) | Self::TeamQuery(_) | Self::TeamBody(_) => {
+                StatusCode::BAD_REQUEST
+            }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -111,13 +123,22 @@ impl ApiError {
             Self::BadQuery(detail) => format!(
                 "invalid query ({detail}); use after=<last event id seen>, wait=<seconds>, limit=<1..500>"
             ),
-            Self::NotFound => "no such endpoint; the relay serves POST /v1/hooks/{channel}, GET /v1/events \
-                               and GET /healthz"
+            Self::TeamQuery(detail) => {
+                format!("invalid query ({detail}); use after=<last seq seen, from `next`>, wait=<seconds>")
+            }
+            Self::TeamBody(detail) => format!("invalid request body: {detail}"),
+            Self::TeamBodyTooLarge { max } => format!(
+                "the request body is larger than team requests may be ({max} bytes); send only key, by_name, \
+                 by_email and message_id"
+            ),
+            Self::NotFound => "no such endpoint; the relay serves POST /v1/hooks/{channel}, GET /v1/events, \
+                               GET /v1/team, POST /v1/team/claim, /release and /answered, and GET /healthz"
                 .into(),
             Self::MethodNotAllowed => "method not allowed here; webhooks are POST /v1/hooks/{channel}, events \
-                                       are GET /v1/events"
+                                       are GET /v1/events, team records are GET /v1/team and \
+                                       POST /v1/team/{claim,release,answered}"
                 .into(),
-            Self::Store(_) => "the relay could not store or read events (its log has the cause); try again \
+            Self::Store(_) => "the relay could not store or read its data (its log has the cause); try again \
                                shortly"
                 .into(),
         }

@@ -4,6 +4,7 @@
 //! ```text
 //! platform ──POST /v1/hooks/{channel}──▶ relay ──SQLite (WAL, FULL)
 //! desktop  ◀──GET /v1/events (bearer)─── relay ◀── commit signal per channel
+//! desktop  ◀─▶ /v1/team… (bearer) ─────── relay: who claimed / answered each handoff
 //! ```
 //!
 //! Invariants: the relay is fully built (config validated, database open and
@@ -20,6 +21,7 @@ pub mod limits;
 pub mod retention;
 pub mod signature;
 pub mod store;
+pub mod team;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -32,6 +34,7 @@ use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
     channels::Channels, config::Config, error::ApiError, retention::Purger, store::Store, store::StoreError,
+    team::TeamSignals,
 };
 
 /// Why the relay could not start or keep serving.
@@ -69,6 +72,8 @@ pub struct App {
     pub max_wait: Duration,
     /// Turns true when the relay begins shutting down.
     pub shutdown: watch::Receiver<bool>,
+    /// Wakes `GET /v1/team` long-polls per channel.
+    pub team: TeamSignals,
 }
 
 /// A relay with its database open and its port bound, ready to [`Relay::run`].
@@ -98,6 +103,7 @@ impl Relay {
             max_body_bytes: config.max_body_bytes,
             max_wait: config.max_wait,
             shutdown: shutdown_rx,
+            team: TeamSignals::new(config.channels.iter().map(|c| c.id.as_str())),
         };
         Ok(Self {
             listener,
@@ -133,10 +139,14 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/v1/hooks/{channel}", post(hooks::receive))
         .route("/v1/events", get(events::list))
+        .route("/v1/team", get(team::list))
+        .route("/v1/team/claim", post(team::claim))
+        .route("/v1/team/release", post(team::release))
+        .route("/v1/team/answered", post(team::answered))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        // The webhook handler enforces max_body_bytes itself, with a JSON 413.
+        // The webhook and team handlers enforce their body limits themselves, with a JSON 413.
         .layer(DefaultBodyLimit::disable())
         .with_state(app)
 }

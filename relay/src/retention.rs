@@ -1,5 +1,6 @@
 //! The retention loop: every `purge_interval` (and once at start) delete the
-//! events older than the retention window.
+//! events older than the retention window, and the team records not changed
+//! within it.
 //!
 //! Invariants: a purge records, in the same transaction, the highest id it
 //! removed per channel (see [`crate::store::Store::purge`]), which is what lets
@@ -69,5 +70,12 @@ async fn purge_once(store: &Arc<Store>, retention: Duration) {
         Ok(0) => {}
         Ok(n) => eprintln!("handoff-relay: retention purged {n} event(s)"),
         Err(e) => eprintln!("handoff-relay: retention purge failed, will retry next interval: {e}"),
+    }
+    match store.call(move |s| s.purge_team(cutoff_ms)).await {
+        Ok(0) => {}
+        Ok(n) => eprintln!("handoff-relay: retention purged {n} team record(s)"),
+        Err(e) => {
+            eprintln!("handoff-relay: retention purge of team records failed, will retry next interval: {e}")
+        }
     }
 }

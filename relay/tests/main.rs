@@ -12,3 +12,4 @@ mod hooks;
 mod limits;
 mod long_poll;
 mod retention;
+mod team;

@@ -1,15 +1,21 @@
-//! The relay client: long-poll a `handoff-relay` channel for webhook events.
+//! The relay client: long-poll a `handoff-relay` channel for webhook events,
+//! and share team records (who claimed, who answered each handoff) with the
+//! teammates reading the same channel.
 //!
 //! Invariant: the cursor (the last relay event id) is written in the same
 //! transaction as the handoffs parsed from the events it covers
 //! ([`crate::store::Store::ingest_at`]). A crash between receiving and
 //! committing therefore re-delivers the events, and their source keys (the
 //! platform's event id, else a content hash) keep them from doubling.
+//!
+//! Team records are decided by the relay, not here: a claim's `won` is the
+//! relay's answer after its commit, so two teammates never both win.
 
 use crate::ingest::Parsed;
 use crate::ingest::webhook::parse_webhook;
 use crate::model::SourceKind;
 use base64::Engine as _;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -83,12 +89,29 @@ pub enum RelayError {
         /// Cause.
         why: String,
     },
+    /// A release was refused: another teammate holds the claim.
+    #[error("{} holds this claim; only they can release it.", holder(by_name, by_email))]
+    HeldByTeammate {
+        /// The holder's display name (may be empty).
+        by_name: String,
+        /// The holder's email.
+        by_email: String,
+    },
+}
+
+fn holder(name: &str, email: &str) -> String {
+    if name.is_empty() { email.to_string() } else { format!("{name} <{email}>") }
 }
 
 impl RelayError {
     /// Whether retrying without a change of settings can help.
     pub fn is_transient(&self) -> bool {
-        !matches!(self, RelayError::Unauthorized { .. } | RelayError::BadAnswer { .. })
+        !matches!(
+            self,
+            RelayError::Unauthorized { .. }
+                | RelayError::BadAnswer { .. }
+                | RelayError::HeldByTeammate { .. }
+        )
     }
 }
 
@@ -117,6 +140,62 @@ impl Page {
     pub fn parse(&self) -> Vec<Parsed> {
         self.events.iter().flat_map(|e| parse_webhook(&e.body, SourceKind::Relay)).collect()
     }
+}
+
+/// A teammate's mark on a handoff: a claim, or an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMark {
+    /// The teammate's display name (may be empty).
+    #[serde(default)]
+    pub by_name: String,
+    /// The teammate's email: who they are.
+    pub by_email: String,
+    /// When the relay recorded the mark.
+    pub at: DateTime<Utc>,
+    /// The reply's message id (answers only, when one was sent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+}
+
+/// One relay handoff's team record, shared by everyone reading the channel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamRecord {
+    /// The handoff's source key.
+    pub key: String,
+    /// Who holds the claim, if anyone.
+    pub claim: Option<TeamMark>,
+    /// Who answered first, if anyone.
+    pub answered: Option<TeamMark>,
+    /// The relay's change number of the record's last change (the team cursor).
+    pub seq: i64,
+}
+
+/// One page of team record changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamPage {
+    /// Records changed after the cursor, oldest change first (each in its latest state).
+    pub records: Vec<TeamRecord>,
+    /// The cursor after this page.
+    pub next: i64,
+}
+
+/// What a claim came to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimOutcome {
+    /// Whether this teammate holds the claim now (newly, or already did).
+    pub won: bool,
+    /// The record; when `won` is false its claim names the holder.
+    pub record: TeamRecord,
+}
+
+#[derive(Deserialize)]
+struct ReleaseWire {
+    record: Option<TeamRecord>,
+}
+
+#[derive(Deserialize)]
+struct AnsweredWire {
+    record: TeamRecord,
 }
 
 #[derive(Deserialize)]
@@ -169,7 +248,7 @@ impl RelayClient {
     /// Events after `after`, waiting up to `wait` for the first one.
     pub async fn fetch(&self, after: i64, wait: Duration) -> Result<Page, RelayError> {
         let url = &self.config.url;
-        let resp = self
+        let request = self
             .http
             .get(format!("{url}/v1/events"))
             .query(&[
@@ -177,28 +256,12 @@ impl RelayClient {
                 ("wait", wait.as_secs().to_string()),
                 ("limit", self.page.to_string()),
             ])
-            .bearer_auth(&self.token)
-            .timeout(wait + Duration::from_secs(20))
-            .send()
-            .await
-            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
-        let status = resp.status().as_u16();
-        if status == 401 || status == 403 {
-            return Err(RelayError::Unauthorized { url: url.clone(), status });
-        }
-        let bytes = resp
-            .bytes()
-            .await
-            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
+            .timeout(wait + Duration::from_secs(20));
+        let (status, bytes) = self.send(request).await?;
         if status != 200 {
-            let message = serde_json::from_slice::<serde_json::Value>(&bytes)
-                .ok()
-                .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
-                .unwrap_or_else(|| String::from_utf8_lossy(&bytes).chars().take(200).collect());
-            return Err(RelayError::Status { url: url.clone(), status, message });
+            return Err(self.status_error(status, &bytes));
         }
-        let wire: Wire = serde_json::from_slice(&bytes)
-            .map_err(|e| RelayError::BadAnswer { url: url.clone(), why: e.to_string() })?;
+        let wire: Wire = self.decode(&bytes)?;
         let mut events = Vec::with_capacity(wire.events.len());
         for e in wire.events {
             let body = match (e.body, e.body_base64) {
@@ -211,6 +274,118 @@ impl RelayClient {
             events.push(RelayEvent { id: e.id, body });
         }
         Ok(Page { events, next: wire.next.max(after), gap: wire.gap })
+    }
+
+    /// Claims the handoff `key` for this teammate. `won` is false (not an
+    /// error) when another teammate holds it; the record then names them.
+    /// Claiming again what one already holds wins and changes nothing.
+    pub async fn claim(&self, key: &str, by_name: &str, by_email: &str) -> Result<ClaimOutcome, RelayError> {
+        let body = serde_json::json!({"key": key, "by_name": by_name, "by_email": by_email});
+        let (status, bytes) = self.post_team("claim", &body).await?;
+        match status {
+            200 | 409 => self.decode(&bytes),
+            _ => Err(self.status_error(status, &bytes)),
+        }
+    }
+
+    /// Releases this teammate's claim on `key`; `None` when the relay has no
+    /// record of it. Another teammate's claim is refused with
+    /// [`RelayError::HeldByTeammate`].
+    pub async fn release(&self, key: &str, by_email: &str) -> Result<Option<TeamRecord>, RelayError> {
+        let body = serde_json::json!({"key": key, "by_email": by_email});
+        let (status, bytes) = self.post_team("release", &body).await?;
+        match status {
+            200 => Ok(self.decode::<ReleaseWire>(&bytes)?.record),
+            409 => {
+                let claim =
+                    self.decode::<ReleaseWire>(&bytes)?.record.and_then(|r| r.claim).ok_or_else(|| {
+                        RelayError::BadAnswer {
+                            url: self.config.url.clone(),
+                            why: "a refused release named no claim holder".into(),
+                        }
+                    })?;
+                Err(RelayError::HeldByTeammate { by_name: claim.by_name, by_email: claim.by_email })
+            }
+            _ => Err(self.status_error(status, &bytes)),
+        }
+    }
+
+    /// Records that this teammate answered `key`. The relay keeps the first
+    /// answer, so the returned record may name someone else.
+    pub async fn answered(
+        &self,
+        key: &str,
+        by_name: &str,
+        by_email: &str,
+        message_id: Option<&str>,
+    ) -> Result<TeamRecord, RelayError> {
+        let body = serde_json::json!({
+            "key": key, "by_name": by_name, "by_email": by_email, "message_id": message_id,
+        });
+        let (status, bytes) = self.post_team("answered", &body).await?;
+        if status != 200 {
+            return Err(self.status_error(status, &bytes));
+        }
+        Ok(self.decode::<AnsweredWire>(&bytes)?.record)
+    }
+
+    /// Team records changed after `after` (a previous [`TeamPage::next`], or
+    /// 0), waiting up to `wait` for the first change.
+    pub async fn team_changes(&self, after: i64, wait: Duration) -> Result<TeamPage, RelayError> {
+        let url = &self.config.url;
+        let request = self
+            .http
+            .get(format!("{url}/v1/team"))
+            .query(&[("after", after.to_string()), ("wait", wait.as_secs().to_string())])
+            .timeout(wait + Duration::from_secs(20));
+        let (status, bytes) = self.send(request).await?;
+        if status != 200 {
+            return Err(self.status_error(status, &bytes));
+        }
+        let page: TeamPage = self.decode(&bytes)?;
+        Ok(TeamPage { next: page.next.max(after), ..page })
+    }
+
+    async fn post_team(&self, what: &str, body: &serde_json::Value) -> Result<(u16, Vec<u8>), RelayError> {
+        let request = self
+            .http
+            .post(format!("{}/v1/team/{what}", self.config.url))
+            .json(body)
+            .timeout(Duration::from_secs(30));
+        self.send(request).await
+    }
+
+    /// Sends with the bearer token; a refused token is an error, any other status is the caller's.
+    async fn send(&self, request: reqwest::RequestBuilder) -> Result<(u16, Vec<u8>), RelayError> {
+        let url = &self.config.url;
+        let resp = request
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
+        let status = resp.status().as_u16();
+        if status == 401 || status == 403 {
+            return Err(RelayError::Unauthorized { url: url.clone(), status });
+        }
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| RelayError::Unreachable { url: url.clone(), why: root_cause(&e) })?;
+        Ok((status, bytes.to_vec()))
+    }
+
+    /// The relay's `{"error": …}` message (or the start of the body) as an error.
+    fn status_error(&self, status: u16, bytes: &[u8]) -> RelayError {
+        let message = serde_json::from_slice::<serde_json::Value>(bytes)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string))
+            .unwrap_or_else(|| String::from_utf8_lossy(bytes).chars().take(200).collect());
+        RelayError::Status { url: self.config.url.clone(), status, message }
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, RelayError> {
+        serde_json::from_slice(bytes)
+            .map_err(|e| RelayError::BadAnswer { url: self.config.url.clone(), why: e.to_string() })
     }
 }
 
