@@ -19,6 +19,7 @@ pub mod reply;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod team;
 
 pub use error::{Error, Result};
 pub use model::*;

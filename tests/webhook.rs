@@ -21,6 +21,7 @@ fn handoff(p: Parsed) -> NewHandoff {
     match p {
         Parsed::Handoff(h) => *h,
         Parsed::Skipped(s) => panic!("expected a handoff, got skipped: {s:?}"),
+        Parsed::Answer(a) => panic!("expected a handoff, got a team reply: {a:?}"),
     }
 }
 
@@ -36,6 +37,7 @@ fn one_skipped(body: &[u8]) -> Skipped {
     match out.remove(0) {
         Parsed::Skipped(s) => s,
         Parsed::Handoff(h) => panic!("expected skipped, got a handoff: {h:?}"),
+        Parsed::Answer(a) => panic!("expected skipped, got a team reply: {a:?}"),
     }
 }
 
@@ -454,6 +456,7 @@ fn same_body_twice_gives_the_same_key_and_different_events_different_keys() {
         let key = |p: &Parsed| match p {
             Parsed::Handoff(h) => h.source_key.clone(),
             Parsed::Skipped(s) => s.source_key.clone(),
+            Parsed::Answer(a) => a.message_id.clone(),
         };
         let a: Vec<String> = parse(&fixture(name)).iter().map(key).collect();
         let b: Vec<String> = parse(&fixture(name)).iter().map(key).collect();

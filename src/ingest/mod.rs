@@ -30,6 +30,8 @@ pub enum Parsed {
     Handoff(Box<NewHandoff>),
     /// A known event that is not a handoff.
     Skipped(Skipped),
+    /// A teammate's reply to a handoff (the Bcc copy in the shared mailbox).
+    Answer(crate::team::TeamReply),
 }
 
 /// A known platform event that is not a handoff, kept so nothing vanishes unseen.
@@ -52,7 +54,7 @@ impl Parsed {
     pub fn handoff(&self) -> Option<&NewHandoff> {
         match self {
             Parsed::Handoff(h) => Some(h),
-            Parsed::Skipped(_) => None,
+            Parsed::Skipped(_) | Parsed::Answer(_) => None,
         }
     }
 }

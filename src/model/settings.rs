@@ -16,6 +16,28 @@ pub struct WorkspaceSettings {
     pub templates: Templates,
     /// The HubSpot portal leads go to (the token is in the keychain).
     pub hubspot: Option<HubspotSettings>,
+    /// Team mode: who this app is to teammates sharing the mailbox or relay.
+    pub team: Option<TeamSettings>,
+}
+
+/// Team mode for one workspace: claims and answers are shared with
+/// teammates' apps through the shared mailbox (IMAP keywords, Bcc'd replies)
+/// or the relay. `None` in [`WorkspaceSettings::team`] means working alone.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TeamSettings {
+    /// The teammate's name as others see it ("Dana"); blank: the reply identity's name.
+    pub name: String,
+    /// The teammate's address, their identity on the team; blank: the reply identity's From.
+    pub email: String,
+    /// A claim older than this without a reply shows as stale.
+    pub stale_after_minutes: u32,
+}
+
+impl Default for TeamSettings {
+    fn default() -> Self {
+        TeamSettings { name: String::new(), email: String::new(), stale_after_minutes: 120 }
+    }
 }
 
 /// A workspace's HubSpot connection.

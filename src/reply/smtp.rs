@@ -4,6 +4,8 @@
 use super::html_alternative;
 use crate::model::{SmtpIdentity, SmtpTls};
 use crate::store::NewReply;
+use crate::store::Teammate;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{Message, SmtpTransport, Transport};
@@ -44,7 +46,7 @@ fn mailbox(s: &str, what: &str) -> Result<Mailbox, SendError> {
 
 /// The email as sent: plain text with an HTML alternative, its fixed
 /// Message-ID, threaded to the notification it answers, Bcc when configured.
-pub fn build(r: &NewReply, bcc: Option<&str>) -> Result<Message, SendError> {
+pub fn build(r: &NewReply, bcc: Option<&str>, teammate: Option<&Teammate>) -> Result<Message, SendError> {
     let mut b = Message::builder()
         .from(mailbox(&r.from, "From")?)
         .to(mailbox(&r.to, "To")?)
@@ -59,11 +61,32 @@ pub fn build(r: &NewReply, bcc: Option<&str>) -> Result<Message, SendError> {
         let parent = if parent.starts_with('<') { parent.to_string() } else { format!("<{parent}>") };
         b = b.in_reply_to(parent.clone()).references(parent);
     }
+    if let Some(t) = teammate {
+        b = b.header(TeammateHeader(crate::team::header_value(t)));
+    }
     b.multipart(MultiPart::alternative_plain_html(r.body_text.clone(), html_alternative(&r.body_text)))
         .map_err(|e| SendError {
             failure: Failure::Permanent,
             message: format!("cannot build the email: {e}"),
         })
+}
+
+/// [`crate::team::TEAMMATE_HEADER`]: who on the team sent the reply.
+#[derive(Debug, Clone)]
+struct TeammateHeader(String);
+
+impl Header for TeammateHeader {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str(crate::team::TEAMMATE_HEADER)
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(TeammateHeader(s.to_string()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), self.0.clone())
+    }
 }
 
 fn transport(id: &SmtpIdentity, password: Option<&str>) -> Result<SmtpTransport, SendError> {

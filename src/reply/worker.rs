@@ -4,8 +4,9 @@
 
 use super::smtp::{self, Failure};
 use crate::error::Result;
+use crate::model::SourceKind;
 use crate::secrets::{Keychain, SMTP_KEY, SecretError};
-use crate::store::{Job, SmtpJob, Store};
+use crate::store::{Job, ReplyKind, SeenAnswer, SmtpJob, Store};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::time::Duration;
@@ -127,7 +128,10 @@ fn run_one(
             return Ok(report("pending", msg));
         }
     };
-    let message = match smtp::build(&reply.reply, identity.bcc.as_deref()) {
+    // In team mode a reply to the visitor names the teammate, so the Bcc copy
+    // in the shared mailbox tells the others who answered.
+    let teammate = (reply.reply.kind != ReplyKind::BackupAlert).then(|| crate::team::identity(&ws)).flatten();
+    let message = match smtp::build(&reply.reply, identity.bcc.as_deref(), teammate.as_ref()) {
         Ok(m) => m,
         Err(e) => {
             store.fail_job(job.id, &e.message, clock())?;
@@ -140,6 +144,19 @@ fn run_one(
                 std::process::abort();
             }
             store.reply_delivered(job.id, reply.id, &ws, clock())?;
+            if let Some(me) = teammate {
+                let relayed =
+                    store.handoff(reply.reply.handoff_id)?.is_some_and(|h| h.source == SourceKind::Relay);
+                let answer = SeenAnswer {
+                    handoff_id: reply.reply.handoff_id,
+                    // Bare, as the Bcc copy's is read back, so both are one answer.
+                    message_id: reply.reply.message_id.trim().trim_matches(['<', '>']).to_string(),
+                    by: me,
+                    at: clock(),
+                };
+                // Relay handoffs have no mailbox copy: the relay records the answer (`shared` = 0 until then).
+                store.record_answer(&answer, true, !relayed)?;
+            }
             Ok(report("done", format!("sent to {}: {}", reply.reply.to, reply.reply.subject)))
         }
         Err(e) => match e.failure {

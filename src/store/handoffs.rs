@@ -111,6 +111,8 @@ pub struct HandoffDetail {
     pub resolution: Option<crate::model::Resolution>,
     /// Its place in HubSpot, once a push was asked for.
     pub hubspot: Option<super::PushRecord>,
+    /// Who on the team has claimed or answered it (team mode).
+    pub team: super::TeamState,
 }
 
 impl Store {
@@ -238,6 +240,7 @@ impl Store {
             follow_ups: self.follow_ups(id)?,
             replies: self.replies(id)?,
             resolution: self.resolution(id)?,
+            team: self.team_state(id)?,
             hubspot: self.push_record(id)?,
         })
     }

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::ingest::{Parsed, Skipped};
 use crate::model::{NewHandoff, ParseStatus, SourceKind, Workspace};
 use chrono::{DateTime, Utc};
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
 use std::io::Write;
 
@@ -27,6 +27,8 @@ pub struct IngestOutcome {
     pub duplicates: usize,
     /// Known non-handoff events recorded in `skipped_events`.
     pub skipped: usize,
+    /// Handoffs a teammate's reply was newly seen for.
+    pub answered: Vec<i64>,
     /// Newly stored handoffs that were not fully understood (parse status raw).
     pub flagged: usize,
 }
@@ -38,6 +40,7 @@ impl IngestOutcome {
         self.duplicates += other.duplicates;
         self.skipped += other.skipped;
         self.flagged += other.flagged;
+        self.answered.extend(other.answered);
     }
 }
 
@@ -97,6 +100,10 @@ impl Store {
                         None => out.duplicates += 1,
                     }
                 }
+                Parsed::Answer(a) => match answer_in(&tx, default, a, now)? {
+                    Some(handoff_id) => out.answered.push(handoff_id),
+                    None => out.duplicates += 1,
+                },
                 Parsed::Skipped(s) => {
                     if insert_skipped(&tx, default, s, now)? {
                         out.skipped += 1;
@@ -259,4 +266,46 @@ pub(super) fn unpack_raw(compressed: bool, bytes: Vec<u8>) -> std::io::Result<Ve
     let mut dec = flate2::write::DeflateDecoder::new(Vec::new());
     dec.write_all(&bytes)?;
     dec.finish()
+}
+
+/// A teammate's reply: recorded against the handoff it answers. One that
+/// answers no handoff here is kept as a skipped event, never dropped.
+/// Returns the handoff when the answer is new.
+fn answer_in(
+    tx: &Transaction<'_>,
+    ws: &Workspace,
+    a: &crate::team::TeamReply,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let mut found = None;
+    for parent in &a.parents {
+        let id: Option<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM handoffs WHERE workspace_id = ?1 AND message_id = ?2 ORDER BY id LIMIT 1",
+            )?
+            .query_row(params![ws.id, parent], |r| r.get(0))
+            .optional()?;
+        if id.is_some() {
+            found = id;
+            break;
+        }
+    }
+    let Some(handoff_id) = found else {
+        let skipped = Skipped {
+            source_key: format!("msgid:{}", a.message_id),
+            platform: "handoff-desk".into(),
+            event: "teammate_reply".into(),
+            why: format!("a reply by {} to a handoff that is not in this workspace", a.by.label()),
+            raw: a.raw.clone(),
+        };
+        insert_skipped(tx, ws, &skipped, now)?;
+        return Ok(None);
+    };
+    let seen = super::team::SeenAnswer {
+        handoff_id,
+        message_id: a.message_id.clone(),
+        by: a.by.clone(),
+        at: a.at.unwrap_or(now).min(now),
+    };
+    Ok(super::team::record_answer_in(tx, &seen, false, true)?.then_some(handoff_id))
 }

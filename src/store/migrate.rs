@@ -12,6 +12,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_promises.sql", include_str!("../../migrations/0003_promises.sql")),
     ("0004_hubspot.sql", include_str!("../../migrations/0004_hubspot.sql")),
     ("0005_gaps.sql", include_str!("../../migrations/0005_gaps.sql")),
+    ("0006_team.sql", include_str!("../../migrations/0006_team.sql")),
 ];
 
 /// The schema version this build brings a database to.

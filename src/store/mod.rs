@@ -20,6 +20,7 @@ mod promises;
 mod replies;
 mod search;
 mod sources;
+mod team;
 mod timers;
 mod workspaces;
 
@@ -34,6 +35,9 @@ pub use promises::{PlannedPromise, plan_promise};
 pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
+pub use team::{
+    Answer, Claim, ClaimOp, PendingClaim, SeenAnswer, SeenClaim, Settled, TeamState, Teammate, held_message,
+};
 pub use timers::{DueItem, Notice, TickReport};
 pub use workspaces::NewWorkspace;
 

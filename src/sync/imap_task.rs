@@ -127,17 +127,26 @@ fn session(
         .ok_or_else(|| Failure::Error(format!("the workspace of {} is gone", source.label()), false))?;
     let mut mailbox = Mailbox::connect(config, &password, cancel)?;
     drop(password);
-    let how = if mailbox.idles() {
+    let mut how = if mailbox.idles() {
         "watching the folder (IDLE)".to_string()
     } else {
         format!("checking every {} s (the server offers no IDLE)", config.poll_seconds)
     };
+    let me = crate::team::identity(&workspace);
+    if me.is_some() && !mailbox.keywords_allowed() {
+        how.push_str("; team claims stay on this computer: ");
+        how.push_str(crate::ingest::imap::NO_KEYWORDS);
+    }
     loop {
         shared.report(source, SourceState::Syncing, None, false);
         let report = mailbox
             .sync(&mut store, source.id, &workspace, |batch| shared.received(source, &batch.inserted))?;
         if report.rescanned {
             rescan_note(shared, source, &report);
+        }
+        shared.team_changed(&report.outcome.answered);
+        if me.is_some() {
+            team_round(shared, &mut mailbox, &mut store, source, &workspace, me.as_ref())?;
         }
         total.absorb(report.outcome);
         *attempt = 0;
@@ -150,6 +159,28 @@ fn session(
         mailbox
             .wait(Duration::from_secs(config.poll_seconds.max(1)).max(crate::ingest::imap::REIDLE), cancel)?;
     }
+}
+
+/// Team mode: send our queued claims over this connection, then read teammates'.
+fn team_round(
+    shared: &Shared,
+    mailbox: &mut Mailbox,
+    store: &mut Store,
+    source: &Source,
+    workspace: &crate::model::Workspace,
+    me: Option<&crate::store::Teammate>,
+) -> Result<(), Failure> {
+    for p in store.pending_claims(workspace.id, crate::model::SourceKind::Imap)? {
+        let how = match mailbox.push_claim(&p) {
+            Ok(how) => how,
+            Err(ImapError::Cancelled) => return Err(Failure::Cancelled),
+            Err(e) => crate::store::Settled::Failed(crate::team::not_yet(e)),
+        };
+        store.settle_claim(&p, &how, Utc::now())?;
+    }
+    let changed = mailbox.sync_claims(store, source.id, workspace.id, me)?;
+    shared.team_changed(&changed);
+    Ok(())
 }
 
 /// A folder whose UIDVALIDITY changed was re-scanned: say so once, as a status message.

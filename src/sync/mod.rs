@@ -78,6 +78,11 @@ pub enum SyncEvent {
         /// The stored handoff.
         handoff_id: i64,
     },
+    /// A teammate claimed, released or answered handoffs (team mode).
+    Team {
+        /// The handoffs whose team state changed.
+        handoff_ids: Vec<i64>,
+    },
     /// A source changed state.
     Status(SourceStatus),
     /// A follow-up fired: a reminder, a broken promise, a callback, a second attempt.
@@ -198,6 +203,12 @@ impl Shared {
                 source: source.label(),
                 handoff_id,
             });
+        }
+    }
+
+    fn team_changed(&self, ids: &[i64]) {
+        if !ids.is_empty() {
+            let _ = self.events.send(SyncEvent::Team { handoff_ids: ids.to_vec() });
         }
     }
 

@@ -111,38 +111,88 @@ async fn session(
         Ok((ws, store.relay_cursor(id)?))
     })
     .await?;
-    // Catch up with immediate requests; long-poll only once nothing is waiting.
-    let mut catching_up = true;
+    let team = crate::team::identity(&workspace).is_some();
+    let events = async {
+        // Catch up with immediate requests; long-poll only once nothing is waiting.
+        let mut catching_up = true;
+        loop {
+            let wait =
+                if catching_up || once { Duration::ZERO } else { Duration::from_secs(config.wait_seconds) };
+            let page = client.fetch(after, wait).await.map_err(from_relay)?;
+            if !page.events.is_empty() || page.next != after {
+                shared.report(source, SourceState::Syncing, None, false);
+                let items = page.parse();
+                let (ws, next) = (workspace.clone(), page.next);
+                let outcome = blocking(&store, move |store| {
+                    store.ingest_at(&ws, items, Utc::now(), id, Cursor::Relay { after: next })
+                })
+                .await?;
+                shared.received(source, &outcome.inserted);
+                total.absorb(outcome);
+                after = page.next;
+            }
+            *attempt = 0;
+            catching_up = !page.events.is_empty();
+            if catching_up {
+                continue;
+            }
+            let _ = blocking(&store, move |store| store.record_health(id, Utc::now(), Ok(()))).await;
+            let message = if page.gap {
+                "some events expired on the relay before they were fetched (its retention window passed)"
+            } else {
+                "long-polling the relay"
+            };
+            shared.report(source, SourceState::Idle, Some(message.into()), true);
+            if once {
+                return Ok(());
+            }
+        }
+    };
+    if !team {
+        return events.await;
+    }
+    if once {
+        events.await?;
+        let changed = crate::team::share::sync_relay(&shared.db, &client, id, ws_id, Duration::ZERO)
+            .await
+            .map_err(|e| (format!("team records on the relay: {e}"), true))?;
+        shared.team_changed(&changed);
+        return Ok(());
+    }
+    tokio::select! {
+        r = events => r,
+        r = team_loop(shared, source, &client, config.wait_seconds) => r,
+    }
+}
+
+/// Team mode on a relay channel: send our claims and answers, long-poll the
+/// team's changes, repeat. A failure here (an older relay without team
+/// records, say) is reported and retried; it never stops the handoffs coming.
+async fn team_loop(shared: &Shared, source: &Source, client: &RelayClient, wait: u64) -> Result<(), Failure> {
+    let mut attempt = 0u32;
     loop {
-        let wait =
-            if catching_up || once { Duration::ZERO } else { Duration::from_secs(config.wait_seconds) };
-        let page = client.fetch(after, wait).await.map_err(from_relay)?;
-        if !page.events.is_empty() || page.next != after {
-            shared.report(source, SourceState::Syncing, None, false);
-            let items = page.parse();
-            let (ws, next) = (workspace.clone(), page.next);
-            let outcome = blocking(&store, move |store| {
-                store.ingest_at(&ws, items, Utc::now(), id, Cursor::Relay { after: next })
-            })
-            .await?;
-            shared.received(source, &outcome.inserted);
-            total.absorb(outcome);
-            after = page.next;
-        }
-        *attempt = 0;
-        catching_up = !page.events.is_empty();
-        if catching_up {
-            continue;
-        }
-        let _ = blocking(&store, move |store| store.record_health(id, Utc::now(), Ok(()))).await;
-        let message = if page.gap {
-            "some events expired on the relay before they were fetched (its retention window passed)"
-        } else {
-            "long-polling the relay"
-        };
-        shared.report(source, SourceState::Idle, Some(message.into()), true);
-        if once {
-            return Ok(());
+        let round = crate::team::share::sync_relay(
+            &shared.db,
+            client,
+            source.id,
+            source.workspace_id,
+            Duration::from_secs(wait.clamp(1, 25)),
+        )
+        .await;
+        match round {
+            Ok(changed) => {
+                attempt = 0;
+                shared.team_changed(&changed);
+            }
+            Err(e) => {
+                let message = format!(
+                    "{}: claims and answers are not being shared with the team ({e}); retrying",
+                    source.label()
+                );
+                let _ = shared.events.send(super::SyncEvent::Problem { message });
+                tokio::time::sleep(shared.backoff(attempt)).await;
+                attempt = attempt.saturating_add(1);
+            }
         }
     }
 }

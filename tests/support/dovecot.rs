@@ -76,8 +76,31 @@ service lmtp {
 }
 "#;
 
+/// Appended by [`Dovecot::start_without_keywords`]: the ACL plugin with a
+/// global ACL that gives mailbox owners every right but `w` (set flags other
+/// than \Seen and \Deleted), so no keyword can be stored and SELECT's
+/// PERMANENTFLAGS lacks `\*`, as on servers that do not take keywords.
+const NO_KEYWORDS: &str = r#"
+mail_plugins = $mail_plugins acl
+protocol imap {
+  mail_plugins = $mail_plugins imap_acl
+}
+plugin {
+  acl = vfile:@DIR@/global-acl
+}
+"#;
+
 impl Dovecot {
     pub fn start() -> Dovecot {
+        Self::start_with("")
+    }
+
+    /// A server whose folders take no keywords (see [`NO_KEYWORDS`]).
+    pub fn start_without_keywords() -> Dovecot {
+        Self::start_with(NO_KEYWORDS)
+    }
+
+    fn start_with(extra: &str) -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let lmtp_port = loop {
@@ -93,7 +116,8 @@ impl Dovecot {
         let users: String =
             [USER, VISITOR, BACKUP].iter().map(|u| format!("{u}:{{PLAIN}}{PASSWORD}::::::\n")).collect();
         std::fs::write(d.join("users"), users).unwrap();
-        let conf = CONF
+        std::fs::write(d.join("global-acl"), "* owner lrsteikxp\n").unwrap();
+        let conf = format!("{CONF}{extra}")
             .replace("@DIR@", &d.to_string_lossy())
             .replace("@PORT@", &port.to_string())
             .replace("@LMTP@", &lmtp_port.to_string());
@@ -215,6 +239,18 @@ impl Dovecot {
     }
 
     /// APPEND a message over IMAP (as a mail server delivering would).
+    /// The flags and keywords of each message of `user`'s `folder`, in order.
+    pub fn flags(&self, user: &str, folder: &str) -> Vec<Vec<String>> {
+        let mut s = self.session_as(user);
+        s.select(folder).unwrap();
+        let fetched = s.fetch("1:*", "FLAGS").unwrap();
+        let mut all: Vec<(u32, Vec<String>)> =
+            fetched.iter().map(|f| (f.message, f.flags().iter().map(ToString::to_string).collect())).collect();
+        let _ = s.logout();
+        all.sort_by_key(|(seq, _)| *seq);
+        all.into_iter().map(|(_, flags)| flags).collect()
+    }
+
     pub fn append(&self, folder: &str, message: &[u8]) {
         let mut s = self.session();
         s.append(folder, message).unwrap();

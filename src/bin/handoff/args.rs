@@ -125,6 +125,9 @@ pub(crate) enum Command {
         /// Queue it without trying to send now.
         #[arg(long)]
         queue_only: bool,
+        /// Send even though a teammate has claimed or answered it.
+        #[arg(long)]
+        anyway: bool,
     },
     /// What is due and overdue, across workspaces, earliest first, with countdowns.
     Due {
@@ -189,6 +192,19 @@ pub(crate) enum Command {
     /// The reply identity (SMTP) of a workspace.
     #[command(subcommand)]
     Smtp(SmtpCmd),
+    /// Team mode: who you are to teammates sharing the mailbox or relay.
+    #[command(subcommand)]
+    Team(TeamCmd),
+    /// Claim a handoff so teammates see you have it (team mode; shared through the mailbox or relay).
+    Claim {
+        /// Handoff id.
+        id: i64,
+    },
+    /// Give back your claim on a handoff.
+    Release {
+        /// Handoff id.
+        id: i64,
+    },
     /// Emails and HubSpot pushes waiting to go out, sent, failed, or of unknown outcome.
     Outbox {
         #[command(subcommand)]
@@ -268,6 +284,31 @@ pub(crate) enum GapsCmd {
         /// Use the lexical fallback instead of the embedding model.
         #[arg(long)]
         lexical: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum TeamCmd {
+    /// Turn team mode on (or change your name, address, stale limit).
+    Set {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
+        /// Your name as teammates see it (default: the reply identity's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Your address, your identity on the team (default: the reply identity's From).
+        #[arg(long)]
+        email: Option<String>,
+        /// A claim older than this many minutes without a reply shows as stale.
+        #[arg(long)]
+        stale_minutes: Option<u32>,
+    },
+    /// Work alone again: claims and answers are no longer shared.
+    Off {
+        /// Workspace.
+        #[arg(long, short)]
+        workspace: String,
     },
 }
 

@@ -22,6 +22,7 @@ pub struct ReplyArgs {
     pub subject: Option<String>,
     pub draft_only: bool,
     pub queue_only: bool,
+    pub anyway: bool,
 }
 
 pub fn reply(store: &mut Store, a: ReplyArgs) -> Result<()> {
@@ -52,6 +53,7 @@ pub fn reply(store: &mut Store, a: ReplyArgs) -> Result<()> {
     if let Some(s) = a.subject {
         draft.subject = s;
     }
+    crate::team::before_reply(store, &ws, a.id, a.anyway)?;
     let mail = reply::reply_to_visitor(&ws, &h, kind, &draft)?;
     let (_, job) = store.queue_reply(&ws, &mail, Utc::now())?;
     if a.queue_only {

@@ -230,6 +230,21 @@ fn print_event(store: &Store, ev: &SyncEvent, json: bool) -> Result<()> {
                 )?;
             }
         }
+        SyncEvent::Team { handoff_ids } => {
+            for &id in handoff_ids {
+                let team = store.team_state(id)?;
+                if json {
+                    writeln!(out, "{}", serde_json::json!({ "event": "team", "handoff_id": id, "team": team }))?;
+                } else {
+                    let what = match (&team.claim, team.answers.last()) {
+                        (_, Some(a)) => format!("answered by {}", a.by.label()),
+                        (Some(c), None) => format!("claimed by {}", c.by.label()),
+                        (None, None) => "free (claim released)".to_string(),
+                    };
+                    writeln!(out, "{}  #{id}  {what}", chrono::Utc::now().format("%H:%M:%S"))?;
+                }
+            }
+        }
         SyncEvent::Notice(n) => {
             if json {
                 writeln!(out, "{}", serde_json::to_string(ev)?)?;

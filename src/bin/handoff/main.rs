@@ -9,6 +9,7 @@ mod import;
 mod live;
 mod print;
 mod report;
+mod team;
 
 use anyhow::{Context, Result, bail};
 use args::*;
@@ -190,10 +191,13 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Watch { json } => live::watch(&store, json)?,
-        Command::Reply { id, message, message_file, subject, second, draft, queue_only } => follow::reply(
+        Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => follow::reply(
             &mut store,
-            follow::ReplyArgs { id, second, message, message_file, subject, draft_only: draft, queue_only },
+            follow::ReplyArgs { id, second, message, message_file, subject, draft_only: draft, queue_only, anyway },
         )?,
+        Command::Team(cmd) => team::team(&mut store, cmd)?,
+        Command::Claim { id } => team::claim(&store, id, true)?,
+        Command::Release { id } => team::claim(&store, id, false)?,
         Command::Due { workspace, all, json } => follow::due(&store, workspace, all, json)?,
         Command::Resolve { id, why, lost } => {
             if lost {

@@ -25,7 +25,9 @@ use serde::{Deserialize, Serialize};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+mod team;
 mod transport;
+pub use team::NO_KEYWORDS;
 pub use transport::Canceller;
 use transport::{Stream, starttls};
 
@@ -206,6 +208,10 @@ pub struct Mailbox {
     config: ImapConfig,
     uid_validity: u32,
     can_idle: bool,
+    /// PERMANENTFLAGS has `\*`: new keywords (claims) can be set.
+    keywords_ok: bool,
+    /// The server offers CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE).
+    condstore: bool,
 }
 
 impl Mailbox {
@@ -262,7 +268,9 @@ impl Mailbox {
             }
             other => lost(other),
         })?;
-        let can_idle = session.capabilities().map_err(lost)?.has_str("IDLE");
+        let caps = session.capabilities().map_err(lost)?;
+        let (can_idle, condstore) = (caps.has_str("IDLE"), caps.has_str("CONDSTORE"));
+        drop(caps);
         let selected = session.select(&config.folder).map_err(|e| match e {
             imap::Error::No(why) | imap::Error::Bad(why) => {
                 ImapError::NoFolder { folder: config.folder.clone(), why }
@@ -272,7 +280,8 @@ impl Mailbox {
         let uid_validity = selected
             .uid_validity
             .ok_or_else(|| ImapError::Protocol("the folder has no UIDVALIDITY".into()))?;
-        Ok(Mailbox { session, sock, config: config.clone(), uid_validity, can_idle })
+        let keywords_ok = selected.permanent_flags.iter().any(|f| matches!(f, imap::types::Flag::MayCreate));
+        Ok(Mailbox { session, sock, config: config.clone(), uid_validity, can_idle, keywords_ok, condstore })
     }
 
     /// Whether [`wait`](Self::wait) will use IDLE.
@@ -397,7 +406,11 @@ impl Mailbox {
             let fetched = self.session.uid_fetch(uid_set(&small), "(UID BODY.PEEK[])").map_err(lost)?;
             for f in fetched.iter() {
                 let (Some(uid), Some(body)) = (f.uid, f.body()) else { continue };
-                by_uid.push((uid, Parsed::Handoff(Box::new(parse_email(body, SourceKind::Imap)))));
+                let parsed = match crate::team::team_reply(body) {
+                    Some(reply) => Parsed::Answer(reply),
+                    None => Parsed::Handoff(Box::new(parse_email(body, SourceKind::Imap))),
+                };
+                by_uid.push((uid, parsed));
             }
         }
         if !big.is_empty() {

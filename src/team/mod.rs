@@ -1,0 +1,171 @@
+//! Team mode: teammates' apps share one mailbox (or relay channel) and see
+//! each other's claims and answers without any server of ours.
+//!
+//! - A claim is an IMAP keyword on the handoff's message ([`keywords`]), or a
+//!   record on the relay for relay handoffs. Claiming writes the claim to the
+//!   store first and then to the server; offline, it waits in the store and
+//!   the engine sends it on reconnect ([`crate::store::Settled`]).
+//! - An answer is the reply itself: sent with the shared address in Bcc and
+//!   marked with [`TEAMMATE_HEADER`], so every app that reads the shared
+//!   mailbox matches the copy to its handoff by In-Reply-To/References.
+//! - Who a teammate is comes from the workspace's [`TeamSettings`], falling
+//!   back to the reply identity.
+
+pub mod keywords;
+pub mod share;
+
+use crate::model::{TeamSettings, Workspace};
+use crate::store::{TeamState, Teammate};
+use chrono::{DateTime, Utc};
+use mail_parser::{HeaderValue, MessageParser};
+
+/// Marks a reply sent by Handoff Desk in team mode, naming the teammate:
+/// `X-Handoff-Desk-Teammate: Dana <dana@acme.test>`.
+pub const TEAMMATE_HEADER: &str = "X-Handoff-Desk-Teammate";
+
+/// This app's teammate in `ws`, when team mode is on: the team settings'
+/// name and address, else the reply identity's.
+pub fn identity(ws: &Workspace) -> Option<Teammate> {
+    let team: &TeamSettings = ws.settings.team.as_ref()?;
+    let smtp = ws.settings.smtp.as_ref();
+    let email = Some(team.email.trim())
+        .filter(|e| !e.is_empty())
+        .map(str::to_string)
+        .or_else(|| smtp.map(|s| s.from_address.clone()))?;
+    let name = Some(team.name.trim())
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .or_else(|| smtp.and_then(|s| s.from_name.clone()))
+        .unwrap_or_default();
+    Some(Teammate { name, email })
+}
+
+/// Whether a teammate's claim has gone stale: older than the workspace's
+/// limit and nobody has answered since.
+pub fn is_stale(state: &TeamState, ws: &Workspace, now: DateTime<Utc>) -> bool {
+    let limit = ws.settings.team.as_ref().map_or(120, |t| t.stale_after_minutes).max(1);
+    state.claim.as_ref().is_some_and(|c| {
+        now - c.at > chrono::Duration::minutes(i64::from(limit)) && !state.answers.iter().any(|a| a.at >= c.at)
+    })
+}
+
+/// What to tell a teammate about to answer: someone else answered or holds
+/// the handoff. `None` when it is free, or ours.
+pub fn warning(state: &TeamState, me: Option<&Teammate>, ws: &Workspace, now: DateTime<Utc>) -> Option<String> {
+    let tz: chrono_tz::Tz = ws.time_zone.parse().unwrap_or(chrono_tz::UTC);
+    let when = |at: DateTime<Utc>| at.with_timezone(&tz).format("%b %-d, %H:%M").to_string();
+    let others = |t: &Teammate| me.is_none_or(|m| !m.same(t));
+    if let Some(a) = state.answers.iter().rev().find(|a| !a.mine && others(&a.by)) {
+        return Some(format!(
+            "{} already answered this visitor ({}). Another reply means they hear from you twice.",
+            a.by.label(),
+            when(a.at)
+        ));
+    }
+    let c = state.claim.as_ref().filter(|c| !c.mine && others(&c.by))?;
+    if is_stale(state, ws, now) {
+        return Some(format!(
+            "{} claimed this at {} and has not answered: the claim is stale. Check with them, or answer it.",
+            c.by.label(),
+            when(c.at)
+        ));
+    }
+    Some(format!("{} claimed this at {}. Ask them before you answer.", c.by.label(), when(c.at)))
+}
+
+/// What to tell people when a claim could not be sent yet.
+pub fn not_yet(e: impl std::fmt::Display) -> String {
+    format!("not shared with the team yet ({e}); it will be sent when the server is reachable")
+}
+
+/// `Dana <dana@acme.test>` for [`TEAMMATE_HEADER`].
+pub fn header_value(t: &Teammate) -> String {
+    let name: String = t.name.chars().filter(|c| !matches!(c, '<' | '>' | '\r' | '\n' | '"')).collect();
+    format!("{} <{}>", name.trim(), t.email.trim())
+}
+
+fn parse_header_value(v: &str) -> Option<Teammate> {
+    let v = v.trim();
+    let (name, email) = match v.rsplit_once('<') {
+        Some((name, rest)) => (name.trim().trim_matches('"').trim(), rest.trim_end_matches('>').trim()),
+        None => ("", v),
+    };
+    email.contains('@').then(|| Teammate { name: name.to_string(), email: email.to_string() })
+}
+
+/// A teammate's reply found in the shared mailbox (the Bcc copy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamReply {
+    /// The reply's own Message-ID (bare).
+    pub message_id: String,
+    /// The Message-IDs it answers (In-Reply-To, then References), bare.
+    pub parents: Vec<String>,
+    /// Who sent it.
+    pub by: Teammate,
+    /// When it was sent.
+    pub at: Option<DateTime<Utc>>,
+    /// The email, verbatim (kept when it answers no known handoff).
+    pub raw: Vec<u8>,
+}
+
+fn ids(v: &HeaderValue<'_>) -> Vec<String> {
+    let bare = |s: &str| s.trim().trim_matches(['<', '>']).trim().to_string();
+    match v {
+        HeaderValue::Text(t) => t.split_whitespace().map(bare).collect(),
+        HeaderValue::TextList(list) => list.iter().map(|t| bare(t)).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The team reply in a raw email, if it is one (it carries [`TEAMMATE_HEADER`]
+/// and a Message-ID). Anything else, including unreadable mail, is `None`.
+pub fn team_reply(raw: &[u8]) -> Option<TeamReply> {
+    // Cheap test first: most mail is a notification, not a teammate's reply.
+    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len().min(64 * 1024));
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    if !head.contains(&TEAMMATE_HEADER.to_ascii_lowercase()) {
+        return None;
+    }
+    let msg = std::panic::catch_unwind(|| MessageParser::default().parse(raw)).ok()??;
+    let by = msg.header(TEAMMATE_HEADER).and_then(|v| v.as_text()).and_then(parse_header_value)?;
+    let message_id = msg.message_id()?.trim().trim_matches(['<', '>']).to_string();
+    let mut parents = ids(msg.in_reply_to());
+    for id in ids(msg.references()) {
+        if !parents.contains(&id) {
+            parents.push(id);
+        }
+    }
+    parents.retain(|p| !p.is_empty());
+    let at = msg.date().and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0));
+    Some(TeamReply { message_id, parents, by, at, raw: raw.to_vec() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_team_reply_is_read_back_from_its_headers() {
+        let raw = b"From: Leads <leads@acme.test>\r\nTo: v@x.test\r\nMessage-ID: <r1@acme.test>\r\n\
+In-Reply-To: <n1@bot.test>\r\nReferences: <n0@bot.test> <n1@bot.test>\r\n\
+X-Handoff-Desk-Teammate: Dana Reyes <dana@acme.test>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\n\r\nHi\r\n";
+        let r = team_reply(raw).unwrap();
+        assert_eq!(r.message_id, "r1@acme.test");
+        assert_eq!(r.parents, vec!["n1@bot.test".to_string(), "n0@bot.test".to_string()]);
+        assert_eq!(r.by, Teammate { name: "Dana Reyes".into(), email: "dana@acme.test".into() });
+        assert_eq!(r.at.unwrap().to_rfc3339(), "2026-12-01T10:00:00+00:00");
+    }
+
+    #[test]
+    fn ordinary_mail_and_a_header_without_an_address_are_not_team_replies() {
+        assert!(team_reply(b"From: a@b.test\r\nMessage-ID: <x@y>\r\n\r\nbody").is_none());
+        assert!(team_reply(b"Message-ID: <x@y>\r\nX-Handoff-Desk-Teammate: Dana\r\n\r\nbody").is_none());
+        assert!(team_reply(b"\xff\xfe\x00garbage").is_none());
+    }
+
+    #[test]
+    fn the_header_value_round_trips_and_strips_brackets_from_names() {
+        let t = Teammate { name: "Dana <boss>".into(), email: "dana@acme.test".into() };
+        assert_eq!(parse_header_value(&header_value(&t)).unwrap().name, "Dana boss");
+    }
+}

@@ -1,0 +1,277 @@
+//! Team mode end to end: two app instances (two database files, the real
+//! `handoff` binary) sharing one real Dovecot mailbox, and the real SMTP sink
+//! delivering the Bcc copy of a reply back into it. B runs the engine
+//! (`handoff watch`, IDLE + CONDSTORE); A claims, releases and replies from
+//! the command line.
+
+use crate::live::{Watch, add_imap, add_relay, init};
+use crate::support::dovecot::{Dovecot, PASSWORD, USER};
+use crate::support::keychain::Keychain;
+use crate::support::mail::{email_key, handoff_email, handoff_webhook};
+use crate::support::relay::Relay;
+use crate::support::smtp::{SmtpSink, plain_identity};
+use crate::support::{handoff, text};
+use handoff::store::Teammate;
+use handoff::{Store, TeamSettings};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+struct App {
+    db: PathBuf,
+}
+
+impl App {
+    fn new(dir: &Path, name: &str, who: (&str, &str), smtp_port: Option<u16>) -> App {
+        let db = dir.join(format!("{name}.db"));
+        init(&db);
+        let store = Store::open(&db).unwrap();
+        let mut ws = store.require_workspace("acme").unwrap();
+        ws.settings.team =
+            Some(TeamSettings { name: who.0.into(), email: who.1.into(), stale_after_minutes: 120 });
+        ws.default_promise = Some("within 4 business hours".into());
+        if let Some(port) = smtp_port {
+            let mut id = plain_identity(port);
+            id.bcc = Some(USER.into());
+            ws.settings.smtp = Some(id);
+        }
+        store.update_workspace(&ws).unwrap();
+        App { db }
+    }
+
+    fn run(&self, kc: &Keychain, args: &[&str]) -> Output {
+        let mut c = handoff(&self.db);
+        kc.apply(&mut c);
+        c.args(args).output().unwrap()
+    }
+
+    fn ok(&self, kc: &Keychain, args: &[&str]) -> String {
+        let out = self.run(kc, args);
+        assert!(out.status.success(), "{args:?} failed: {}{}", text(&out.stdout), text(&out.stderr));
+        text(&out.stdout)
+    }
+
+    fn id(&self, key: &str) -> i64 {
+        let s = Store::open(&self.db).unwrap();
+        let ws = s.require_workspace("acme").unwrap();
+        s.handoff_by_key(ws.id, key).unwrap().unwrap_or_else(|| panic!("no handoff {key} in {:?}", self.db))
+    }
+
+    fn claim_holder(&self, id: i64) -> Option<String> {
+        Store::open(&self.db).unwrap().team_state(id).unwrap().claim.map(|c| c.by.email)
+    }
+}
+
+fn team_event(v: &Value, id: i64) -> bool {
+    v["event"] == "team" && v["handoff_id"] == id
+}
+
+fn holder(v: &Value) -> Option<&str> {
+    v["team"]["claim"]["by"]["email"].as_str()
+}
+
+const DANA: (&str, &str) = ("Dana", "dana@example.test");
+const SAM: (&str, &str) = ("Sam", "sam@example.test");
+
+#[test]
+fn claims_and_answers_travel_through_the_shared_mailbox_between_two_apps() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let sink = SmtpSink::start(&d);
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, Some(sink.port));
+    let b = App::new(dir.path(), "b", SAM, Some(sink.port));
+    for app in [&a, &b] {
+        let out = add_imap(&app.db, &kc, &d, "shared", PASSWORD, true);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    d.append_all("INBOX", &(1..=4).map(|n| handoff_email("team", n)).collect::<Vec<_>>());
+    let mut watch_b = Watch::start(&b.db, &kc);
+    for n in 1..=4 {
+        watch_b
+            .wait_for(20, |v| v["event"] == "received" && v["handoff"]["source_key"] == email_key("team", n));
+    }
+    a.ok(&kc, &["sync"]);
+    let (a1, b1) = (a.id(&email_key("team", 1)), b.id(&email_key("team", 1)));
+
+    // A claims: B, idling on the folder, shows it within 5 s.
+    let out = a.ok(&kc, &["claim", &a1.to_string()]);
+    assert!(out.contains("claimed by you"), "{out}");
+    let claimed = Instant::now();
+    let v = watch_b.wait_for(5, |v| team_event(v, b1) && holder(v) == Some(DANA.1));
+    assert!(claimed.elapsed() <= Duration::from_secs(5));
+    assert_eq!(v["team"]["claim"]["by"]["name"], "Dana");
+    assert_eq!(v["team"]["claim"]["mine"], false);
+    // The keyword is on the message for mail programs too.
+    let flags = d.flags(USER, "INBOX");
+    assert!(flags[0].iter().any(|f| f == "$HandoffClaimed"), "{flags:?}");
+
+    // B cannot take it, and B's reply is held back with the reason.
+    let out = b.run(&kc, &["claim", &b1.to_string()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("Dana <dana@example.test> has claimed this handoff"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = b.run(&kc, &["reply", &b1.to_string(), "-m", "Hello from Sam"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("Dana claimed this at") && err.contains("--anyway"), "{err}");
+    assert!(sink.deliveries().is_empty(), "nothing may be sent: {:?}", sink.deliveries());
+
+    // A replies (Bcc to the shared mailbox): B sees it answered by Dana, promise met, no new handoff.
+    let handoffs_before = Store::open(&b.db).unwrap().count(None).unwrap();
+    let out = a.ok(&kc, &["reply", &a1.to_string(), "-m", "Yes, order team-1 ships Monday."]);
+    assert!(out.contains("Sent to"), "{out}");
+    let v = watch_b.wait_for(20, |v| team_event(v, b1) && v["team"]["answers"][0]["by"]["email"] == DANA.1);
+    assert_eq!(v["team"]["answers"][0]["mine"], false);
+    // On A, the Bcc copy and A's own record are one answer.
+    let answers_a = Store::open(&a.db).unwrap().team_state(a1).unwrap().answers;
+    assert_eq!(answers_a.len(), 1, "{answers_a:?}");
+    assert!(answers_a[0].mine);
+    let sb = Store::open(&b.db).unwrap();
+    assert_eq!(sb.count(None).unwrap(), handoffs_before, "the Bcc copy must not become a handoff");
+    assert_eq!(sb.handoff(b1).unwrap().unwrap().status, handoff::Status::Replied);
+    let promise = sb.promise(b1).unwrap().expect("the workspace's default promise");
+    assert!(promise.met_at.is_some(), "B's promise is met by Dana's reply: {promise:?}");
+    let detail = sb.detail(b1).unwrap();
+    assert!(
+        detail.events.iter().any(|e| e.detail.as_deref().is_some_and(|d| d.contains("answered by Dana"))),
+        "{:?}",
+        detail.events
+    );
+    // B's composer now warns that Dana answered.
+    let out = b.run(&kc, &["reply", &b1.to_string(), "-m", "Me too"]);
+    assert!(text(&out.stderr).contains("Dana already answered this visitor"), "{}", text(&out.stderr));
+
+    // Release: A claims #2 and gives it back; B sees both.
+    let (a2, b2) = (a.id(&email_key("team", 2)), b.id(&email_key("team", 2)));
+    a.ok(&kc, &["claim", &a2.to_string()]);
+    watch_b.wait_for(5, |v| team_event(v, b2) && holder(v) == Some(DANA.1));
+    let out = a.ok(&kc, &["release", &a2.to_string()]);
+    assert!(out.contains("released"), "{out}");
+    watch_b.wait_for(5, |v| team_event(v, b2) && v["team"]["claim"].is_null());
+    assert_eq!(a.claim_holder(a2), None);
+    // B can claim it now, and A sees B's claim after a sync.
+    b.ok(&kc, &["claim", &b2.to_string()]);
+    a.ok(&kc, &["sync"]);
+    assert_eq!(a.claim_holder(a2).as_deref(), Some(SAM.1));
+    watch_b.stop();
+
+    // Both claim #3 at the same moment: exactly one wins, and both apps agree.
+    let (a3, b3) = (a.id(&email_key("team", 3)), b.id(&email_key("team", 3)));
+    let (ka, kb) = (&kc, &kc);
+    let (out_a, out_b) = std::thread::scope(|s| {
+        let ta = s.spawn(|| a.run(ka, &["claim", &a3.to_string()]));
+        let tb = s.spawn(|| b.run(kb, &["claim", &b3.to_string()]));
+        (ta.join().unwrap(), tb.join().unwrap())
+    });
+    let won = [&out_a, &out_b].iter().filter(|o| text(&o.stdout).contains("claimed by you")).count();
+    assert_eq!(
+        won,
+        1,
+        "A: {}{}\nB: {}{}",
+        text(&out_a.stdout),
+        text(&out_a.stderr),
+        text(&out_b.stdout),
+        text(&out_b.stderr)
+    );
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let (ha, hb) = (a.claim_holder(a3), b.claim_holder(b3));
+    assert!(ha.is_some() && ha == hb, "A sees {ha:?}, B sees {hb:?}");
+    let flags = d.flags(USER, "INBOX");
+    let claimers = flags[2].iter().filter(|f| f.starts_with("$HD:")).count();
+    assert_eq!(claimers, 1, "one claimer keyword stays on the raced message: {flags:?}");
+
+    // Offline: A's claim on #4 waits while the server is down and is shared on reconnect.
+    let (a4, b4) = (a.id(&email_key("team", 4)), b.id(&email_key("team", 4)));
+    let mut d = d;
+    d.stop();
+    let out = a.ok(&kc, &["claim", &a4.to_string()]);
+    assert!(out.contains("not shared with the team yet"), "{out}");
+    d.start_again();
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    assert_eq!(b.claim_holder(b4).as_deref(), Some(DANA.1));
+    let state = Store::open(&a.db).unwrap().team_state(a4).unwrap();
+    assert_eq!(state.claim.map(|c| (c.mine, c.pending)), Some((true, None)));
+}
+
+#[test]
+fn a_mailbox_without_keywords_is_reported_and_the_claim_stays_local() {
+    let kc = Keychain::start();
+    let d = Dovecot::start_without_keywords();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    d.append("INBOX", &handoff_email("nokw", 1));
+    a.ok(&kc, &["sync"]);
+    let id = a.id(&email_key("nokw", 1));
+    let out = a.ok(&kc, &["claim", &id.to_string()]);
+    assert!(out.contains("does not let apps set keywords"), "{out}");
+    // The engine says so where sources report their state.
+    let mut watch = Watch::start(&a.db, &kc);
+    watch.wait_for(20, |v| {
+        v["event"] == "status"
+            && v["message"].as_str().is_some_and(|m| m.contains("team claims stay on this computer"))
+    });
+    watch.stop();
+    let flags = d.flags(USER, "INBOX");
+    assert!(!flags.concat().iter().any(|f| f.starts_with('$')), "no keyword may land: {flags:?}");
+}
+
+#[test]
+fn relay_handoffs_share_claims_and_answers_through_the_relay() {
+    let kc = Keychain::start();
+    let relay = Relay::start();
+    let d = Dovecot::start();
+    let sink = SmtpSink::start(&d);
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, Some(sink.port));
+    let b = App::new(dir.path(), "b", SAM, Some(sink.port));
+    for app in [&a, &b] {
+        assert!(add_relay(&app.db, &kc, &relay, "hooks").status.success());
+    }
+    for n in 1..=2 {
+        relay.post(&handoff_webhook("rteam", n));
+    }
+    let mut watch_b = Watch::start(&b.db, &kc);
+    for _ in 1..=2 {
+        watch_b.wait_for(20, |v| v["event"] == "received");
+    }
+    a.ok(&kc, &["sync"]);
+    // The same event is the same handoff in both files: match them by source key.
+    let first = |app: &App| {
+        let s = Store::open(&app.db).unwrap();
+        let mut all = s.list(&Default::default()).unwrap();
+        all.sort_by_key(|h| h.source_key.clone());
+        (all[0].id, all[0].source_key.clone())
+    };
+    let ((a1, ka), (b1, kb)) = (first(&a), first(&b));
+    assert_eq!(ka, kb);
+
+    a.ok(&kc, &["claim", &a1.to_string()]);
+    watch_b.wait_for(5, |v| team_event(v, b1) && holder(v) == Some(DANA.1));
+    let out = b.run(&kc, &["claim", &b1.to_string()]);
+    assert!(text(&out.stderr).contains("Dana <dana@example.test> has claimed"), "{}", text(&out.stderr));
+    let out = b.run(&kc, &["reply", &b1.to_string(), "-m", "Sam here"]);
+    assert!(text(&out.stderr).contains("Dana claimed this at"), "{}", text(&out.stderr));
+
+    // A's reply goes to the visitor only; the relay records the answer and B sees it.
+    let out = a.ok(&kc, &["reply", &a1.to_string(), "-m", "Dana here: yes, we can."]);
+    assert!(out.contains("Sent to"), "{out}");
+    let sent = sink.deliveries();
+    let message_id = sent[0]["message_id"].as_str().unwrap().trim_matches(['<', '>']).to_string();
+    a.ok(&kc, &["sync"]);
+    let v = watch_b.wait_for(10, |v| team_event(v, b1) && v["team"]["answers"][0]["by"]["email"] == DANA.1);
+    assert_eq!(v["team"]["answers"][0]["message_id"], message_id.as_str());
+    let promise = Store::open(&b.db).unwrap().promise(b1).unwrap().expect("the default promise");
+    assert!(promise.met_at.is_some(), "{promise:?}");
+
+    a.ok(&kc, &["release", &a1.to_string()]);
+    watch_b.wait_for(5, |v| team_event(v, b1) && v["team"]["claim"].is_null());
+    watch_b.stop();
+}
