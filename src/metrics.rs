@@ -12,10 +12,16 @@
 //!   running and dropped promises are not counted;
 //! - repeat visitors = distinct visitor emails of the month that had an
 //!   earlier handoff in the same workspace;
-//! - overdue now = open handoffs whose unmet promise is already due, at `now`.
+//! - overdue now = open handoffs whose unmet promise is already due, at `now`;
+//! - resolutions count the month's handoffs by the reason they were closed
+//!   with, as of now; a handoff with no recorded resolution is unresolved
+//!   (including one closed without a reason, e.g. lost);
+//! - content gaps found by people = the month's handoffs resolved as a
+//!   content gap that the bot did not flag as one (its reason was neither
+//!   knowledge gap nor low confidence).
 
 use crate::error::{Error, Result};
-use crate::model::{Reason, Workspace};
+use crate::model::{Reason, Resolution, Workspace};
 use crate::promise::Calendar;
 use crate::store::Store;
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
@@ -104,6 +110,17 @@ pub struct ReasonShare {
     pub share: f64,
 }
 
+/// One resolution's count and share.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ResolutionShare {
+    /// Why the handoffs were closed.
+    pub resolution: Resolution,
+    /// Handoffs.
+    pub count: i64,
+    /// Share of the month's handoffs, 0–1.
+    pub share: f64,
+}
+
 /// A workspace's month in figures.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MonthlyMetrics {
@@ -139,6 +156,13 @@ pub struct MonthlyMetrics {
     pub knowledge_gaps: i64,
     /// Knowledge-gap handoffs the month before.
     pub knowledge_gaps_previous: i64,
+    /// Per resolution, most frequent first (resolutions with none left out).
+    pub by_resolution: Vec<ResolutionShare>,
+    /// The month's handoffs with no resolution recorded.
+    pub unresolved: i64,
+    /// Resolved as a content gap although the bot gave another reason than
+    /// knowledge gap or low confidence: gaps only people noticed.
+    pub content_gaps_found_by_people: i64,
 }
 
 struct Row {
@@ -148,11 +172,13 @@ struct Row {
     email: Option<String>,
     met_at: Option<DateTime<Utc>>,
     state: Option<String>,
+    resolution: Option<Resolution>,
 }
 
 fn rows(store: &Store, ws: &Workspace, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<Row>> {
     let mut stmt = store.conn().prepare_cached(
-        "SELECT h.received_at, h.reason, h.after_hours, lower(h.visitor_email), p.met_at, p.state
+        "SELECT h.received_at, h.reason, h.after_hours, lower(h.visitor_email), p.met_at, p.state,
+                h.resolution
            FROM handoffs h LEFT JOIN promises p ON p.handoff_id = h.id
           WHERE h.workspace_id = ?1 AND h.received_at >= ?2 AND h.received_at < ?3",
     )?;
@@ -166,6 +192,7 @@ fn rows(store: &Store, ws: &Workspace, from: DateTime<Utc>, to: DateTime<Utc>) -
                 email: r.get(3)?,
                 met_at: r.get::<_, Option<i64>>(4)?.and_then(|m| Utc.timestamp_millis_opt(m).single()),
                 state: r.get(5)?,
+                resolution: r.get::<_, Option<String>>(6)?.and_then(|s| s.parse().ok()),
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -181,15 +208,20 @@ pub fn monthly(store: &Store, ws: &Workspace, month: Month, now: DateTime<Utc>) 
     let knowledge_gaps_previous =
         rows(store, ws, pfrom, pto)?.iter().filter(|r| r.reason == Reason::KnowledgeGap).count() as i64;
     let n = this.len() as i64;
-    let mut counts: BTreeMap<&'static str, (Reason, i64)> = BTreeMap::new();
-    for r in &this {
-        counts.entry(r.reason.as_str()).or_insert((r.reason, 0)).1 += 1;
-    }
-    let mut by_reason: Vec<ReasonShare> = counts
-        .into_values()
+    let by_reason: Vec<ReasonShare> = ranked(this.iter().map(|r| (r.reason.as_str(), r.reason)))
+        .into_iter()
         .map(|(reason, count)| ReasonShare { reason, count, share: count as f64 / n as f64 })
         .collect();
-    by_reason.sort_by(|a, b| b.count.cmp(&a.count).then(a.reason.as_str().cmp(b.reason.as_str())));
+    let by_resolution: Vec<ResolutionShare> =
+        ranked(this.iter().filter_map(|r| r.resolution).map(|x| (x.as_str(), x)))
+            .into_iter()
+            .map(|(resolution, count)| ResolutionShare { resolution, count, share: count as f64 / n as f64 })
+            .collect();
+    let content_gaps_found_by_people = this
+        .iter()
+        .filter(|r| r.resolution == Some(Resolution::ContentGap))
+        .filter(|r| !matches!(r.reason, Reason::KnowledgeGap | Reason::LowConfidence))
+        .count() as i64;
     let cal = Calendar::for_workspace(ws);
     let mut waits: Vec<i64> = Vec::new();
     let mut business: Vec<i64> = Vec::new();
@@ -247,5 +279,19 @@ pub fn monthly(store: &Store, ws: &Workspace, month: Month, now: DateTime<Utc>) 
         repeat_visitors: repeat.len() as i64,
         knowledge_gaps: this.iter().filter(|r| r.reason == Reason::KnowledgeGap).count() as i64,
         knowledge_gaps_previous,
+        unresolved: this.iter().filter(|r| r.resolution.is_none()).count() as i64,
+        by_resolution,
+        content_gaps_found_by_people,
     })
+}
+
+/// Count values by their stable name: most frequent first, then by name.
+fn ranked<T: Copy>(values: impl Iterator<Item = (&'static str, T)>) -> Vec<(T, i64)> {
+    let mut counts: BTreeMap<&'static str, (T, i64)> = BTreeMap::new();
+    for (name, v) in values {
+        counts.entry(name).or_insert((v, 0)).1 += 1;
+    }
+    let mut out: Vec<(&'static str, T, i64)> = counts.into_iter().map(|(k, (v, n))| (k, v, n)).collect();
+    out.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    out.into_iter().map(|(_, v, n)| (v, n)).collect()
 }

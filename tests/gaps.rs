@@ -1,6 +1,7 @@
 //! The gap checklist: grouping by meaning (the shipped model) and by wording
 //! (the fallback), the checklist's ranking, check-offs that persist and carry
-//! over as "still asked", the exports, and the CLI.
+//! over as "still asked", the owner's sent answers offered as drafts, the
+//! exports, and the CLI.
 //!
 //! The model is fetched by scripts/setup (scripts/fetch-model); without it
 //! these tests fail, they do not skip.
@@ -358,6 +359,126 @@ fn markdown_and_csv_exports() {
     assert_eq!(&rows[1][6], "2026-10");
     assert_eq!(&rows[2][7], "2026-10-31", "dates in the workspace's zone (23:30 in Berlin)");
     assert!(rows[0][10].contains("what's your refund policy after 30 days"));
+}
+
+/// The id of the handoff ingested under `key`.
+fn id_of(store: &Store, key: &str) -> i64 {
+    store.conn().query_row("SELECT id FROM handoffs WHERE source_key = ?1", [key], |r| r.get(0)).unwrap()
+}
+
+/// Queue `mail` and have the SMTP server take it at `at`, as the outbox worker would.
+fn deliver(store: &mut Store, ws: &Workspace, mail: &handoff::store::NewReply, at: DateTime<Utc>) {
+    let (reply_id, job_id) = store.queue_reply(ws, mail, at).unwrap();
+    let job = store.claim_job(&["smtp_send"], at).unwrap().unwrap();
+    assert_eq!(job.id, job_id);
+    store.reply_delivered(job_id, reply_id, ws, at).unwrap();
+}
+
+/// The workspace's pre-filled reply to handoff `id` with `answer` written in.
+fn answered(store: &Store, ws: &Workspace, id: i64, answer: &str) -> handoff::store::NewReply {
+    use handoff::reply;
+    let h = store.handoff(id).unwrap().unwrap();
+    let mut draft = reply::draft(ws, &h, handoff::store::ReplyKind::Reply);
+    draft.body = draft.body.replace(reply::ANSWER_MARKER, answer);
+    reply::reply_to_visitor(ws, &h, handoff::store::ReplyKind::Reply, &draft).unwrap()
+}
+
+const REFUND_ANSWER: &str = "Yes: within 60 days of delivery, unused and in the original box.\n\nStart one on our returns page and we email a label.";
+
+#[test]
+fn an_answer_the_owner_sent_to_a_content_gap_is_offered_as_the_items_draft() {
+    let (_dir, path, mut ws) = setup();
+    let mut store = Store::open(&path).unwrap();
+    ws.settings.smtp = Some(handoff::model::SmtpIdentity {
+        from_name: Some("Dana at Corner Shop".into()),
+        ..crate::support::smtp::plain_identity(2525)
+    });
+    store.update_workspace(&ws).unwrap();
+    let (r1, r2, r3) = (id_of(&store, "r1"), id_of(&store, "r2"), id_of(&store, "r3"));
+    // Refunds: r2's answer (resolved as a content gap) is the one; r3 was
+    // answered later but only resolved as answered; r1 had no email reply.
+    let sent_r2 = z("2026-10-10T08:00:00Z");
+    let mail = answered(&store, &ws, r2, REFUND_ANSWER);
+    assert!(mail.body_text.contains("> Can I get my money back"), "the template quotes the question");
+    deliver(&mut store, &ws, &mail, sent_r2);
+    store.resolve(r2, Resolution::ContentGap, z("2026-10-10T09:00:00Z")).unwrap();
+    let mail = answered(&store, &ws, r3, "Within 30 days, yes.");
+    deliver(&mut store, &ws, &mail, z("2026-10-21T08:00:00Z"));
+    store.resolve(r3, Resolution::Answered, z("2026-10-21T09:00:00Z")).unwrap();
+    store.resolve(r1, Resolution::ContentGap, z("2026-10-03T09:00:00Z")).unwrap();
+    // Shipping: the owner rewrote the greeting and signed off by hand, so the
+    // template no longer matches; the quote and the signature still come off.
+    let s1 = id_of(&store, "s1");
+    let mut mail = answered(&store, &ws, s1, "unused");
+    mail.body_text = "Hello Dan!\n\nYou asked:\n\n> Do you ship to Canada?\n\nWe ship to Canada with DHL; \
+                      it takes 5 to 7 days.\n\nCheers,\nDana\n-- \nCorner Shop"
+        .into();
+    deliver(&mut store, &ws, &mail, z("2026-10-04T08:00:00Z"));
+    store.resolve(s1, Resolution::ContentGap, z("2026-10-04T09:00:00Z")).unwrap();
+    // X200: a content gap without a reply. Sundays: replied, but resolved as policy.
+    store.resolve(id_of(&store, "x1"), Resolution::ContentGap, z("2026-10-07T09:00:00Z")).unwrap();
+    let h1 = id_of(&store, "h1");
+    let mail = answered(&store, &ws, h1, "We are closed on Sundays.");
+    deliver(&mut store, &ws, &mail, z("2026-11-02T08:00:00Z"));
+    store.resolve(h1, Resolution::Policy, z("2026-11-02T09:00:00Z")).unwrap();
+
+    let list = gaps::build(&mut store, &ws, Month::parse("2026-10").unwrap(), &model()).unwrap();
+    let with = |id: i64| list.items.iter().find(|i| i.handoffs.contains(&id)).unwrap();
+    let refunds = with(r2).draft_answer.clone().expect("a draft from r2's reply");
+    assert_eq!(refunds.text, REFUND_ANSWER, "the answer alone, without greeting, quote or signature");
+    assert_eq!((refunds.handoff_id, refunds.sent_at), (r2, sent_r2));
+    assert_eq!(refunds.by.as_deref(), Some("Dana at Corner Shop"));
+    let shipping = with(s1).draft_answer.clone().expect("a draft from s1's reply");
+    assert_eq!(shipping.text, "We ship to Canada with DHL; it takes 5 to 7 days.");
+    assert_eq!(with(id_of(&store, "x1")).draft_answer, None, "resolved as a gap, never answered by email");
+    assert_eq!(with(h1).draft_answer, None, "answered, but resolved as policy");
+
+    let md = export::markdown(&list, ws.tz());
+    assert!(
+        md.contains(
+            "- Draft answer (from Dana at Corner Shop's reply): Yes: within 60 days of delivery, unused \
+             and in the original box. Start one on our returns page and we email a label.\n"
+        ),
+        "{md}"
+    );
+    assert_eq!(md.matches("- Draft answer").count(), 2, "{md}");
+    let csv_text = export::csv(&list, ws.tz()).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    assert_eq!(reader.headers().unwrap().iter().next_back(), Some("draft_answer"));
+    let drafts: Vec<String> =
+        reader.records().map(|r| r.unwrap().iter().next_back().unwrap().to_string()).collect();
+    let refunds_row = list.items.iter().position(|i| i.handoffs.contains(&r2)).unwrap();
+    assert_eq!(drafts[refunds_row], REFUND_ANSWER);
+    assert_eq!(drafts.iter().filter(|d| d.is_empty()).count(), list.items.len() - 2);
+}
+
+#[test]
+fn the_answer_in_a_reply_leaves_the_template_behind() {
+    use handoff::gaps::checklist::answer_in_reply;
+    let template = "Hi Ann,\n\nYou asked:\n\n> Refunds?\n\n[Write your answer here]\n\nBest regards,\nDana\n";
+    // Exactly the template with the marker replaced, CRLF line ends and all.
+    let sent = template
+        .replace("[Write your answer here]", "Yes.\n\n> not a quote of the question")
+        .replace('\n', "\r\n");
+    assert_eq!(
+        answer_in_reply(&sent, Some(template)).as_deref(),
+        Some("Yes.\n\n> not a quote of the question")
+    );
+    // No template to go by: greeting, quote with its lead-in and sign-off go.
+    let edited = "Good morning Ann,\n\nOn Monday you wrote:\n> Refunds?\n> After a month?\n\nYes, for 60 days.\nKeep the box.\n\nThanks!\nDana";
+    assert_eq!(answer_in_reply(edited, None).as_deref(), Some("Yes, for 60 days.\nKeep the box."));
+    assert_eq!(
+        answer_in_reply(edited, Some("no marker in this one")).as_deref(),
+        Some("Yes, for 60 days.\nKeep the box.")
+    );
+    // A lead-in that quotes nothing stays; a signature separator ends the answer.
+    assert_eq!(
+        answer_in_reply("Here is how:\n\nOpen the app.\n--\nDana, Corner Shop", None).as_deref(),
+        Some("Here is how:\n\nOpen the app.")
+    );
+    // Nothing but template: no answer.
+    assert_eq!(answer_in_reply("Hi Ann,\n\n> Refunds?\n\nBest regards,\nDana", None), None);
+    assert_eq!(answer_in_reply(&template.replace("[Write your answer here]", "  "), Some(template)), None);
 }
 
 #[test]

@@ -124,8 +124,93 @@ fn metrics_from_the_command_line_for_every_workspace() {
             r["by_reason"].as_array().unwrap().iter().map(|x| x["share"].as_f64().unwrap()).sum();
         assert!(r["handoffs"].as_i64().unwrap() == 0 || (shares - 1.0).abs() < 1e-9, "{r}");
     }
+    for r in &rows {
+        let resolved: i64 =
+            r["by_resolution"].as_array().unwrap().iter().map(|x| x["count"].as_i64().unwrap()).sum();
+        assert_eq!(resolved + r["unresolved"].as_i64().unwrap(), r["handoffs"].as_i64().unwrap(), "{r}");
+    }
     let human = ok(handoff(&db).args(["metrics", "-w", "acme-plumbing"]));
     assert!(human.contains("Promises kept") && human.contains("Knowledge gaps"), "{human}");
+    assert!(human.contains("Resolutions") && human.contains("unresolved"), "{human}");
+    assert!(human.contains("Gaps found by people"), "{human}");
     let err = text(&fails(handoff(&db).args(["metrics", "--month", "2026-13"])).stderr);
     assert!(err.contains("YYYY-MM"), "{err}");
+}
+
+#[test]
+fn resolutions_by_reason_and_content_gaps_found_by_people() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ws = store.create_workspace(&NewWorkspace::new("res", "Resolved Ltd", "UTC")).unwrap();
+    let now = z("2026-11-22T12:00:00Z");
+    // (key, received, the bot's reason, how it was closed, or lost without a reason).
+    let cases: [(&str, &str, Reason, Option<Resolution>); 13] = [
+        ("a", "2026-10-01T10:00:00Z", Reason::KnowledgeGap, Some(Resolution::ContentGap)),
+        ("b", "2026-10-02T10:00:00Z", Reason::HumanRequest, Some(Resolution::ContentGap)),
+        ("c", "2026-10-03T10:00:00Z", Reason::PolicyTopic, Some(Resolution::ContentGap)),
+        ("d", "2026-10-04T10:00:00Z", Reason::LowConfidence, Some(Resolution::ContentGap)),
+        ("e", "2026-10-05T10:00:00Z", Reason::KnowledgeGap, Some(Resolution::Answered)),
+        ("f", "2026-10-06T10:00:00Z", Reason::HumanRequest, Some(Resolution::Answered)),
+        ("g", "2026-10-07T10:00:00Z", Reason::Frustration, Some(Resolution::Policy)),
+        ("h", "2026-10-08T10:00:00Z", Reason::Other, Some(Resolution::NotALead)),
+        ("i", "2026-10-09T10:00:00Z", Reason::HighIntent, None),
+        ("j", "2026-10-10T10:00:00Z", Reason::KnowledgeGap, None),
+        ("lost", "2026-10-11T10:00:00Z", Reason::HumanRequest, None),
+        // Other months: not October's.
+        ("sep", "2026-09-30T23:59:00Z", Reason::HumanRequest, Some(Resolution::ContentGap)),
+        ("nov", "2026-11-01T00:00:00Z", Reason::Frustration, Some(Resolution::ContentGap)),
+    ];
+    let items = cases.iter().map(|(k, at, reason, _)| item(k, at, *reason, None, None)).collect();
+    store.ingest(&ws, items, now).unwrap();
+    for (key, at, _, resolution) in &cases {
+        let id: i64 = store
+            .conn()
+            .query_row("SELECT id FROM handoffs WHERE source_key = ?1", [key], |r| r.get(0))
+            .unwrap();
+        match resolution {
+            Some(why) => store.resolve(id, *why, z(at) + chrono::Duration::hours(1)).unwrap(),
+            None if *key == "lost" => store.set_status(id, Status::Lost, z(at)).unwrap(),
+            None => {}
+        }
+    }
+
+    // The expected figures, counted from the cases themselves.
+    let october: Vec<_> = cases.iter().filter(|c| c.1.starts_with("2026-10")).collect();
+    let n = october.len() as i64;
+    let mut want: Vec<(&str, i64, f64)> = Vec::new();
+    for why in [Resolution::Answered, Resolution::ContentGap, Resolution::Policy, Resolution::NotALead] {
+        let count = october.iter().filter(|c| c.3 == Some(why)).count() as i64;
+        if count > 0 {
+            want.push((why.as_str(), count, count as f64 / n as f64));
+        }
+    }
+    want.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let unresolved = october.iter().filter(|c| c.3.is_none()).count() as i64;
+    let by_people = october
+        .iter()
+        .filter(|c| c.3 == Some(Resolution::ContentGap))
+        .filter(|c| !matches!(c.2, Reason::KnowledgeGap | Reason::LowConfidence))
+        .count() as i64;
+
+    let m = monthly(&store, &ws, Month::parse("2026-10").unwrap(), now).unwrap();
+    assert_eq!(m.handoffs, n);
+    let got: Vec<(&str, i64, f64)> =
+        m.by_resolution.iter().map(|r| (r.resolution.as_str(), r.count, r.share)).collect();
+    assert_eq!(got, want);
+    // And by hand: 4 content gaps, 2 answered, 1 policy, 1 not a lead; i, j and the lost one open.
+    assert_eq!(
+        got.iter().map(|g| (g.0, g.1)).collect::<Vec<_>>(),
+        vec![("content_gap", 4), ("answered", 2), ("not_a_lead", 1), ("policy", 1)]
+    );
+    assert_eq!(m.unresolved, unresolved);
+    assert_eq!(m.unresolved, 3, "i, j, and the one lost without a reason");
+    assert_eq!(m.content_gaps_found_by_people, by_people);
+    assert_eq!(m.content_gaps_found_by_people, 2, "b (asked for a person) and c (policy topic)");
+
+    let nov = monthly(&store, &ws, Month::parse("2026-11").unwrap(), now).unwrap();
+    assert_eq!((nov.unresolved, nov.content_gaps_found_by_people), (0, 1));
+    assert_eq!(nov.by_resolution.len(), 1);
+    assert_eq!((nov.by_resolution[0].resolution, nov.by_resolution[0].share), (Resolution::ContentGap, 1.0));
+    // An empty month has no shares to divide.
+    let empty = monthly(&store, &ws, Month::parse("2026-12").unwrap(), now).unwrap();
+    assert!(empty.by_resolution.is_empty() && empty.unresolved == 0);
 }

@@ -1,4 +1,7 @@
 //! The checklist as Markdown (ready to email to a client) and CSV.
+//!
+//! Everything written by others (visitors' questions, the owner's draft
+//! answers, notes) is escaped: it can become neither markup nor a formula.
 
 use super::checklist::{Checklist, Item, ItemState};
 use chrono::{DateTime, Utc};
@@ -129,6 +132,12 @@ fn item_md(s: &mut String, it: &Item, tz: chrono_tz::Tz) {
         let pages: Vec<String> = it.pages.iter().take(3).map(|(p, n)| format!("{} ({n})", md(p))).collect();
         s.push_str(&format!("- Pages: {}\n", pages.join(", ")));
     }
+    if let Some(d) = &it.draft_answer {
+        let by = d.by.as_deref().map(|b| format!("{}'s", md(b))).unwrap_or_else(|| "a sent".into());
+        // One line: the paragraphs run on, as in the other list entries.
+        let text = d.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        s.push_str(&format!("- Draft answer (from {by} reply): {}\n", md(&text)));
+    }
     s.push('\n');
 }
 
@@ -153,6 +162,7 @@ pub fn csv(c: &Checklist, tz: chrono_tz::Tz) -> Result<String, csv::Error> {
         "last_asked",
         "pages",
         "wordings",
+        "draft_answer",
     ])?;
     let ymd = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d").to_string();
     for it in &c.items {
@@ -175,6 +185,7 @@ pub fn csv(c: &Checklist, tz: chrono_tz::Tz) -> Result<String, csv::Error> {
             ymd(it.last_seen),
             cell(&pages.join("; ")),
             cell(&wordings.join(" | ")),
+            cell(it.draft_answer.as_ref().map_or("", |d| d.text.as_str())),
         ])?;
     }
     let bytes = w.into_inner().map_err(|e| csv::Error::from(e.into_error()))?;

@@ -1,4 +1,5 @@
-//! The gap checklist's tables: question embeddings and checked-off items.
+//! The gap checklist's tables: question embeddings and checked-off items,
+//! and the sent replies that can seed a checklist item's draft answer.
 
 use super::{Store, from_ms, to_ms};
 use crate::error::Result;
@@ -46,6 +47,22 @@ pub struct GapCheck {
     pub note: Option<String>,
     /// When.
     pub checked_at: DateTime<Utc>,
+}
+
+/// A sent reply to a handoff whose answer the owner had to write because the
+/// bot could not: a candidate draft answer for the checklist.
+#[derive(Debug, Clone, Serialize)]
+pub struct GapReply {
+    /// The handoff it answered.
+    pub handoff_id: i64,
+    /// Whether the handoff was resolved as a content gap (else: answered, knowledge gap).
+    pub content_gap: bool,
+    /// The From line, as sent (`"Dana" <help@acme.test>` or a bare address).
+    pub from: String,
+    /// The body as sent, template text included.
+    pub body_text: String,
+    /// When the SMTP server took it.
+    pub sent_at: DateTime<Utc>,
 }
 
 /// Encode a vector for storage.
@@ -166,6 +183,33 @@ impl Store {
                 page: url.filter(|u| !u.is_empty()).or(title.filter(|t| !t.is_empty())),
                 received_at: from_ms(r.get(6)?),
                 vector: if current { blob.and_then(|b| vector_from(&b, dim)) } else { None },
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+    }
+
+    /// The sent first replies to those of the given handoffs that were
+    /// resolved as a content gap, or answered after a knowledge-gap handoff:
+    /// content-gap handoffs first, then the most recently sent first.
+    /// Second attempts and alerts are left out: they carry no answer.
+    pub fn gap_replies(&self, ids: &[i64]) -> Result<Vec<GapReply>> {
+        let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT r.handoff_id, h.resolution = 'content_gap', r.from_addr, r.body_text, r.sent_at
+             FROM replies r JOIN handoffs h ON h.id = r.handoff_id
+             WHERE r.handoff_id IN (SELECT value FROM json_each(?1))
+               AND r.kind = 'reply' AND r.sent_at IS NOT NULL
+               AND (h.resolution = 'content_gap'
+                    OR (h.resolution = 'answered' AND h.reason = 'knowledge_gap'))
+             ORDER BY 2 DESC, r.sent_at DESC, r.id DESC",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok(GapReply {
+                handoff_id: r.get(0)?,
+                content_gap: r.get(1)?,
+                from: r.get(2)?,
+                body_text: r.get(3)?,
+                sent_at: from_ms(r.get(4)?),
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)

@@ -24,7 +24,7 @@ mod team;
 mod timers;
 mod workspaces;
 
-pub use gaps::{GapCheck, GapQuestion, text_hash, vector_bytes, vector_from};
+pub use gaps::{GapCheck, GapQuestion, GapReply, text_hash, vector_bytes, vector_from};
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
 pub use inbox::{DueCounts, InboxCounts, InboxEntry, InboxFilter};

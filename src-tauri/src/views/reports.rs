@@ -2,7 +2,7 @@
 //! figures.
 
 use super::time;
-use handoff::model::Reason;
+use handoff::model::{Reason, Resolution};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -26,6 +26,23 @@ pub struct GapPage {
     pub url: String,
     /// Times.
     pub count: u32,
+}
+
+/// The owner's own answer to one of an item's questions, sent by email: a
+/// start for the content.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GapDraftAnswer {
+    /// The answer, without the reply template's greeting, quote and signature.
+    pub text: String,
+    /// The handoff it answered.
+    #[ts(type = "number")]
+    pub handoff_id: i64,
+    /// Who sent it (display name, else address).
+    pub by: Option<String>,
+    /// When it was sent.
+    pub sent_at: String,
 }
 
 /// One piece of content to write.
@@ -58,6 +75,8 @@ pub struct GapItem {
     pub checked_at: Option<String>,
     /// The month of the earlier check-off (still_asked).
     pub checked_month: Option<String>,
+    /// An answer the owner already sent to one of these questions.
+    pub draft_answer: Option<GapDraftAnswer>,
 }
 
 /// A workspace's month of gaps.
@@ -129,6 +148,12 @@ impl GapChecklist {
                         note,
                         checked_at,
                         checked_month,
+                        draft_answer: i.draft_answer.as_ref().map(|d| GapDraftAnswer {
+                            text: d.text.clone(),
+                            handoff_id: d.handoff_id,
+                            by: d.by.clone(),
+                            sent_at: time(d.sent_at),
+                        }),
                     }
                 })
                 .collect(),
@@ -143,6 +168,19 @@ impl GapChecklist {
 pub struct ReasonCount {
     /// The reason.
     pub reason: Reason,
+    /// Handoffs.
+    pub count: u32,
+    /// Share of the month's handoffs, 0–1.
+    pub share: f64,
+}
+
+/// One resolution's part of a month.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ResolutionCount {
+    /// Why the handoffs were closed.
+    pub resolution: Resolution,
     /// Handoffs.
     pub count: u32,
     /// Share of the month's handoffs, 0–1.
@@ -184,6 +222,12 @@ pub struct MonthFigures {
     pub knowledge_gaps: u32,
     /// Knowledge-gap handoffs the month before.
     pub knowledge_gaps_previous: u32,
+    /// Per resolution, most frequent first.
+    pub by_resolution: Vec<ResolutionCount>,
+    /// Handoffs with no resolution recorded.
+    pub unresolved: u32,
+    /// Resolved as a content gap though the bot gave another reason.
+    pub content_gaps_found_by_people: u32,
 }
 
 impl MonthFigures {
@@ -210,6 +254,13 @@ impl MonthFigures {
             repeat_visitors: n(m.repeat_visitors),
             knowledge_gaps: n(m.knowledge_gaps),
             knowledge_gaps_previous: n(m.knowledge_gaps_previous),
+            by_resolution: m
+                .by_resolution
+                .iter()
+                .map(|r| ResolutionCount { resolution: r.resolution, count: n(r.count), share: r.share })
+                .collect(),
+            unresolved: n(m.unresolved),
+            content_gaps_found_by_people: n(m.content_gaps_found_by_people),
         }
     }
 }

@@ -70,7 +70,19 @@ fn print(out: &mut impl Write, name: &str, m: &MonthlyMetrics) -> std::io::Resul
         0 => format!("same as last month ({})", m.knowledge_gaps_previous),
         d => format!("up {d} from {}", m.knowledge_gaps_previous),
     };
-    writeln!(out, "  Knowledge gaps        {}  ({trend})\n", m.knowledge_gaps)
+    writeln!(out, "  Knowledge gaps        {}  ({trend})", m.knowledge_gaps)?;
+    let mut resolved: Vec<String> = m
+        .by_resolution
+        .iter()
+        .map(|r| format!("{} {}", r.resolution.as_str().replace('_', " "), r.count))
+        .collect();
+    resolved.push(format!("{} unresolved", m.unresolved));
+    writeln!(out, "  Resolutions           {}", resolved.join(", "))?;
+    writeln!(
+        out,
+        "  Gaps found by people  {}  (resolved as content gap, though the bot gave another reason)\n",
+        m.content_gaps_found_by_people
+    )
 }
 
 fn gap_workspaces(store: &Store, workspace: Option<String>) -> Result<Vec<handoff::Workspace>> {

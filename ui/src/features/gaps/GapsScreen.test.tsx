@@ -1,5 +1,5 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { GapChecklist } from "../../bindings";
 import { FakeBackend, WORKSPACES } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
@@ -31,6 +31,7 @@ function checklist(over: Partial<GapChecklist> = {}): GapChecklist {
         note: null,
         checkedAt: null,
         checkedMonth: null,
+        draftAnswer: null,
       },
       {
         rank: 2,
@@ -45,6 +46,7 @@ function checklist(over: Partial<GapChecklist> = {}): GapChecklist {
         note: "added /faq#shipping",
         checkedAt: null,
         checkedMonth: "2025-02",
+        draftAnswer: null,
       },
     ],
     ...over,
@@ -88,5 +90,59 @@ describe("GapsScreen", () => {
     await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("empty"));
     expect(screen.getByTestId("gaps-fallback").textContent).toContain("the model is not installed");
     expect(screen.getByText(/nothing to write/)).toBeTruthy();
+  });
+
+  describe("a draft answer from the owner's reply", () => {
+    const original = Object.getOwnPropertyDescriptor(navigator, "clipboard");
+    afterEach(() => {
+      if (original) Object.defineProperty(navigator, "clipboard", original);
+      else Reflect.deleteProperty(navigator, "clipboard");
+    });
+
+    it("is shown as text under its item, and copied with the button", async () => {
+      const writeText = vi.fn().mockResolvedValue(undefined);
+      Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
+      const text = "<b>Yes</b>, within 60 days.\n\nStart one on our returns page.";
+      const list = checklist();
+      const top = list.items[0];
+      if (!top) throw new Error("an item expected");
+      list.items[0] = {
+        ...top,
+        draftAnswer: { text, handoffId: 2, by: "Dana at Acme", sentAt: "2025-03-10T09:00:00Z" },
+      };
+      const backend = new FakeBackend();
+      backend.gapChecklist.mockResolvedValue(list);
+      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+      await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
+      const [first, second] = screen.getAllByTestId("gap-item");
+      if (!first || !second) throw new Error("two items expected");
+      const draft = within(first).getByTestId("gap-draft");
+      expect(draft.textContent).toContain("Draft answer, from Dana at Acme's reply");
+      expect(within(first).getByTestId("gap-draft-text").textContent).toBe(text);
+      expect(draft.querySelector("b")).toBeNull();
+      expect(within(second).queryByTestId("gap-draft")).toBeNull();
+
+      const copy = within(first).getByRole("button", { name: "Copy draft answer" });
+      fireEvent.click(copy);
+      await waitFor(() => expect(copy.textContent).toBe("Copied"));
+      expect(writeText).toHaveBeenCalledWith(text);
+    });
+
+    it("says so when the clipboard refuses", async () => {
+      const writeText = vi.fn().mockRejectedValue(new Error("denied"));
+      Object.defineProperty(navigator, "clipboard", { configurable: true, value: { writeText } });
+      const list = checklist();
+      const top = list.items[0];
+      if (!top) throw new Error("an item expected");
+      list.items[0] = { ...top, draftAnswer: { text: "Yes.", handoffId: 1, by: null, sentAt: "2025-03-10T09:00:00Z" } };
+      const backend = new FakeBackend();
+      backend.gapChecklist.mockResolvedValue(list);
+      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+      await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
+      expect(screen.getByTestId("gap-draft").textContent).toContain("from a sent reply");
+      const copy = screen.getByRole("button", { name: "Copy draft answer" });
+      fireEvent.click(copy);
+      await waitFor(() => expect(copy.textContent).toBe("Copy failed"));
+    });
   });
 });

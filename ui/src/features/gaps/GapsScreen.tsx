@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import type { GapChecklist, GapItem, WorkspaceSummary } from "../../bindings";
+import type { GapChecklist, GapDraftAnswer, GapItem, WorkspaceSummary } from "../../bindings";
+import { CopyButton } from "../../components/CopyButton";
 import { AppError, useBackend } from "../../ipc";
 import { formatShortInZone } from "../../lib/time";
 import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
@@ -180,6 +181,7 @@ function GapRow({ item, timeZone, noting, note, busy, onNote, onStart, onCancel,
       {item.pages.length > 0 && (
         <p className="muted gap-pages">Pages: {item.pages.map((p) => `${p.url} (${p.count})`).join(", ")}</p>
       )}
+      {item.draftAnswer && <DraftAnswer draft={item.draftAnswer} timeZone={timeZone} />}
       {item.state === "still_asked" && (
         <p className="notice">
           Checked off in {item.checkedMonth}
@@ -223,5 +225,26 @@ function GapRow({ item, timeZone, noting, note, busy, onNote, onStart, onCancel,
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * The owner's own emailed answer to one of the item's questions, offered as a
+ * start for the content. Shown as text (never markup), with a copy button.
+ */
+function DraftAnswer({ draft, timeZone }: { draft: GapDraftAnswer; timeZone: string }) {
+  const from = draft.by ? `${draft.by}'s reply` : "a sent reply";
+  return (
+    <div className="gap-draft" data-testid="gap-draft">
+      <div className="gap-draft-head">
+        <span className="muted">
+          Draft answer, from {from} of {formatShortInZone(draft.sentAt, timeZone)}
+        </span>
+        <CopyButton text={draft.text} label="Copy draft answer" />
+      </div>
+      <blockquote className="gap-draft-text" data-testid="gap-draft-text">
+        {draft.text}
+      </blockquote>
+    </div>
   );
 }

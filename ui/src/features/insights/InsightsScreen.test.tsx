@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { MonthFigures } from "../../bindings";
 import { FakeBackend, WORKSPACES } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
-import { InsightsScreen, minutes, percent } from "./InsightsScreen";
+import { InsightsScreen, minutes, percent, resolutionBars } from "./InsightsScreen";
 
 function month(m: string, over: Partial<MonthFigures> = {}): MonthFigures {
   return {
@@ -25,6 +25,12 @@ function month(m: string, over: Partial<MonthFigures> = {}): MonthFigures {
     repeatVisitors: 1,
     knowledgeGaps: 6,
     knowledgeGapsPrevious: 9,
+    byResolution: [
+      { resolution: "answered", count: 5, share: 0.5 },
+      { resolution: "content_gap", count: 3, share: 0.3 },
+    ],
+    unresolved: 2,
+    contentGapsFoundByPeople: 1,
     ...over,
   };
 }
@@ -52,5 +58,43 @@ describe("InsightsScreen", () => {
     expect(Array.from(perMonth).map((b) => b.getAttribute("data-value"))).toEqual(["3", "3", "3", "3", "3", "10"]);
     const reasons = screen.getByTestId("chart-reasons").querySelectorAll("[data-testid=bar]");
     expect(Array.from(reasons).map((b) => b.getAttribute("data-label"))).toEqual(["Knowledge gap", "Asked for a person"]);
+  });
+
+  it("shows how the month's handoffs were resolved, the unresolved ones, and the gaps people found", async () => {
+    const backend = new FakeBackend();
+    backend.insights.mockResolvedValue({
+      workspace: "acme",
+      workspaceName: "Acme",
+      months: [
+        month("2025-02", { contentGapsFoundByPeople: 7 }),
+        month("2025-03", {
+          handoffs: 8,
+          byResolution: [
+            { resolution: "content_gap", count: 3, share: 0.375 },
+            { resolution: "answered", count: 2, share: 0.25 },
+            { resolution: "not_a_lead", count: 1, share: 0.125 },
+          ],
+          unresolved: 2,
+          contentGapsFoundByPeople: 2,
+        }),
+      ],
+    });
+    renderWith(backend, <InsightsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    await waitFor(() => expect(screen.getByTestId("insights").getAttribute("data-state")).toBe("ready"));
+    const bars = Array.from(screen.getByTestId("chart-resolutions").querySelectorAll("[data-testid=bar]"));
+    expect(bars.map((b) => [b.getAttribute("data-label"), b.getAttribute("data-value")])).toEqual([
+      ["Content gap", "3"],
+      ["Answered", "2"],
+      ["Not a lead", "1"],
+      ["Not resolved yet", "2"],
+    ]);
+    expect(bars[3]?.textContent).toContain("25 %");
+    expect(screen.getByTestId("figure-found-by-people-value").textContent).toBe("2");
+  });
+
+  it("leaves out the unresolved bar when every handoff was resolved", () => {
+    const bars = resolutionBars(month("2025-03", { unresolved: 0 }));
+    expect(bars.map((b) => b.label)).toEqual(["Answered", "Content gap"]);
+    expect(resolutionBars(month("2025-03", { handoffs: 0, byResolution: [], unresolved: 0 }))).toEqual([]);
   });
 });

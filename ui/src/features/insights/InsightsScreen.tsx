@@ -1,15 +1,27 @@
 import { useQuery } from "@tanstack/react-query";
 import type { MonthFigures, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
-import { reasonLabel } from "../../lib/labels";
+import { reasonLabel, resolutionLabel } from "../../lib/labels";
 import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
-import { BarChart } from "./BarChart";
+import { type Bar, BarChart } from "./BarChart";
 import "./insights.css";
 
 type Props = { workspaces: WorkspaceSummary[]; onBack: () => void };
 
 export function percent(v: number | null): string {
   return v === null ? "—" : `${Math.round(v * 100)} %`;
+}
+
+/** The month's resolutions as bars, most frequent first, then the handoffs not resolved yet. */
+export function resolutionBars(m: MonthFigures): Bar[] {
+  const share = (n: number) => percent(m.handoffs > 0 ? n / m.handoffs : null);
+  const bars: Bar[] = m.byResolution.map((r) => ({
+    label: resolutionLabel(r.resolution),
+    value: r.count,
+    note: percent(r.share),
+  }));
+  if (m.unresolved > 0) bars.push({ label: "Not resolved yet", value: m.unresolved, note: share(m.unresolved) });
+  return bars;
 }
 
 export function minutes(v: number | null): string {
@@ -87,6 +99,12 @@ export function InsightsScreen({ workspaces, onBack }: Props) {
                 value={String(now.knowledgeGaps)}
                 note={`${now.knowledgeGapsPrevious} the month before`}
               />
+              <Figure
+                id="found-by-people"
+                label="Gaps found by people"
+                value={String(now.contentGapsFoundByPeople)}
+                note="resolved as content gaps the bot did not flag"
+              />
             </section>
             <section className="card">
               <h3>Why the bot handed over, {now.month}</h3>
@@ -94,6 +112,10 @@ export function InsightsScreen({ workspaces, onBack }: Props) {
                 testId="chart-reasons"
                 bars={now.byReason.map((r) => ({ label: reasonLabel(r.reason), value: r.count, note: percent(r.share) }))}
               />
+            </section>
+            <section className="card">
+              <h3>How they were resolved, {now.month}</h3>
+              <BarChart testId="chart-resolutions" bars={resolutionBars(now)} />
             </section>
             <section className="card">
               <h3>Handoffs per month</h3>
