@@ -11,7 +11,6 @@ use crate::support::mail::{email_key, handoff_email, handoff_webhook};
 use crate::support::relay::Relay;
 use crate::support::smtp::{SmtpSink, plain_identity};
 use crate::support::{handoff, text};
-use handoff::store::Teammate;
 use handoff::{Store, TeamSettings};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -29,7 +28,7 @@ impl App {
         let store = Store::open(&db).unwrap();
         let mut ws = store.require_workspace("acme").unwrap();
         ws.settings.team =
-            Some(TeamSettings { name: who.0.into(), email: who.1.into(), stale_after_minutes: 120 });
+            Some(TeamSettings { name: who.0.into(), email: who.1.into(), ..TeamSettings::default() });
         ws.default_promise = Some("within 4 business hours".into());
         if let Some(port) = smtp_port {
             let mut id = plain_identity(port);
@@ -274,4 +273,93 @@ fn relay_handoffs_share_claims_and_answers_through_the_relay() {
     a.ok(&kc, &["release", &a1.to_string()]);
     watch_b.wait_for(5, |v| team_event(v, b1) && v["team"]["claim"].is_null());
     watch_b.stop();
+}
+
+#[test]
+fn replies_saved_in_the_shared_sent_folder_count_as_answers() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    {
+        let store = Store::open(&a.db).unwrap();
+        let mut ws = store.require_workspace("acme").unwrap();
+        ws.settings.team.as_mut().unwrap().sent_folder = Some("Sent".into());
+        store.update_workspace(&ws).unwrap();
+    }
+    assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    d.append("INBOX", &handoff_email("sent", 1));
+    d.create("Sent");
+    a.ok(&kc, &["sync"]);
+    let id = a.id(&email_key("sent", 1));
+    // Kim's mail program saved her reply (sent through the shared account) in Sent.
+    let date = chrono::Utc::now().to_rfc2822();
+    let reply = format!(
+        "From: Leads <{USER}>\r\nTo: visitor1.sent@example.org\r\nSubject: Re: your question\r\n\
+         Date: {date}\r\nMessage-ID: <kim-1@acme.test>\r\nIn-Reply-To: <sent-1@convira.example>\r\n\
+         References: <sent-1@convira.example>\r\nX-Handoff-Desk-Teammate: Kim <kim@example.test>\r\n\r\nHello!\r\n"
+    );
+    d.append("Sent", reply.as_bytes());
+    // A message that only looks similar (no teammate header) is not an answer.
+    d.append("Sent", b"From: x@example.test\r\nMessage-ID: <other@acme.test>\r\nIn-Reply-To: <sent-1@convira.example>\r\n\r\nhi\r\n");
+    a.ok(&kc, &["sync"]);
+    let state = Store::open(&a.db).unwrap().team_state(id).unwrap();
+    assert_eq!(state.answers.len(), 1, "{state:?}");
+    assert_eq!(
+        (state.answers[0].by.name.as_str(), state.answers[0].message_id.as_str()),
+        ("Kim", "kim-1@acme.test")
+    );
+    // The watched folder is still the one synced: new mail there still arrives.
+    d.append("INBOX", &handoff_email("sent", 2));
+    a.ok(&kc, &["sync"]);
+    a.id(&email_key("sent", 2));
+    a.ok(&kc, &["sync"]);
+    assert_eq!(
+        Store::open(&a.db).unwrap().team_state(id).unwrap().answers.len(),
+        1,
+        "seen once, however often synced"
+    );
+}
+
+#[test]
+fn without_condstore_claims_are_found_by_rescanning_flags_and_a_double_claim_resolves_the_same_everywhere() {
+    let kc = Keychain::start();
+    let d = Dovecot::start_without_condstore();
+    let caps =
+        d.session().capabilities().unwrap().iter().map(|c| format!("{c:?}")).collect::<Vec<_>>().join(" ");
+    assert!(!caps.contains("CONDSTORE"), "{caps}");
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let b = App::new(dir.path(), "b", SAM, None);
+    for app in [&a, &b] {
+        assert!(add_imap(&app.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    }
+    d.append_all("INBOX", &[handoff_email("nocs", 1), handoff_email("nocs", 2)]);
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let (a1, b1) = (a.id(&email_key("nocs", 1)), b.id(&email_key("nocs", 1)));
+    a.ok(&kc, &["claim", &a1.to_string()]);
+    b.ok(&kc, &["sync"]);
+    assert_eq!(b.claim_holder(b1).as_deref(), Some(DANA.1));
+    a.ok(&kc, &["release", &a1.to_string()]);
+    b.ok(&kc, &["sync"]);
+    assert_eq!(b.claim_holder(b1), None, "the release is seen by the re-scan");
+
+    // Both keywords landed on #2 (what two unconditional stores can do): every app picks the same holder.
+    let (a2, b2) = (a.id(&email_key("nocs", 2)), b.id(&email_key("nocs", 2)));
+    let mut s = d.session();
+    s.select("INBOX").unwrap();
+    // Raw: the new keywords make the server announce new PERMANENTFLAGS, which the crate's STORE does not expect.
+    s.run_command_and_read_response(
+        "STORE 2 +FLAGS ($HandoffClaimed $HD:Sam~sam@example.test $HD:Dana~dana@example.test)",
+    )
+    .unwrap();
+    s.logout().unwrap();
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let (ha, hb) = (a.claim_holder(a2), b.claim_holder(b2));
+    assert_eq!(ha.as_deref(), Some(DANA.1), "the first claimer keyword in order holds it");
+    assert_eq!(ha, hb);
+    let out = b.run(&kc, &["claim", &b2.to_string()]);
+    assert!(text(&out.stderr).contains("Dana <dana@example.test> has claimed"), "{}", text(&out.stderr));
 }

@@ -96,6 +96,7 @@ pub fn start(
                     let _ = app.emit("notice", NoticeText { text: format!("{}: {}", n.title, n.body) });
                 }
                 Some(Ok(SyncEvent::Outbox(job))) => changed.extend(job.handoff_id),
+                Some(Ok(SyncEvent::Team { handoff_ids })) => changed.extend(handoff_ids),
                 Some(Ok(SyncEvent::Summary { text, .. })) => {
                     notifier.send("While Handoff Desk was closed", &text);
                     let _ = app.emit("notice", NoticeText { text });

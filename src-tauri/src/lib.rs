@@ -88,6 +88,9 @@ pub fn run() {
             commands::settings::connect_hubspot,
             commands::settings::disconnect_hubspot,
             commands::settings::push_all_pending,
+            commands::team::claim_handoff,
+            commands::team::release_handoff,
+            commands::team::save_team,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -11,8 +11,10 @@ use ts_rs::TS;
 
 mod reports;
 mod settings;
+mod team;
 pub use reports::*;
 pub use settings::*;
+pub use team::*;
 
 pub(crate) fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -99,6 +101,12 @@ pub struct InboxRow {
     pub promise_state: Option<PromiseState>,
     /// Not fully understood: kept raw or partly read.
     pub flagged: bool,
+    /// Who on the team has claimed it, if anyone.
+    pub claimed_by: Option<String>,
+    /// The claim is this app's teammate's.
+    pub claimed_by_me: bool,
+    /// Who on the team answered it last, if anyone.
+    pub answered_by: Option<String>,
 }
 
 impl InboxRow {
@@ -122,6 +130,9 @@ impl InboxRow {
             due_at: e.due_at.map(time),
             promise_state: e.promise_state,
             flagged: h.parse_status != handoff::model::ParseStatus::Ok,
+            claimed_by: e.claimed_by.as_ref().map(|(by, _)| by.clone()),
+            claimed_by_me: e.claimed_by.as_ref().is_some_and(|(_, mine)| *mine),
+            answered_by: e.answered_by.clone(),
         }
     }
 }
@@ -283,6 +294,8 @@ pub struct HandoffView {
     pub parse_notes: Vec<String>,
     /// Its place in HubSpot.
     pub hubspot: HubspotPush,
+    /// Who on the team has it or answered it.
+    pub team: TeamView,
 }
 
 /// A handoff's place in HubSpot.
@@ -328,11 +341,14 @@ impl HandoffView {
         workspace_name: &str,
         replies: Vec<ReplyView>,
         hubspot: HubspotPush,
+        team: TeamView,
     ) -> HandoffView {
         let p = d.promise.as_ref();
         let entry = InboxEntry {
             due_at: p.filter(|p| p.met_at.is_none()).map(|p| p.due_at),
             promise_state: p.map(|p| p.state),
+            claimed_by: d.team.claim.as_ref().map(|c| (c.by.label().to_string(), c.mine)),
+            answered_by: d.team.answers.last().map(|a| a.by.label().to_string()),
             handoff: d.handoff,
         };
         let h = &entry.handoff;
@@ -382,6 +398,7 @@ impl HandoffView {
             replies,
             parse_notes: h.parse_notes.clone(),
             hubspot,
+            team,
         }
     }
 }

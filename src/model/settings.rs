@@ -32,11 +32,19 @@ pub struct TeamSettings {
     pub email: String,
     /// A claim older than this without a reply shows as stale.
     pub stale_after_minutes: u32,
+    /// Also look for teammates' replies in this folder of the shared mailbox
+    /// ("Sent"), for teams whose replies are saved there instead of Bcc'd.
+    pub sent_folder: Option<String>,
 }
 
 impl Default for TeamSettings {
     fn default() -> Self {
-        TeamSettings { name: String::new(), email: String::new(), stale_after_minutes: 120 }
+        TeamSettings {
+            name: String::new(),
+            email: String::new(),
+            stale_after_minutes: 120,
+            sent_folder: None,
+        }
     }
 }
 

@@ -40,6 +40,10 @@ pub struct InboxEntry {
     pub due_at: Option<DateTime<Utc>>,
     /// The promise's state.
     pub promise_state: Option<PromiseState>,
+    /// Who has claimed it (team mode): name or address, and whether it is this app's teammate.
+    pub claimed_by: Option<(String, bool)>,
+    /// Who on the team answered it last: name or address.
+    pub answered_by: Option<String>,
 }
 
 /// A workspace's counts for the switcher.
@@ -107,7 +111,12 @@ impl Store {
     /// from `f.offset` on.
     pub fn inbox(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<Vec<InboxEntry>> {
         let sql = format!(
-            "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state {FROM_WHERE}
+            "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state,
+                    (SELECT coalesce(nullif(c.by_name, ''), c.by_email) FROM claims c WHERE c.handoff_id = h.id),
+                    (SELECT c.mine FROM claims c WHERE c.handoff_id = h.id),
+                    (SELECT coalesce(nullif(a.by_name, ''), a.by_email) FROM answers a WHERE a.handoff_id = h.id
+                      ORDER BY a.at DESC LIMIT 1)
+              {FROM_WHERE}
               ORDER BY CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
                              AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END IS NULL,
                        CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
@@ -131,10 +140,14 @@ impl Store {
             |r| {
                 let due: Option<i64> = r.get(28)?;
                 let state: Option<String> = r.get(29)?;
+                let claimer: Option<String> = r.get(30)?;
+                let mine: Option<bool> = r.get(31)?;
                 Ok(InboxEntry {
                     handoff: from_row(r)?,
                     due_at: due.map(from_ms),
                     promise_state: state.and_then(|s| s.parse().ok()),
+                    claimed_by: claimer.map(|c| (c, mine.unwrap_or(false))),
+                    answered_by: r.get(32)?,
                 })
             },
         )?;

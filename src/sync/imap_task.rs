@@ -180,6 +180,12 @@ fn team_round(
     }
     let changed = mailbox.sync_claims(store, source.id, workspace.id, me)?;
     shared.team_changed(&changed);
+    let sent =
+        workspace.settings.team.as_ref().and_then(|t| t.sent_folder.as_deref()).filter(|f| !f.is_empty());
+    if let Some(folder) = sent {
+        let answered = mailbox.sent_answers(folder, store, workspace)?;
+        shared.team_changed(&answered);
+    }
     Ok(())
 }
 

@@ -90,9 +90,19 @@ plugin {
 }
 "#;
 
+/// Appended by [`Dovecot::start_without_condstore`]: the capabilities a
+/// server without CONDSTORE (no MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE) announces.
+const NO_CONDSTORE: &str =
+    "imap_capability = IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ UIDPLUS\n";
+
 impl Dovecot {
     pub fn start() -> Dovecot {
         Self::start_with("")
+    }
+
+    /// A server that does not announce CONDSTORE.
+    pub fn start_without_condstore() -> Dovecot {
+        Self::start_with(NO_CONDSTORE)
     }
 
     /// A server whose folders take no keywords (see [`NO_KEYWORDS`]).
@@ -244,8 +254,10 @@ impl Dovecot {
         let mut s = self.session_as(user);
         s.select(folder).unwrap();
         let fetched = s.fetch("1:*", "FLAGS").unwrap();
-        let mut all: Vec<(u32, Vec<String>)> =
-            fetched.iter().map(|f| (f.message, f.flags().iter().map(ToString::to_string).collect())).collect();
+        let mut all: Vec<(u32, Vec<String>)> = fetched
+            .iter()
+            .map(|f| (f.message, f.flags().iter().map(ToString::to_string).collect()))
+            .collect();
         let _ = s.logout();
         all.sort_by_key(|(seq, _)| *seq);
         all.into_iter().map(|(_, flags)| flags).collect()

@@ -3,7 +3,7 @@
 use crate::error::CmdResult;
 use crate::state::Db;
 use crate::state::Outbox;
-use crate::views::{HandoffView, HubspotPush, ReplyView};
+use crate::views::{HandoffView, HubspotPush, ReplyView, TeamView};
 use chrono::Utc;
 use handoff::Store;
 use handoff::model::Resolution;
@@ -17,6 +17,10 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
         None => false,
     };
     let hubspot = HubspotPush::new(connected, s.push_record(id)?);
+    let team = match &ws {
+        Some(w) => TeamView::new(&d.team, w, Utc::now()),
+        None => TeamView { enabled: false, me: None, claim: None, answers: Vec::new(), warning: None },
+    };
     let name = ws.map(|w| w.name).unwrap_or_default();
     let mut replies = Vec::with_capacity(d.replies.len());
     for r in &d.replies {
@@ -26,7 +30,7 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
         };
         replies.push(ReplyView::new(r, job.as_ref()));
     }
-    Ok(HandoffView::new(d, &name, replies, hubspot))
+    Ok(HandoffView::new(d, &name, replies, hubspot, team))
 }
 
 /// Everything about one handoff.

@@ -8,5 +8,6 @@ pub mod inbox;
 pub mod insights;
 pub mod reply;
 pub mod settings;
+pub mod team;
 pub mod window;
 pub mod workspaces;

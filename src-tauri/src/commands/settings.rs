@@ -85,6 +85,7 @@ pub(crate) fn view(s: &Store, slug: &str) -> handoff::Result<SettingsView> {
         smtp: ws.settings.smtp.as_ref().map(SmtpForm::new),
         hubspot,
         keychain_problem: None,
+        team: crate::views::TeamForm::new(&ws),
     })
 }
 

@@ -26,6 +26,8 @@ pub struct SettingsView {
     pub hubspot: Option<HubspotView>,
     /// Why secrets cannot be kept right now (no keychain), if so.
     pub keychain_problem: Option<String>,
+    /// Team mode: who this app is to teammates.
+    pub team: super::TeamForm,
 }
 
 /// A workspace's editable settings.

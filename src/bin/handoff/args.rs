@@ -303,6 +303,9 @@ pub(crate) enum TeamCmd {
         /// A claim older than this many minutes without a reply shows as stale.
         #[arg(long)]
         stale_minutes: Option<u32>,
+        /// Also read teammates' replies from this folder of the shared mailbox ("Sent"; "" for Bcc only).
+        #[arg(long)]
+        sent_folder: Option<String>,
     },
     /// Work alone again: claims and answers are no longer shared.
     Off {

@@ -247,6 +247,60 @@ impl Mailbox {
     }
 }
 
+/// How far back the Sent folder is searched for teammates' replies each round.
+pub const SENT_LOOKBACK_DAYS: i64 = 14;
+
+impl Mailbox {
+    /// Teammates' replies saved in `folder` (the shared Sent folder) in the
+    /// last [`SENT_LOOKBACK_DAYS`] days, read from their headers and recorded
+    /// as answers (each once). The watched folder is selected again after;
+    /// if it was recreated meanwhile the session is dropped so the next one
+    /// re-scans. Returns the handoffs newly answered.
+    pub fn sent_answers(
+        &mut self,
+        folder: &str,
+        store: &mut Store,
+        workspace: &crate::model::Workspace,
+    ) -> Result<Vec<i64>, ImapError> {
+        let no_folder = |e: imap::Error| match e {
+            imap::Error::No(why) | imap::Error::Bad(why) => {
+                ImapError::NoFolder { folder: folder.to_string(), why }
+            }
+            other => lost(other),
+        };
+        self.session.examine(folder).map_err(no_folder)?;
+        let since = (Utc::now() - chrono::Duration::days(SENT_LOOKBACK_DAYS)).format("%d-%b-%Y");
+        let header = crate::team::TEAMMATE_HEADER;
+        let found = self.session.uid_search(format!("SINCE {since} HEADER {header} \"@\"")).map_err(lost);
+        let mut items = Vec::new();
+        if let Ok(found) = &found {
+            let mut uids: Vec<u32> = found.iter().copied().collect();
+            uids.sort_unstable();
+            for chunk in uids.chunks(super::BATCH) {
+                let fetched =
+                    self.session.uid_fetch(super::uid_set(chunk), "(UID BODY.PEEK[HEADER])").map_err(lost)?;
+                for f in fetched.iter() {
+                    if let Some(reply) = f.header().and_then(crate::team::team_reply) {
+                        items.push(crate::ingest::Parsed::Answer(reply));
+                    }
+                }
+            }
+        }
+        let selected = self.session.select(&self.config.folder).map_err(lost)?;
+        if selected.uid_validity != Some(self.uid_validity) {
+            return Err(ImapError::Protocol(format!(
+                "{} was recreated on the server; reconnecting to re-scan it",
+                self.config.folder
+            )));
+        }
+        found?;
+        if items.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(store.ingest(workspace, items, Utc::now())?.answered)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@ import type { HubspotPush } from "./HubspotPush";
 import type { InboxRow } from "./InboxRow";
 import type { ReplyView } from "./ReplyView";
 import type { Resolution } from "./Resolution";
+import type { TeamView } from "./TeamView";
 import type { TimelineEntry } from "./TimelineEntry";
 import type { TranscriptLine } from "./TranscriptLine";
 
@@ -78,4 +79,8 @@ parseNotes: Array<string>,
 /**
  * Its place in HubSpot.
  */
-hubspot: HubspotPush, };
+hubspot: HubspotPush, 
+/**
+ * Who on the team has it or answered it.
+ */
+team: TeamView, };

@@ -70,4 +70,16 @@ promiseState: PromiseState | null,
 /**
  * Not fully understood: kept raw or partly read.
  */
-flagged: boolean, };
+flagged: boolean, 
+/**
+ * Who on the team has claimed it, if anyone.
+ */
+claimedBy: string | null, 
+/**
+ * The claim is this app's teammate's.
+ */
+claimedByMe: boolean, 
+/**
+ * Who on the team answered it last, if anyone.
+ */
+answeredBy: string | null, };

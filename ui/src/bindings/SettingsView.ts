@@ -2,6 +2,7 @@
 import type { HubspotView } from "./HubspotView";
 import type { SmtpForm } from "./SmtpForm";
 import type { SourceView } from "./SourceView";
+import type { TeamForm } from "./TeamForm";
 import type { WorkspaceForm } from "./WorkspaceForm";
 
 /**
@@ -27,4 +28,8 @@ hubspot: HubspotView | null,
 /**
  * Why secrets cannot be kept right now (no keychain), if so.
  */
-keychainProblem: string | null, };
+keychainProblem: string | null, 
+/**
+ * Team mode: who this app is to teammates.
+ */
+team: TeamForm, };

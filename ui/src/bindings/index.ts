@@ -2,6 +2,7 @@
 export type { AppError } from "./AppError";
 export type { FollowUpView } from "./FollowUpView";
 export type { GapChecklist } from "./GapChecklist";
+export type { GapDraftAnswer } from "./GapDraftAnswer";
 export type { GapItem } from "./GapItem";
 export type { GapPage } from "./GapPage";
 export type { GapWording } from "./GapWording";
@@ -21,6 +22,7 @@ export type { ReasonCount } from "./ReasonCount";
 export type { ReplyDraft } from "./ReplyDraft";
 export type { ReplyView } from "./ReplyView";
 export type { Resolution } from "./Resolution";
+export type { ResolutionCount } from "./ResolutionCount";
 export type { SettingsView } from "./SettingsView";
 export type { SmtpForm } from "./SmtpForm";
 export type { SourceForm } from "./SourceForm";
