@@ -18,6 +18,6 @@ mod relay_team;
 mod reply;
 mod smtp_harness;
 mod store;
-mod team;
 mod support;
+mod team;
 mod webhook;

@@ -137,6 +137,7 @@ impl Store {
 
 /// A workspace's time zone (UTC when unreadable), inside a transaction.
 pub(super) fn zone_in(conn: &rusqlite::Connection, workspace_id: i64) -> Result<chrono_tz::Tz> {
-    let tz: String = conn.query_row("SELECT time_zone FROM workspaces WHERE id = ?1", [workspace_id], |r| r.get(0))?;
+    let tz: String =
+        conn.query_row("SELECT time_zone FROM workspaces WHERE id = ?1", [workspace_id], |r| r.get(0))?;
     Ok(tz.parse().unwrap_or(chrono_tz::UTC))
 }

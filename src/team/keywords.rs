@@ -89,8 +89,7 @@ mod tests {
 
     #[test]
     fn names_and_addresses_survive_as_atoms() {
-        for who in [t("Dana", "dana@acme.test"), t("José (Ñ)", "j.n+d@acme.test"), t("", "x@y.z")]
-        {
+        for who in [t("Dana", "dana@acme.test"), t("José (Ñ)", "j.n+d@acme.test"), t("", "x@y.z")] {
             let kw = claimer(&who).unwrap();
             assert!(kw.len() <= MAX_LEN, "{kw}");
             assert!(

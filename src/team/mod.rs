@@ -45,13 +45,19 @@ pub fn identity(ws: &Workspace) -> Option<Teammate> {
 pub fn is_stale(state: &TeamState, ws: &Workspace, now: DateTime<Utc>) -> bool {
     let limit = ws.settings.team.as_ref().map_or(120, |t| t.stale_after_minutes).max(1);
     state.claim.as_ref().is_some_and(|c| {
-        now - c.at > chrono::Duration::minutes(i64::from(limit)) && !state.answers.iter().any(|a| a.at >= c.at)
+        now - c.at > chrono::Duration::minutes(i64::from(limit))
+            && !state.answers.iter().any(|a| a.at >= c.at)
     })
 }
 
 /// What to tell a teammate about to answer: someone else answered or holds
 /// the handoff. `None` when it is free, or ours.
-pub fn warning(state: &TeamState, me: Option<&Teammate>, ws: &Workspace, now: DateTime<Utc>) -> Option<String> {
+pub fn warning(
+    state: &TeamState,
+    me: Option<&Teammate>,
+    ws: &Workspace,
+    now: DateTime<Utc>,
+) -> Option<String> {
     let tz: chrono_tz::Tz = ws.time_zone.parse().unwrap_or(chrono_tz::UTC);
     let when = |at: DateTime<Utc>| at.with_timezone(&tz).format("%b %-d, %H:%M").to_string();
     let others = |t: &Teammate| me.is_none_or(|m| !m.same(t));

@@ -13,7 +13,11 @@ async fn keychain() -> Option<Keychain> {
 
 /// Claim handoff `id` for this app's teammate; returns the pane.
 #[tauri::command]
-pub async fn claim_handoff(app: tauri::AppHandle, db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView> {
+pub async fn claim_handoff(
+    app: tauri::AppHandle,
+    db: tauri::State<'_, Db>,
+    id: i64,
+) -> CmdResult<HandoffView> {
     let kc = keychain().await;
     handoff::team::share::claim(db.path(), kc.as_ref(), id).await?;
     crate::tray::refresh(&app).await;

@@ -234,7 +234,11 @@ fn print_event(store: &Store, ev: &SyncEvent, json: bool) -> Result<()> {
             for &id in handoff_ids {
                 let team = store.team_state(id)?;
                 if json {
-                    writeln!(out, "{}", serde_json::json!({ "event": "team", "handoff_id": id, "team": team }))?;
+                    writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({ "event": "team", "handoff_id": id, "team": team })
+                    )?;
                 } else {
                     let what = match (&team.claim, team.answers.last()) {
                         (_, Some(a)) => format!("answered by {}", a.by.label()),

@@ -191,10 +191,21 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Watch { json } => live::watch(&store, json)?,
-        Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => follow::reply(
-            &mut store,
-            follow::ReplyArgs { id, second, message, message_file, subject, draft_only: draft, queue_only, anyway },
-        )?,
+        Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => {
+            follow::reply(
+                &mut store,
+                follow::ReplyArgs {
+                    id,
+                    second,
+                    message,
+                    message_file,
+                    subject,
+                    draft_only: draft,
+                    queue_only,
+                    anyway,
+                },
+            )?
+        }
         Command::Team(cmd) => team::team(&mut store, cmd)?,
         Command::Claim { id } => team::claim(&store, id, true)?,
         Command::Release { id } => team::claim(&store, id, false)?,
