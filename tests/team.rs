@@ -100,6 +100,9 @@ fn claims_and_answers_travel_through_the_shared_mailbox_between_two_apps() {
     let claimed = Instant::now();
     let v = watch_b.wait_for(5, |v| team_event(v, b1) && holder(v) == Some(DANA.1));
     assert!(claimed.elapsed() <= Duration::from_secs(5));
+    eprintln!("A's claim was seen by B's engine {} ms after `claim` returned", claimed.elapsed().as_millis());
+    let shown = b.ok(&kc, &["show", &b1.to_string()]);
+    assert!(shown.contains("Claimed by") && shown.contains("Dana <dana@example.test>"), "{shown}");
     assert_eq!(v["team"]["claim"]["by"]["name"], "Dana");
     assert_eq!(v["team"]["claim"]["mine"], false);
     // The keyword is on the message for mail programs too.

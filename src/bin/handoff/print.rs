@@ -152,6 +152,18 @@ pub fn detail(d: &HandoffDetail) -> Result<()> {
     if let Some(r) = d.resolution {
         field(&mut out, "Resolution", Some(r.as_str()))?;
     }
+    if let Some(c) = &d.team.claim {
+        let who = if c.mine {
+            format!("you ({})", c.by.label())
+        } else {
+            format!("{} <{}>", c.by.label(), c.by.email)
+        };
+        let note = c.note.as_deref().map(|n| format!(" — {n}")).unwrap_or_default();
+        field(&mut out, "Claimed by", Some(&format!("{who}, {}{note}", when(c.at))))?;
+    }
+    for a in &d.team.answers {
+        field(&mut out, "Answered by", Some(&format!("{}, {}", a.by.label(), when(a.at))))?;
+    }
     if let Some(p) = &d.hubspot {
         let text = match (p.state.as_str(), &p.contact_id) {
             ("pushed", Some(c)) => format!(
