@@ -366,3 +366,61 @@ fn without_condstore_claims_are_found_by_rescanning_flags_and_a_double_claim_res
     let out = b.run(&kc, &["claim", &b2.to_string()]);
     assert!(text(&out.stderr).contains("Dana <dana@example.test> has claimed"), "{}", text(&out.stderr));
 }
+
+#[test]
+fn the_store_keeps_our_claim_until_the_server_settles_it() {
+    use handoff::ingest::{Parsed, email::parse_email};
+    use handoff::model::SourceKind;
+    use handoff::store::{SeenClaim, Settled, Teammate};
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let mut s = Store::open(&a.db).unwrap();
+    let ws = s.require_workspace("acme").unwrap();
+    let items = (1..=2)
+        .map(|n| Parsed::Handoff(Box::new(parse_email(&handoff_email("st", n), SourceKind::Imap))))
+        .collect();
+    let ids = s.ingest(&ws, items, chrono::Utc::now()).unwrap().inserted;
+    let (me, sam) = (
+        Teammate { name: "Dana".into(), email: DANA.1.into() },
+        Teammate { name: "Sam".into(), email: SAM.1.into() },
+    );
+    let now = chrono::Utc::now();
+
+    // Claimed offline and released before it was ever sent: nothing is left to send.
+    s.claim_handoff(ids[0], &me, now).unwrap();
+    assert_eq!(s.pending_claims(ws.id, SourceKind::Imap).unwrap().len(), 1);
+    assert_eq!(s.release_handoff(ids[0], now).unwrap(), None);
+    assert!(s.pending_claims(ws.id, SourceKind::Imap).unwrap().is_empty());
+
+    // While ours is on its way, what the server showed before does not overwrite it.
+    s.claim_handoff(ids[1], &me, now).unwrap();
+    let seen = [SeenClaim { handoff_id: ids[1], holder: Some(sam.clone()), at: None }];
+    assert!(s.apply_seen_claims(&seen, Some(&me), now).unwrap().is_empty());
+    // The send finds Sam first: his claim stands, ours is gone, and we are told.
+    let p = s.pending_claims(ws.id, SourceKind::Imap).unwrap().remove(0);
+    s.settle_claim(&p, &Settled::Lost { holder: sam.clone(), at: None }, now).unwrap();
+    let c = s.team_state(ids[1]).unwrap().claim.unwrap();
+    assert_eq!((c.mine, c.by.email.as_str()), (false, SAM.1));
+    assert!(c.note.unwrap().contains("Sam claimed it first"));
+    let refused = s.claim_handoff(ids[1], &me, now).unwrap_err().to_string();
+    assert!(refused.contains("Sam <sam@example.test> has claimed this handoff"), "{refused}");
+    let refused = s.release_handoff(ids[1], now).unwrap_err().to_string();
+    assert!(refused.contains("Only they can release it."), "{refused}");
+    // Sam releases: the server shows nobody, and so do we.
+    let seen = [SeenClaim { handoff_id: ids[1], holder: None, at: None }];
+    assert_eq!(s.apply_seen_claims(&seen, Some(&me), now).unwrap(), vec![ids[1]]);
+    assert!(s.team_state(ids[1]).unwrap().claim.is_none());
+}
+
+#[test]
+fn an_imported_handoff_is_claimed_on_this_computer_only_and_says_why() {
+    let kc = Keychain::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let file = dir.path().join("n.eml");
+    std::fs::write(&file, handoff_email("imp", 1)).unwrap();
+    a.ok(&kc, &["import", "-w", "acme", file.to_str().unwrap()]);
+    let id = a.id(&email_key("imp", 1));
+    let out = a.ok(&kc, &["claim", &id.to_string()]);
+    assert!(out.contains("on this computer only") && out.contains("imported from a file"), "{out}");
+}

@@ -248,7 +248,7 @@ impl Store {
             let h = super::handoffs::handoff_in(&tx, id)?.ok_or(Error::NoSuchHandoff(id))?;
             let tz = super::workspaces::zone_in(&tx, h.workspace_id)?;
             return Err(Error::Invalid(format!(
-                "{} Only they can release it.",
+                "{}. Only they can release it.",
                 held_message(&c, tz).split(". Ask").next().unwrap_or_default()
             )));
         }

@@ -71,6 +71,36 @@ pub async fn push_pending(db: &Path, keychain: Option<&Keychain>, workspace_id: 
             .collect())
     })
     .await?;
+    // Claims no source of the workspace can carry (imported handoffs, or no
+    // mailbox/relay set up) are settled as kept here, with the reason.
+    let kinds: Vec<SourceKind> = sources
+        .iter()
+        .map(|s| match s.config {
+            SourceConfig::Imap(_) => SourceKind::Imap,
+            SourceConfig::Relay(_) => SourceKind::Relay,
+        })
+        .collect();
+    let db2 = db.to_path_buf();
+    blocking(move || {
+        let mut store = Store::open(&db2)?;
+        for kind in [SourceKind::Imap, SourceKind::Relay, SourceKind::Import, SourceKind::Demo] {
+            if kinds.contains(&kind) {
+                continue;
+            }
+            let why = match kind {
+                SourceKind::Imap => "no shared mailbox is set up for this workspace, so teammates cannot see this claim",
+                SourceKind::Relay => "no relay channel is set up for this workspace, so teammates cannot see this claim",
+                SourceKind::Import | SourceKind::Demo => {
+                    "this handoff was imported from a file, so there is no shared message to mark; the claim is kept on this computer"
+                }
+            };
+            for p in store.pending_claims(workspace_id, kind)? {
+                store.settle_claim(&p, &Settled::LocalOnly(why.into()), Utc::now())?;
+            }
+        }
+        Ok(())
+    })
+    .await?;
     for source in sources {
         let secret = match keychain {
             Some(kc) => kc.get(&source.workspace_slug, &source_key(&source.name)).map_err(|e| e.to_string()),
