@@ -27,8 +27,8 @@ pub enum SecretError {
     Unavailable(String),
     /// The keychain has no such item.
     #[error(
-        "the keychain holds no secret for {workspace}/{key}. Store it again with `handoff source secret \
-         {workspace}/NAME` (the source's name)."
+        "the keychain holds no secret for {workspace}/{key}. Store it again (in the app: Settings → Sources; or \
+         `handoff source secret {workspace}/NAME` with the source's name)."
     )]
     Missing {
         /// Workspace slug.

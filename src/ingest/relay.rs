@@ -63,7 +63,7 @@ pub enum RelayError {
     },
     /// The token was refused.
     #[error(
-        "the relay at {url} refused the token (HTTP {status}). Copy the channel's read_token from the relay's config and store it again with `handoff source secret WORKSPACE/NAME`."
+        "the relay at {url} refused the token (HTTP {status}). Copy the channel's read_token from the relay's config and store it again (in the app: Settings → Sources → New relay read token; or `handoff source secret WORKSPACE/NAME`)."
     )]
     Unauthorized {
         /// Base URL.

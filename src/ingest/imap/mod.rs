@@ -143,7 +143,7 @@ pub enum ImapError {
     },
     /// The server refused the login.
     #[error(
-        "the IMAP server refused the login for {user}: {why}. Check the password (`handoff source secret WORKSPACE/NAME` replaces it); with Gmail or Outlook use an app password."
+        "the IMAP server refused the login for {user}: {why}. Check the password and replace it (in the app: Settings → Sources → New IMAP password; or `handoff source secret WORKSPACE/NAME`); with Gmail or Outlook use an app password."
     )]
     Auth {
         /// Login name.
