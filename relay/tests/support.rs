@@ -193,3 +193,28 @@ pub fn error_of(res: Response) -> String {
     let v: Value = res.json().unwrap();
     v["error"].as_str().unwrap_or_else(|| panic!("no error message in {v}")).to_owned()
 }
+
+/// SIGTERM while a long-poll on `path_and_query` (waiting 60 s) is in flight:
+/// the poll is answered (200, not cut) and the relay exits cleanly, both quickly.
+#[cfg(unix)]
+pub fn sigterm_answers_a_long_poll(path_and_query: &str) {
+    let h = Harness::new("");
+    let relay = h.start();
+    let url = format!("{}{path_and_query}", relay.url);
+    let waiter = std::thread::spawn(move || {
+        let started = std::time::Instant::now();
+        let res = reqwest::blocking::Client::new().get(url).bearer_auth(PLAIN_READ).send();
+        (res.map(|r| r.status().as_u16()), started.elapsed())
+    });
+    // Give the long-poll time to be in flight, even on a loaded machine (it waits 60 s).
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let killed =
+        std::process::Command::new("kill").arg("-TERM").arg(relay.pid().to_string()).status().unwrap();
+    assert!(killed.success());
+    let status =
+        relay.wait_exit(std::time::Duration::from_secs(10)).expect("relay did not exit after SIGTERM");
+    assert!(status.success(), "exit status {status:?}");
+    let (res, elapsed) = waiter.join().unwrap();
+    assert_eq!(res.unwrap(), 200, "the long-poll is answered, not cut");
+    assert!(elapsed < std::time::Duration::from_secs(10), "{elapsed:?}");
+}

@@ -9,7 +9,7 @@ use std::{
 
 use serde_json::{Value, json};
 
-use crate::support::{Harness, PLAIN_READ, Relay};
+use crate::support::{Harness, PLAIN_READ, Relay, sigterm_answers_a_long_poll};
 
 const OTHER_READ: &str = "other-read-token-0123456789";
 const OTHER: &str = "[[channels]]\nid = \"other\"\nread_token = \"other-read-token-0123456789\"\n";
@@ -378,24 +378,5 @@ fn retention_purges_unchanged_records_without_reusing_seqs() {
 #[cfg(unix)]
 #[test]
 fn sigterm_ends_a_team_long_poll() {
-    let h = Harness::new("");
-    let relay = h.start();
-    let url = relay.url.clone();
-    let waiter = std::thread::spawn(move || {
-        let started = Instant::now();
-        let res = reqwest::blocking::Client::new()
-            .get(format!("{url}/v1/team?wait=60"))
-            .bearer_auth(PLAIN_READ)
-            .send();
-        (res.map(|r| r.status().as_u16()), started.elapsed())
-    });
-    std::thread::sleep(Duration::from_millis(1500));
-    let killed =
-        std::process::Command::new("kill").arg("-TERM").arg(relay.pid().to_string()).status().unwrap();
-    assert!(killed.success());
-    let status = relay.wait_exit(Duration::from_secs(10)).expect("relay did not exit after SIGTERM");
-    assert!(status.success(), "exit status {status:?}");
-    let (res, elapsed) = waiter.join().unwrap();
-    assert_eq!(res.unwrap(), 200, "the long-poll is answered, not cut");
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    sigterm_answers_a_long_poll("/v1/team?wait=60");
 }
