@@ -31,6 +31,9 @@ fn main() {
         "connect_hubspot",
         "disconnect_hubspot",
         "push_all_pending",
+        "claim_handoff",
+        "release_handoff",
+        "save_team",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -1,7 +1,6 @@
 //! Crashes and shutdowns: committed events survive `kill -9`, ids keep
 //! growing across restarts, SIGTERM ends long-polls and exits cleanly.
 
-
 use crate::support::{Harness, PLAIN_READ, Relay, sigterm_answers_a_long_poll};
 
 #[test]

@@ -235,6 +235,8 @@ impl Shared {
 /// A running source task and the token that stops it alone.
 struct Running {
     source: Source,
+    /// The workspace's team mode when the task started: a change restarts it.
+    team: Option<crate::model::TeamSettings>,
     cancel: CancellationToken,
     task: tokio::task::JoinHandle<OnceReport>,
 }
@@ -278,16 +280,20 @@ impl Engine {
     /// Bring the running tasks in line with the sources table: start the
     /// enabled ones not yet running, stop the removed, disabled or changed ones.
     pub fn reload(&mut self) -> Result<()> {
-        let wanted: HashMap<i64, Source> = Store::open(&self.shared.db)?
-            .sources()?
-            .into_iter()
-            .filter(|s| s.enabled)
-            .map(|s| (s.id, s))
-            .collect();
+        let store = Store::open(&self.shared.db)?;
+        let wanted: HashMap<i64, Source> =
+            store.sources()?.into_iter().filter(|s| s.enabled).map(|s| (s.id, s)).collect();
+        // Team mode lives on the workspace: turning it on or off, or changing
+        // who we are, restarts the workspace's sources so they share (or stop).
+        let teams: HashMap<i64, Option<crate::model::TeamSettings>> =
+            store.workspaces()?.into_iter().map(|w| (w.id, w.settings.team)).collect();
+        let team_of = |s: &Source| teams.get(&s.workspace_id).cloned().flatten();
         let stale: Vec<i64> = self
             .running
             .iter()
-            .filter(|(id, r)| wanted.get(id).is_none_or(|s| s.config != r.source.config))
+            .filter(|(id, r)| {
+                wanted.get(id).is_none_or(|s| s.config != r.source.config || team_of(s) != r.team)
+            })
             .map(|(id, _)| *id)
             .collect();
         for id in stale {
@@ -311,7 +317,8 @@ impl Engine {
                     tokio::spawn(relay_task::run(shared, source.clone(), cancel.clone(), wake, false))
                 }
             };
-            self.running.insert(id, Running { source, cancel, task });
+            let team = team_of(&source);
+            self.running.insert(id, Running { source, team, cancel, task });
         }
         Ok(())
     }

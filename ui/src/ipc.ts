@@ -19,6 +19,7 @@ import type {
   WorkspaceForm,
   WorkspaceSummary,
 } from "./bindings";
+import type { TeamForm } from "./bindings/TeamForm";
 
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
@@ -86,6 +87,12 @@ export interface Backend {
   connectHubspot(workspace: string, form: HubspotForm, token: string | null): Promise<SettingsView>;
   disconnectHubspot(workspace: string): Promise<SettingsView>;
   pushAllPending(workspace: string): Promise<SettingsView>;
+  /** Claim a handoff for this app's teammate; rejects when a teammate holds it. */
+  claimHandoff(id: number): Promise<HandoffView>;
+  /** Give back our claim on a handoff. */
+  releaseHandoff(id: number): Promise<HandoffView>;
+  /** Team mode on or off for a workspace, and who this app is to teammates. */
+  saveTeam(workspace: string, form: TeamForm): Promise<SettingsView>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -146,6 +153,9 @@ export const tauriBackend: Backend = {
   connectHubspot: (workspace, form, token) => call<SettingsView>("connect_hubspot", { workspace, form, token }),
   disconnectHubspot: (workspace) => call<SettingsView>("disconnect_hubspot", { workspace }),
   pushAllPending: (workspace) => call<SettingsView>("push_all_pending", { workspace }),
+  claimHandoff: (id) => call<HandoffView>("claim_handoff", { id }),
+  releaseHandoff: (id) => call<HandoffView>("release_handoff", { id }),
+  saveTeam: (workspace, form) => call<SettingsView>("save_team", { workspace, form }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

@@ -23,6 +23,7 @@ mod settings;
 #[path = "../../../tests/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
+mod team;
 mod xss;
 
 use chrono::Utc;

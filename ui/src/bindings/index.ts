@@ -1,5 +1,7 @@
 // Re-exports of the types generated from Rust by ts-rs.
+export type { AnswerView } from "./AnswerView";
 export type { AppError } from "./AppError";
+export type { ClaimView } from "./ClaimView";
 export type { FollowUpView } from "./FollowUpView";
 export type { GapChecklist } from "./GapChecklist";
 export type { GapDraftAnswer } from "./GapDraftAnswer";
@@ -28,6 +30,8 @@ export type { SmtpForm } from "./SmtpForm";
 export type { SourceForm } from "./SourceForm";
 export type { SourceView } from "./SourceView";
 export type { Status } from "./Status";
+export type { TeamForm } from "./TeamForm";
+export type { TeamView } from "./TeamView";
 export type { TemplateForm } from "./TemplateForm";
 export type { TimelineEntry } from "./TimelineEntry";
 export type { TranscriptLine } from "./TranscriptLine";

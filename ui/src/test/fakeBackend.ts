@@ -14,6 +14,8 @@ import type {
   WorkspaceForm,
   WorkspaceSummary,
 } from "../bindings";
+import type { TeamForm } from "../bindings/TeamForm";
+import type { TeamView } from "../bindings/TeamView";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
 export const NOW = Date.parse("2025-03-10T12:00:00Z");
@@ -36,9 +38,15 @@ export function makeRow(id: number, over: Partial<InboxRow> = {}): InboxRow {
     dueAt: null,
     promiseState: null,
     flagged: false,
+    claimedBy: null,
+    claimedByMe: false,
+    answeredBy: null,
     ...over,
   };
 }
+
+/** Team mode off, nobody has it: what a handoff's team view says by default. */
+export const TEAM_OFF: TeamView = { enabled: false, me: null, claim: null, answers: [], warning: null };
 
 export function makeView(row: InboxRow, over: Partial<HandoffView> = {}): HandoffView {
   return {
@@ -64,6 +72,7 @@ export function makeView(row: InboxRow, over: Partial<HandoffView> = {}): Handof
     replies: [],
     parseNotes: [],
     hubspot: { state: "off", message: null, contactId: null, pushedAt: null },
+    team: TEAM_OFF,
     ...over,
   };
 }
@@ -86,7 +95,8 @@ export function makeSettings(slug = "acme", over: Partial<SettingsView> = {}): S
     replyTemplate: { subject: "Re: your question{on_page}", body: "Hi {first_name},\n\n[Write your answer here]\n", custom: false },
     secondTemplate: { subject: "Following up", body: "Hi {first_name},\n", custom: false },
   };
-  return { workspace, sources: [], smtp: null, hubspot: null, keychainProblem: null, ...over };
+  const team: TeamForm = { enabled: false, name: "", email: "", staleAfterMinutes: 120, sentFolder: "" };
+  return { workspace, sources: [], smtp: null, hubspot: null, keychainProblem: null, team, ...over };
 }
 
 export const WORKSPACES: WorkspaceSummary[] = [
@@ -261,6 +271,31 @@ export class FakeBackend implements Backend {
     this.update(workspace, (s) => ({ ...s, hubspot: null })),
   );
   pushAllPending = vi.fn(async (workspace: string): Promise<SettingsView> => this.settingsOf(workspace));
+
+  /** Claims as the real shell makes them: ours, shared at once, refused when a teammate has it. */
+  claimHandoff = vi.fn(async (id: number): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const held = view.team.claim;
+    if (held && !held.mine) throw { code: "bad_input", message: `${held.by} <${held.email}> has claimed this handoff.` };
+    const me = view.team.me ?? "You";
+    const claim = { by: me, email: "me@acme.test", at: new Date(NOW).toISOString(), mine: true, pending: false, note: null, stale: false };
+    const next = {
+      ...view,
+      row: { ...view.row, claimedBy: me, claimedByMe: true },
+      team: { ...view.team, claim, warning: null },
+    };
+    this.views.set(id, next);
+    return next;
+  });
+  releaseHandoff = vi.fn(async (id: number): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const next = { ...view, row: { ...view.row, claimedBy: null, claimedByMe: false }, team: { ...view.team, claim: null } };
+    this.views.set(id, next);
+    return next;
+  });
+  saveTeam = vi.fn(async (workspace: string, form: TeamForm): Promise<SettingsView> =>
+    this.update(workspace, (s) => ({ ...s, team: form })),
+  );
 
   onHandoffsChanged = vi.fn(async (handler: (p: HandoffsChanged) => void) => {
     this.changed.add(handler);

@@ -1,11 +1,20 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef, useState } from "react";
 import type { HandoffView, ReplyView } from "../../bindings";
+import type { TeamView } from "../../bindings/TeamView";
 import { AppError, useBackend } from "../../ipc";
 import { queryKeys } from "../../lib/queryKeys";
 import { formatShortInZone } from "../../lib/time";
+import { useTeamAction } from "./queries";
 
-type Props = { id: number; timeZone: string; replies: ReplyView[]; open: boolean; onOpenChange: (open: boolean) => void };
+type Props = {
+  id: number;
+  timeZone: string;
+  replies: ReplyView[];
+  team: TeamView;
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+};
 
 const STATE_LABEL: Record<string, string> = {
   queued: "Queued",
@@ -20,8 +29,12 @@ const STATE_LABEL: Record<string, string> = {
  * quoted, a marker where the answer goes) in an editable form; sending queues
  * it in the app's outbox, which sends it at once and retries when the server
  * is away. The emails already written are listed with where they are.
+ *
+ * In team mode, starting a reply claims a free handoff (once per opening), and
+ * what the team says before answering (a teammate has it or answered it) shows
+ * above the send button, which then reads "Send anyway".
  */
-export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
+export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Props) {
   const backend = useBackend();
   const client = useQueryClient();
   const draft = useQuery({
@@ -33,6 +46,20 @@ export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
   const [subject, setSubject] = useState("");
   const [body, setBody] = useState("");
   const bodyRef = useRef<HTMLTextAreaElement>(null);
+
+  const claim = useTeamAction(id);
+  const claimedFor = useRef<number | null>(null);
+  const { mutate: claimNow, reset: resetClaim } = claim;
+  const wantsClaim = open && team.enabled && team.claim === null;
+  useEffect(() => {
+    if (!open) {
+      claimedFor.current = null;
+      resetClaim();
+    } else if (wantsClaim && claimedFor.current !== id) {
+      claimedFor.current = id;
+      claimNow("claim");
+    }
+  }, [open, wantsClaim, id, claimNow, resetClaim]);
 
   useEffect(() => {
     if (open && draft.data) {
@@ -82,6 +109,11 @@ export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
           ))}
         </ul>
       )}
+      {open && claim.isError && (
+        <p className="error-message" role="alert" data-testid="reply-claim-error">
+          {claim.error.message}
+        </p>
+      )}
       {!open ? (
         <button type="button" className="button" data-testid="action-reply" onClick={() => onOpenChange(true)} title="Reply (r)">
           {replies.some((r) => r.kind === "reply") ? "Write again…" : "Reply…"}
@@ -129,6 +161,11 @@ export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
               {send.error.message}
             </p>
           )}
+          {team.warning && (
+            <p className="team-warning" role="alert" data-testid="reply-warning">
+              {team.warning}
+            </p>
+          )}
           <div className="action-row">
             <button
               type="submit"
@@ -136,7 +173,7 @@ export function Composer({ id, timeZone, replies, open, onOpenChange }: Props) {
               data-testid="reply-send"
               disabled={send.isPending || markerLeft || draft.data.problem !== null}
             >
-              {send.isPending ? "Sending…" : "Send"}
+              {send.isPending ? "Sending…" : team.warning ? "Send anyway" : "Send"}
             </button>
             <button type="button" className="button" onClick={() => onOpenChange(false)}>
               Cancel

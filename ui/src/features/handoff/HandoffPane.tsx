@@ -12,6 +12,7 @@ import { visitorLabel } from "../inbox/InboxRowView";
 import { useHandoff, useHandoffAction } from "./queries";
 import { Composer } from "./Composer";
 import { HubspotCard } from "./HubspotCard";
+import { showsTeam, TeamCard } from "./TeamCard";
 import { Transcript } from "./Transcript";
 import "./handoff.css";
 
@@ -184,6 +185,8 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
 
       <PromiseCard view={view} now={now} />
 
+      {showsTeam(view.team) && <TeamCard view={view} />}
+
       <section className="card actions" aria-label="Actions">
         <div className="action-row">
           <button
@@ -246,6 +249,7 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
         id={row.id}
         timeZone={view.timeZone}
         replies={view.replies}
+        team={view.team}
         open={composerOpen}
         onOpenChange={setComposerOpen}
       />

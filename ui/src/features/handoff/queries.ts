@@ -42,3 +42,31 @@ export function useHandoffAction(id: number) {
     },
   });
 }
+
+export type TeamAction = "claim" | "release";
+
+/**
+ * Claims or releases a handoff for this app's teammate. A refusal (a teammate
+ * got there first) refetches the pane, so it shows who has it and the warning.
+ */
+export function useTeamAction(id: number) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  return useMutation<HandoffView, AppError, TeamAction>({
+    mutationFn: async (action) => {
+      try {
+        return action === "claim" ? await backend.claimHandoff(id) : await backend.releaseHandoff(id);
+      } catch (err) {
+        throw AppError.from(err);
+      }
+    },
+    onSuccess: (view) => {
+      client.setQueryData(queryKeys.handoff(id), view);
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+    },
+    onError: () => {
+      void client.invalidateQueries({ queryKey: queryKeys.handoff(id) });
+      void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+    },
+  });
+}

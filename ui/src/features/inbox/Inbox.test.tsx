@@ -86,6 +86,39 @@ describe("Inbox", () => {
     expect(within(r4).getByTestId("row-reason").textContent).toBe("New reason");
   });
 
+  it("shows who claimed a row (You for ours), else who answered it", async () => {
+    const backend = new FakeBackend([
+      makeRow(1, { claimedBy: "Dana", claimedByMe: false, answeredBy: "Sam" }),
+      makeRow(2, { claimedBy: "Pat", claimedByMe: true }),
+      makeRow(3, { answeredBy: "Sam" }),
+      makeRow(4),
+    ]);
+    renderWith(backend, <App />);
+    await ready();
+    const [r1, r2, r3, r4] = screen.getAllByTestId("inbox-row") as [HTMLElement, HTMLElement, HTMLElement, HTMLElement];
+
+    const dana = within(r1).getByTestId("row-claim");
+    expect(dana.getAttribute("title")).toBe("Claimed by Dana");
+    // Screen readers hear the whole phrase; the chip shows the name.
+    expect(dana.textContent).toBe("Claimed by Dana");
+    expect(dana.querySelector(".visually-hidden")?.textContent).toBe("Claimed by ");
+    expect(dana.getAttribute("data-mine")).toBe("false");
+    expect(within(r1).queryByTestId("row-answered")).toBeNull();
+
+    const mine = within(r2).getByTestId("row-claim");
+    expect(mine.textContent).toBe("Claimed by You");
+    expect(mine.getAttribute("title")).toBe("Claimed by you");
+    expect(mine.getAttribute("data-mine")).toBe("true");
+
+    expect(within(r3).queryByTestId("row-claim")).toBeNull();
+    const answered = within(r3).getByTestId("row-answered");
+    expect(answered.textContent).toBe("answered by Sam");
+    expect(answered.getAttribute("title")).toBe("Answered by Sam");
+
+    expect(within(r4).queryByTestId("row-claim")).toBeNull();
+    expect(within(r4).queryByTestId("row-answered")).toBeNull();
+  });
+
   it("virtualises a very long list", async () => {
     const rows = Array.from({ length: 100_000 }, (_, i) => makeRow(i + 1));
     const backend = new FakeBackend(rows);

@@ -54,6 +54,7 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
             ⚑
           </span>
         )}
+        <TeamChip row={row} />
         <span className="row-spacer" />
         {row.dueAt !== null && showsCountdown(row.dueAt, row.promiseState) && (
           <CountdownText dueAt={row.dueAt} now={now} state={row.promiseState} testId="row-countdown" />
@@ -70,3 +71,30 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
     </div>
   );
 });
+
+/** Who has it ("Dana", "You"), or else who answered it; nothing outside team mode. */
+function TeamChip({ row }: { row: InboxRow }) {
+  if (row.claimedBy !== null) {
+    const who = row.claimedByMe ? "You" : row.claimedBy;
+    const title = row.claimedByMe ? "Claimed by you" : `Claimed by ${row.claimedBy}`;
+    return (
+      <span
+        className={`badge row-claim${row.claimedByMe ? " mine" : ""}`}
+        data-testid="row-claim"
+        data-mine={row.claimedByMe}
+        title={title}
+      >
+        <span className="visually-hidden">Claimed by </span>
+        {who}
+      </span>
+    );
+  }
+  if (row.answeredBy !== null) {
+    return (
+      <span className="row-answered" data-testid="row-answered" title={`Answered by ${row.answeredBy}`}>
+        answered by {row.answeredBy}
+      </span>
+    );
+  }
+  return null;
+}

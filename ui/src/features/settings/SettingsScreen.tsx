@@ -1,5 +1,5 @@
 // The settings screen: one workspace at a time (hours, promise, templates;
-// sources; reply identity; HubSpot), plus adding a workspace. Secrets only
+// sources; reply identity; team; HubSpot), plus adding a workspace. Secrets only
 // travel inward: fields for them start empty, are cleared after a save, and
 // the keychain keeps them.
 import { useEffect, useRef, useState } from "react";
@@ -10,6 +10,7 @@ import { NewWorkspace } from "./NewWorkspace";
 import { useSettings } from "./queries";
 import { SmtpSection } from "./SmtpSection";
 import { SourcesSection } from "./SourcesSection";
+import { TeamSection } from "./TeamSection";
 import { WorkspaceSection } from "./WorkspaceSection";
 import "./settings.css";
 
@@ -23,6 +24,7 @@ const SECTIONS = [
   ["settings-h-workspace", "Workspace"],
   ["settings-h-sources", "Sources"],
   ["settings-h-smtp", "Reply identity"],
+  ["settings-h-team", "Team"],
   ["settings-h-hubspot", "HubSpot"],
 ] as const;
 
@@ -153,6 +155,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
               <WorkspaceSection view={settings.data} />
               <SourcesSection view={settings.data} />
               <SmtpSection view={settings.data} />
+              <TeamSection view={settings.data} />
               <HubspotSection view={settings.data} />
             </div>
           )}
