@@ -5,6 +5,7 @@
 pub mod bert;
 pub mod checklist;
 pub mod cluster;
+pub mod draft;
 pub mod embed;
 pub mod export;
 pub mod lexical;
