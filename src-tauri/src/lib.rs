@@ -31,6 +31,13 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // A second launch on an open file hands over before GTK and the async
+    // runtime start: exiting then has nothing to tear down. (The plugin below
+    // still catches two launches racing each other.)
+    #[cfg(target_os = "linux")]
+    if handed_over(&instance_id(db.path())) {
+        std::process::exit(0);
+    }
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
     let painted = state::Painted::default();
@@ -99,6 +106,31 @@ pub fn run() {
         );
         std::process::exit(1);
     }
+}
+
+/// Whether a window is already open on this data file: if so it is asked to
+/// come forward (the single-instance plugin's own D-Bus call) and this launch
+/// should exit. Any D-Bus trouble means "no": the plugin then decides.
+#[cfg(target_os = "linux")]
+fn handed_over(id: &str) -> bool {
+    let name = format!("{id}.SingleInstance");
+    let Ok(conn) = zbus::blocking::Connection::session() else { return false };
+    let Ok(bus) = zbus::blocking::fdo::DBusProxy::new(&conn) else { return false };
+    let Ok(bus_name) = zbus::names::BusName::try_from(name.as_str()) else { return false };
+    if !bus.name_has_owner(bus_name).unwrap_or(false) {
+        return false;
+    }
+    let path = format!("/{}", name.replace('.', "/").replace('-', "_"));
+    let argv: Vec<String> = std::env::args().collect();
+    let cwd = std::env::current_dir().unwrap_or_default().to_string_lossy().into_owned();
+    conn.call_method(
+        Some(name.as_str()),
+        path.as_str(),
+        Some("org.SingleInstance.DBus"),
+        "ExecuteCallback",
+        &(argv, cwd),
+    )
+    .is_ok()
 }
 
 /// One instance per data file: a D-Bus name derived from the file's path (two

@@ -137,15 +137,22 @@ fn a_new_workspace_is_set_up_from_the_window_against_real_servers() {
     let started = Instant::now();
     let mut second = Command::new(env!("CARGO_BIN_EXE_handoff-desk"));
     kc.apply(&mut second);
+    let second_err = tempfile::NamedTempFile::new().unwrap();
     let status = second
         .env("HANDOFF_DB", &world.db)
         .env("DISPLAY", format!(":{}", driver.display()))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(second_err.reopen().unwrap())
         .spawn()
         .unwrap();
     let status = wait_exit(status, Duration::from_secs(20));
-    assert_eq!(status.and_then(|s| s.code()), Some(0), "the second instance exits at once");
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "the second instance exits at once; it ended with {status:?} after {} ms, saying: {}",
+        started.elapsed().as_millis(),
+        std::fs::read_to_string(second_err.path()).unwrap_or_default()
+    );
     eprintln!("second launch handed over in {} ms", started.elapsed().as_millis());
     s.wait("[data-testid=handoff-view]", 5);
 }
