@@ -334,6 +334,21 @@ impl Store {
         Ok(())
     }
 
+    /// Settle every pending claim of a workspace's `kind` the same way (no
+    /// server can carry them, or it cannot be reached).
+    pub fn settle_all(
+        &mut self,
+        workspace_id: i64,
+        kind: SourceKind,
+        how: &Settled,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        for p in self.pending_claims(workspace_id, kind)? {
+            self.settle_claim(&p, how, now)?;
+        }
+        Ok(())
+    }
+
     /// Take in what the shared server says about claims. Returns the
     /// handoffs whose claim changed here.
     pub fn apply_seen_claims(

@@ -170,14 +170,8 @@ fn team_round(
     workspace: &crate::model::Workspace,
     me: Option<&crate::store::Teammate>,
 ) -> Result<(), Failure> {
-    for p in store.pending_claims(workspace.id, crate::model::SourceKind::Imap)? {
-        let how = match mailbox.push_claim(&p) {
-            Ok(how) => how,
-            Err(ImapError::Cancelled) => return Err(Failure::Cancelled),
-            Err(e) => crate::store::Settled::Failed(crate::team::not_yet(e)),
-        };
-        store.settle_claim(&p, &how, Utc::now())?;
-    }
+    let pending = store.pending_claims(workspace.id, crate::model::SourceKind::Imap)?;
+    mailbox.push_claims(store, &pending)?;
     let changed = mailbox.sync_claims(store, source.id, workspace.id, me)?;
     shared.team_changed(&changed);
     let sent =

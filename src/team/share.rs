@@ -23,34 +23,41 @@ use super::not_yet;
 /// Claim a handoff for this app's teammate and share it now if the server is
 /// reachable. Returns the team's view after.
 pub async fn claim(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) -> Result<TeamState> {
-    let (db2, id) = (db.to_path_buf(), handoff_id);
-    let ws_id = blocking(move || {
-        let mut store = Store::open(&db2)?;
-        let h = store.handoff(id)?.ok_or(Error::NoSuchHandoff(id))?;
-        let ws = store.workspace_by_id(h.workspace_id)?.ok_or(Error::NoSuchHandoff(id))?;
-        let me = super::identity(&ws).ok_or_else(|| {
+    record_then_push(db, keychain, handoff_id, move |store, ws| {
+        let me = super::identity(ws).ok_or_else(|| {
             Error::Invalid(format!(
                 "team mode is off in {}: turn it on in Settings → Team (your name and address) to claim handoffs",
                 ws.name
             ))
         })?;
-        store.claim_handoff(id, &me, Utc::now())?;
-        Ok(ws.id)
+        store.claim_handoff(handoff_id, &me, Utc::now()).map(drop)
     })
-    .await?;
-    push_pending(db, keychain, ws_id).await?;
-    let db2 = db.to_path_buf();
-    blocking(move || Store::open(&db2)?.team_state(id)).await
+    .await
 }
 
 /// Release our claim on a handoff and share that now if the server is reachable.
 pub async fn release(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) -> Result<TeamState> {
-    let (db2, id) = (db.to_path_buf(), handoff_id);
+    record_then_push(db, keychain, handoff_id, move |store, _| {
+        store.release_handoff(handoff_id, Utc::now()).map(drop)
+    })
+    .await
+}
+
+/// Record a claim change in the store (`change`), send what it queued, and
+/// return the handoff's team state after.
+async fn record_then_push(
+    db: &Path,
+    keychain: Option<&Keychain>,
+    id: i64,
+    change: impl FnOnce(&mut Store, &crate::model::Workspace) -> Result<()> + Send + 'static,
+) -> Result<TeamState> {
+    let db2 = db.to_path_buf();
     let ws_id = blocking(move || {
         let mut store = Store::open(&db2)?;
         let h = store.handoff(id)?.ok_or(Error::NoSuchHandoff(id))?;
-        store.release_handoff(id, Utc::now())?;
-        Ok(h.workspace_id)
+        let ws = store.workspace_by_id(h.workspace_id)?.ok_or(Error::NoSuchHandoff(id))?;
+        change(&mut store, &ws)?;
+        Ok(ws.id)
     })
     .await?;
     push_pending(db, keychain, ws_id).await?;
@@ -94,9 +101,7 @@ pub async fn push_pending(db: &Path, keychain: Option<&Keychain>, workspace_id: 
                     "this handoff was imported from a file, so there is no shared message to mark; the claim is kept on this computer"
                 }
             };
-            for p in store.pending_claims(workspace_id, kind)? {
-                store.settle_claim(&p, &Settled::LocalOnly(why.into()), Utc::now())?;
-            }
+            store.settle_all(workspace_id, kind, &Settled::LocalOnly(why.into()), Utc::now())?;
         }
         Ok(())
     })
@@ -125,14 +130,8 @@ pub async fn push_pending(db: &Path, keychain: Option<&Keychain>, workspace_id: 
 
 async fn fail_all(db: &Path, workspace_id: i64, kind: SourceKind, note: &str) -> Result<()> {
     let (db, note) = (db.to_path_buf(), note.to_string());
-    blocking(move || {
-        let mut store = Store::open(&db)?;
-        for p in store.pending_claims(workspace_id, kind)? {
-            store.settle_claim(&p, &Settled::Failed(note.clone()), Utc::now())?;
-        }
-        Ok(())
-    })
-    .await
+    blocking(move || Store::open(&db)?.settle_all(workspace_id, kind, &Settled::Failed(note), Utc::now()))
+        .await
 }
 
 /// A fresh connection for the queued IMAP claims of a workspace.
@@ -151,19 +150,14 @@ fn push_imap_now(
         secret.and_then(|pw| Mailbox::connect(config, &pw, &Canceller::default()).map_err(|e| e.to_string()));
     match connected {
         Ok(mut mailbox) => {
-            for p in &pending {
-                let how = match mailbox.push_claim(p) {
-                    Ok(how) => how,
-                    Err(e) => Settled::Failed(not_yet(e)),
-                };
-                store.settle_claim(p, &how, Utc::now())?;
-            }
+            let pushed = mailbox.push_claims(&mut store, &pending);
             mailbox.logout();
+            if let Err(e) = pushed {
+                store.settle_all(workspace_id, SourceKind::Imap, &Settled::Failed(not_yet(e)), Utc::now())?;
+            }
         }
         Err(e) => {
-            for p in &pending {
-                store.settle_claim(p, &Settled::Failed(not_yet(&e)), Utc::now())?;
-            }
+            store.settle_all(workspace_id, SourceKind::Imap, &Settled::Failed(not_yet(e)), Utc::now())?
         }
     }
     Ok(())

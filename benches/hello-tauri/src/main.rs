@@ -11,7 +11,7 @@ use std::io::Write;
 /// The line printed on standard output after the first paint.
 const READY_LINE: &str = "hello-tauri: first paint";
 
-/// The page painted (dist/ready.js calls this once).
+/// The page painted (page/ready.js calls this once).
 #[tauri::command]
 fn ready() {
     if std::env::var_os("HANDOFF_REPORT_READY").is_some() {

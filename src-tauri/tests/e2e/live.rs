@@ -7,21 +7,11 @@
 //! benchmark, not here.
 
 use crate::World;
-use crate::dovecot::{Dovecot, PASSWORD, USER};
+use crate::dovecot::Dovecot;
 use crate::keychain::Keychain;
 use handoff::store::NewWorkspace;
-use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::Instant;
-
-/// The `handoff` CLI built beside this test binary (target/<profile>/handoff).
-fn cli() -> Command {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-    let bin = dir.join("handoff");
-    assert!(bin.is_file(), "{} is missing: build the workspace (cargo build --workspace)", bin.display());
-    Command::new(bin)
-}
 
 #[test]
 fn a_handoff_appended_to_the_mailbox_appears_in_the_open_inbox() {
@@ -29,18 +19,7 @@ fn a_handoff_appended_to_the_mailbox_appears_in_the_open_inbox() {
     world.store().create_workspace(&NewWorkspace::new("acme", "Acme Plumbing", "America/New_York")).unwrap();
     let dovecot = Dovecot::start();
     let kc = Keychain::start();
-    let mut add = cli();
-    kc.apply(&mut add);
-    add.env("HANDOFF_DB", &world.db)
-        .args(["source", "add", "imap", "-w", "acme", "--name", "support", "--host", "127.0.0.1"])
-        .args(["--port", &dovecot.port.to_string(), "--tls", "plain", "--user", USER, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = add.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(PASSWORD.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "source add: {}", String::from_utf8_lossy(&out.stderr));
+    world.add_imap_source(&kc, &dovecot);
 
     let driver = world.driver_with_keychain(&kc);
     let notifications = Dunst::start(driver.display(), &kc);

@@ -35,6 +35,15 @@ pub fn shared(sub: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/reference").join(sub)
 }
 
+/// The `handoff` CLI built beside this test binary (target/<profile>/handoff).
+pub fn cli() -> std::process::Command {
+    let exe = std::env::current_exe().unwrap();
+    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
+    let bin = dir.join("handoff");
+    assert!(bin.is_file(), "{} is missing: build the workspace (cargo build --workspace)", bin.display());
+    std::process::Command::new(bin)
+}
+
 /// A home folder and a data file of the test's own.
 pub struct World {
     pub dir: tempfile::TempDir,
@@ -48,6 +57,33 @@ impl World {
         let db = dir.path().join("handoff.db");
         Store::open(&db).unwrap();
         World { dir, db }
+    }
+
+    /// Add Dovecot's helpdesk mailbox to workspace `acme` as IMAP source
+    /// "support", through the `handoff` CLI (the password goes to `kc`).
+    pub fn add_imap_source(&self, kc: &keychain::Keychain, dovecot: &dovecot::Dovecot) {
+        use std::io::Write;
+        use std::process::Stdio;
+        let mut add = cli();
+        kc.apply(&mut add);
+        add.env("HANDOFF_DB", &self.db)
+            .args(["source", "add", "imap", "-w", "acme", "--name", "support", "--host", "127.0.0.1"])
+            .args([
+                "--port",
+                &dovecot.port.to_string(),
+                "--tls",
+                "plain",
+                "--user",
+                dovecot::USER,
+                "--password-stdin",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = add.spawn().unwrap();
+        child.stdin.take().unwrap().write_all(dovecot::PASSWORD.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "source add: {}", String::from_utf8_lossy(&out.stderr));
     }
 
     /// The demo workspaces (as `handoff demo` makes them, smaller).

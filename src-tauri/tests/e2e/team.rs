@@ -11,11 +11,9 @@
 //! changed left it blind to them until the next launch).
 
 use crate::World;
-use crate::dovecot::{Dovecot, PASSWORD, USER};
+use crate::dovecot::{Dovecot, USER};
 use crate::keychain::Keychain;
 use handoff::store::NewWorkspace;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 #[path = "../../../tests/support/mail.rs"]
@@ -24,15 +22,6 @@ mod mail;
 
 const CLAIMED: &str = "$HandoffClaimed";
 const OURS: &str = "$HD:Pat~pat@example.test";
-
-/// The `handoff` CLI built beside this test binary (target/<profile>/handoff).
-fn cli() -> Command {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(|d| d.parent()).unwrap();
-    let bin = dir.join("handoff");
-    assert!(bin.is_file(), "{} is missing: build the workspace (cargo build --workspace)", bin.display());
-    Command::new(bin)
-}
 
 /// Wait up to `secs` for the flags of INBOX message `seq` (1-based) to pass `check`.
 fn wait_flags(d: &Dovecot, seq: usize, secs: u64, what: &str, check: impl Fn(&[String]) -> bool) {
@@ -59,18 +48,7 @@ fn claims_travel_through_the_shared_mailbox_from_the_window() {
     let dovecot = Dovecot::start();
     dovecot.append_all("INBOX", &[mail::handoff_email("team", 1), mail::handoff_email("team", 2)]);
     let kc = Keychain::start();
-    let mut add = cli();
-    kc.apply(&mut add);
-    add.env("HANDOFF_DB", &world.db)
-        .args(["source", "add", "imap", "-w", "acme", "--name", "support", "--host", "127.0.0.1"])
-        .args(["--port", &dovecot.port.to_string(), "--tls", "plain", "--user", USER, "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = add.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(PASSWORD.as_bytes()).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "source add: {}", String::from_utf8_lossy(&out.stderr));
+    world.add_imap_source(&kc, &dovecot);
 
     let driver = world.driver_with_keychain(&kc);
     let s = driver.session();

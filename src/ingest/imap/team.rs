@@ -148,6 +148,20 @@ impl Mailbox {
         }
     }
 
+    /// Send each of `pending` and settle it in the store: a failed send stays
+    /// queued with the reason. Only a cancel (or a broken store) stops early.
+    pub fn push_claims(&mut self, store: &mut Store, pending: &[PendingClaim]) -> Result<(), ImapError> {
+        for p in pending {
+            let how = match self.push_claim(p) {
+                Ok(how) => how,
+                Err(ImapError::Cancelled) => return Err(ImapError::Cancelled),
+                Err(e) => Settled::Failed(crate::team::not_yet(e)),
+            };
+            store.settle_claim(p, &how, Utc::now())?;
+        }
+        Ok(())
+    }
+
     /// After a claim store: ours stands if it is the first claimer.
     fn settle_claim(&mut self, uid: u32, me: &Teammate, mine: &str) -> Result<Settled, ImapError> {
         let after = self.flags_of(uid)?;
