@@ -41,7 +41,7 @@ impl std::fmt::Display for ApiError {
     }
 }
 
-type CallResult<T> = std::result::Result<T, ApiError>;
+pub(super) type CallResult<T> = std::result::Result<T, ApiError>;
 
 #[derive(Deserialize, Default)]
 struct ErrorBody {
@@ -61,12 +61,30 @@ struct ErrorDetail {
     context: HashMap<String, Vec<String>>,
 }
 
+/// HubSpot takes at most this many inputs in one batch call; every batch
+/// call is split at it, and a call with no inputs is never made.
+pub const BATCH_MAX: usize = 100;
+
+/// Runs before every request: `Ok` once the portal's rate window has room,
+/// `Err(wait)` when HubSpot asked the portal to hold off for longer than is
+/// worth blocking for (the call then fails as rate-limited, unsent).
+pub type Pacer = Box<dyn Fn() -> Result<(), Duration> + Send + Sync>;
+
 /// A HubSpot API client for one portal.
 pub struct Client {
     http: reqwest::blocking::Client,
     base: String,
     token: String,
-    pacer: Option<Box<dyn Fn() + Send + Sync>>,
+    pacer: Option<Pacer>,
+}
+
+/// What a contacts upsert came to.
+#[derive(Debug, Clone, Default)]
+pub struct Upserted {
+    /// Email (lower case) → contact id.
+    pub ids: HashMap<String, String>,
+    /// Emails HubSpot refused (a 207's errors), with its words.
+    pub refused: HashMap<String, String>,
 }
 
 /// One contact to upsert: its email and the properties to set.
@@ -77,20 +95,6 @@ pub struct ContactInput {
     /// Property values (always strings).
     pub properties: serde_json::Map<String, Value>,
 }
-
-/// One note to create on a contact.
-#[derive(Debug, Clone)]
-pub struct NoteInput {
-    /// The contact it belongs to.
-    pub contact_id: String,
-    /// When it happened (epoch ms or ISO 8601).
-    pub timestamp: String,
-    /// HTML body, at most 65,536 characters.
-    pub body: String,
-}
-
-/// Association type: note → contact (HubSpot-defined).
-pub const NOTE_TO_CONTACT: i64 = 202;
 
 impl Client {
     /// A client for the portal at `base` (https://api.hubapi.com) with a
@@ -115,19 +119,28 @@ impl Client {
     }
 
     /// Run `pacer` before every request (it blocks until the rate window has room).
-    pub fn set_pacer(&mut self, pacer: Box<dyn Fn() + Send + Sync>) {
+    pub fn set_pacer(&mut self, pacer: Pacer) {
         self.pacer = Some(pacer);
     }
 
-    fn call(
+    pub(super) fn call(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<&Value>,
         scopes: &[&str],
     ) -> CallResult<(u16, Value)> {
-        if let Some(pace) = &self.pacer {
-            pace();
+        if let Some(pace) = &self.pacer
+            && let Err(wait) = pace()
+        {
+            return Err(ApiError {
+                failure: Failure::RateLimited(wait),
+                status: None,
+                message: format!(
+                    "HubSpot asked this portal to wait; nothing is sent for {:.0} s",
+                    wait.as_secs_f64().ceil()
+                ),
+            });
         }
         let mut req = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
         if let Some(b) = body {
@@ -237,14 +250,35 @@ impl Client {
         .map(|_| ())
     }
 
-    /// Upsert contacts by email (≤ 100, emails distinct). Returns email (lower case) → contact id.
-    pub fn upsert_contacts(&self, inputs: &[ContactInput]) -> CallResult<HashMap<String, String>> {
+    /// Upsert contacts by email (distinct emails, any number: sent in
+    /// batches of [`BATCH_MAX`]).
+    ///
+    /// HubSpot's answer lists the contacts in no promised order, and which
+    /// properties it echoes is not promised either. So each input carries
+    /// its email as a property and as its `objectWriteTraceId`, results are
+    /// matched by the trace id, then by the `email` property, and whatever is
+    /// still unmatched is read back by email (`batch/read` with `idProperty`).
+    pub fn upsert_contacts(&self, inputs: &[ContactInput]) -> CallResult<Upserted> {
+        let mut out = Upserted::default();
+        for chunk in inputs.chunks(BATCH_MAX) {
+            self.upsert_chunk(chunk, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    fn upsert_chunk(&self, inputs: &[ContactInput], out: &mut Upserted) -> CallResult<()> {
+        let key = |e: &str| e.trim().to_lowercase();
         let body = json!({
-            "inputs": inputs.iter().map(|c| json!({
-                "idProperty": "email",
-                "id": c.email,
-                "properties": c.properties,
-            })).collect::<Vec<_>>()
+            "inputs": inputs.iter().map(|c| {
+                let mut properties = c.properties.clone();
+                properties.insert("email".into(), Value::String(c.email.clone()));
+                json!({
+                    "idProperty": "email",
+                    "id": c.email,
+                    "objectWriteTraceId": key(&c.email),
+                    "properties": properties,
+                })
+            }).collect::<Vec<_>>()
         });
         let (_, v) = self.call(
             reqwest::Method::POST,
@@ -252,116 +286,53 @@ impl Client {
             Some(&body),
             &["crm.objects.contacts.write"],
         )?;
-        let mut out = HashMap::new();
+        let wanted: std::collections::HashSet<String> = inputs.iter().map(|c| key(&c.email)).collect();
         for r in v["results"].as_array().into_iter().flatten() {
-            if let (Some(id), Some(email)) = (r["id"].as_str(), r["properties"]["email"].as_str()) {
-                out.insert(email.to_lowercase(), id.to_string());
+            let Some(id) = r["id"].as_str() else { continue };
+            let by_trace = r["objectWriteTraceId"].as_str().map(key).filter(|e| wanted.contains(e));
+            let by_email = r["properties"]["email"].as_str().map(key).filter(|e| wanted.contains(e));
+            if let Some(email) = by_trace.or(by_email) {
+                out.ids.insert(email, id.to_string());
             }
         }
+        let missing: Vec<String> = wanted.iter().filter(|e| !out.ids.contains_key(*e)).cloned().collect();
+        if !missing.is_empty() {
+            for (email, id) in self.contacts_by_email(&missing)? {
+                out.ids.insert(email, id);
+            }
+        }
+        // 207: some inputs failed. Those HubSpot holds no contact for were refused.
         if let Some(first) = v["errors"].as_array().and_then(|e| e.first()) {
-            // 207: some inputs failed; the ones that did not are in `results`.
             let msg = first["message"].as_str().unwrap_or("some contacts were refused").to_string();
-            if out.is_empty() {
-                return Err(ApiError { failure: Failure::Rejected, status: Some(207), message: msg });
+            for e in wanted.iter().filter(|e| !out.ids.contains_key(*e)) {
+                out.refused.insert(e.clone(), msg.clone());
             }
         }
-        Ok(out)
+        Ok(())
     }
 
-    /// Create notes, each associated with its contact. Returns their ids in input order.
-    pub fn create_notes(&self, inputs: &[NoteInput]) -> CallResult<Vec<String>> {
-        let body = json!({
-            "inputs": inputs.iter().map(|n| json!({
-                "properties": { "hs_timestamp": n.timestamp, "hs_note_body": n.body },
-                "associations": [{
-                    "to": { "id": n.contact_id },
-                    "types": [{ "associationCategory": "HUBSPOT_DEFINED", "associationTypeId": NOTE_TO_CONTACT }]
-                }]
-            })).collect::<Vec<_>>()
-        });
-        let (_, v) = self.call(
-            reqwest::Method::POST,
-            "/crm/v3/objects/notes/batch/create",
-            Some(&body),
-            &["crm.objects.contacts.write"],
-        )?;
-        let ids: Vec<String> = v["results"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| r["id"].as_str().map(String::from))
-            .collect();
-        if ids.len() != inputs.len() {
-            return Err(ApiError {
-                failure: Failure::Transient,
-                status: None,
-                message: format!(
-                    "HubSpot created {} of {} notes; the rest will be retried",
-                    ids.len(),
-                    inputs.len()
-                ),
+    /// Existing contacts by email (any number, read in batches): email (lower case) → id.
+    pub fn contacts_by_email(&self, emails: &[String]) -> CallResult<HashMap<String, String>> {
+        let mut out = HashMap::new();
+        for chunk in emails.chunks(BATCH_MAX) {
+            let body = json!({
+                "idProperty": "email",
+                "inputs": chunk.iter().map(|e| json!({ "id": e })).collect::<Vec<_>>(),
+                "properties": ["email"],
+                "propertiesWithHistory": [],
             });
-        }
-        // Batch create answers in input order; match by body to be sure.
-        let mut by_body: HashMap<&str, &str> = HashMap::new();
-        for r in v["results"].as_array().into_iter().flatten() {
-            if let (Some(b), Some(id)) = (r["properties"]["hs_note_body"].as_str(), r["id"].as_str()) {
-                by_body.insert(b, id);
-            }
-        }
-        Ok(inputs
-            .iter()
-            .zip(ids.iter())
-            .map(|(n, fallback)| {
-                by_body.get(n.body.as_str()).map_or_else(|| fallback.clone(), |s| s.to_string())
-            })
-            .collect())
-    }
-
-    /// The notes associated with each of these contacts: contact id → note ids.
-    pub fn contact_notes(&self, contact_ids: &[String]) -> CallResult<HashMap<String, Vec<String>>> {
-        let body = json!({ "inputs": contact_ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>() });
-        let (_, v) = self.call(
-            reqwest::Method::POST,
-            "/crm/v4/associations/contact/note/batch/read",
-            Some(&body),
-            &["crm.objects.contacts.read"],
-        )?;
-        let mut out: HashMap<String, Vec<String>> = HashMap::new();
-        for r in v["results"].as_array().into_iter().flatten() {
-            let Some(from) = r["from"]["id"].as_str() else { continue };
-            for to in r["to"].as_array().into_iter().flatten() {
-                let id = match &to["toObjectId"] {
-                    Value::Number(n) => n.to_string(),
-                    Value::String(s) => s.clone(),
-                    _ => continue,
-                };
-                out.entry(from.to_string()).or_default().push(id);
+            let (_, v) = self.call(
+                reqwest::Method::POST,
+                "/crm/v3/objects/contacts/batch/read",
+                Some(&body),
+                &["crm.objects.contacts.read"],
+            )?;
+            for r in v["results"].as_array().into_iter().flatten() {
+                if let (Some(id), Some(email)) = (r["id"].as_str(), r["properties"]["email"].as_str()) {
+                    out.insert(email.trim().to_lowercase(), id.to_string());
+                }
             }
         }
         Ok(out)
-    }
-
-    /// The bodies of these notes: note id → body.
-    pub fn note_bodies(&self, note_ids: &[String]) -> CallResult<HashMap<String, String>> {
-        let body = json!({
-            "inputs": note_ids.iter().map(|id| json!({ "id": id })).collect::<Vec<_>>(),
-            "properties": ["hs_note_body"],
-            "propertiesWithHistory": [],
-        });
-        let (_, v) = self.call(
-            reqwest::Method::POST,
-            "/crm/v3/objects/notes/batch/read",
-            Some(&body),
-            &["crm.objects.contacts.read"],
-        )?;
-        Ok(v["results"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|r| {
-                Some((r["id"].as_str()?.to_string(), r["properties"]["hs_note_body"].as_str()?.to_string()))
-            })
-            .collect())
     }
 }

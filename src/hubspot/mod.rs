@@ -7,11 +7,14 @@
 //! address and choices in the workspace settings.
 
 pub mod client;
+mod failures;
 mod note;
+mod note_calls;
 pub mod worker;
 
-pub use client::{ApiError, Client, Failure};
+pub use client::{ApiError, BATCH_MAX, Client, Failure, Upserted};
 pub use note::{NOTE_LIMIT, note_html, note_ref};
+pub use note_calls::{NOTE_TO_CONTACT, NoteInput};
 
 use crate::model::{Handoff, HubspotSettings, Reason};
 use serde_json::{Map, Value, json};

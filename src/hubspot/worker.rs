@@ -2,15 +2,26 @@
 //! per workspace at a time, blocking (call it off the async runtime).
 //!
 //! Per batch: one upsert of the contacts by email, then one batch of notes for
-//! the handoffs that have none yet. A retried job first looks among its
-//! contact's notes for the one an interrupted try may have created (the note
-//! ends with the handoff's reference), so a handoff never gets two notes.
+//! the handoffs that have none yet. Every batch call is split at HubSpot's 100
+//! inputs, and none is made without inputs.
+//!
+//! A handoff never gets two notes: before a notes create is sent, its push is
+//! marked as tried (committed); while a push is marked and its note id is
+//! unknown, whichever job pushes it next — a retry, a new push after a failure,
+//! another process — first looks among the contact's notes for one ending
+//! with the handoff's reference, and adopts it.
+//!
 //! Every request takes a slot in the portal's ten-second window first
 //! (shared by all processes through the database), so the outbox paces itself
-//! below HubSpot's limit instead of running into 429s.
+//! below HubSpot's limit instead of running into 429s. When HubSpot asks to
+//! slow down anyway (429, Retry-After), the whole portal holds — every batch,
+//! every process — until the wait has passed; a server error's backoff keeps
+//! the batch together.
 
-use super::client::{ContactInput, NoteInput};
-use super::{Client, Failure, ensure_properties, pause_message};
+use super::NoteInput;
+use super::client::ContactInput;
+use super::failures::{Stage, failed_batch, pause, refused_message};
+use super::{Client, Failure, ensure_properties};
 use crate::error::Result;
 use crate::model::Workspace;
 use crate::reply::worker::{Backoff, JobReport};
@@ -24,6 +35,10 @@ use std::time::Duration;
 /// Test hook: abort right after HubSpot created the notes and before their ids
 /// are committed — the worst moment for a crash. Used by the crash test.
 pub const CRASH_AFTER_NOTES_ENV: &str = "HANDOFF_TEST_CRASH_AFTER_HUBSPOT";
+
+/// The longest wait a request sleeps through before it is sent; a longer
+/// hold makes the call fail unsent, and its jobs wait out the hold instead.
+const MAX_INLINE_WAIT: Duration = Duration::from_secs(15);
 
 /// How the worker talks to HubSpot.
 #[derive(Debug, Clone, Copy)]
@@ -89,11 +104,18 @@ pub fn paced_client(store: &Store, ws: &Workspace, token: &str, opts: PushOption
             chrono::Duration::from_std(opts.window).unwrap_or_else(|_| chrono::Duration::seconds(10));
         let ws_id = ws.id;
         client.set_pacer(Box::new(move || {
-            let Ok(mut s) = pace_store.lock() else { return };
+            let Ok(mut s) = pace_store.lock() else { return Ok(()) };
             // A database hiccup must not stop pushes; it only costs pacing for this call.
             while let Ok(Some(wait)) = s.pace_take(ws_id, max, window, Utc::now()) {
-                std::thread::sleep(wait.to_std().unwrap_or(Duration::from_millis(10)));
+                let wait = wait.to_std().unwrap_or(Duration::from_millis(10));
+                // A long hold (HubSpot's daily limit, a long Retry-After) is
+                // not slept through: the call fails unsent and the jobs wait.
+                if wait > MAX_INLINE_WAIT {
+                    return Err(wait);
+                }
+                std::thread::sleep(wait);
             }
+            Ok(())
         }));
     }
     Ok(client)
@@ -104,6 +126,8 @@ struct Item {
     detail: HandoffDetail,
     email: String,
     note_id: Option<String>,
+    /// A note create was sent for this handoff and its outcome is unknown.
+    note_may_exist: bool,
     first_push: bool,
 }
 
@@ -150,7 +174,7 @@ fn run_batch(
 
     if !store.hubspot_portal(ws.id)?.is_some_and(|p| p.properties_ready) {
         if let Err(e) = ensure_properties(&client) {
-            return failed_batch(store, &ws, &jobs, &e, clock, opts, out);
+            return failed_batch(store, &ws, &jobs, &e, Stage::Properties, clock, opts, out);
         }
         store.hubspot_properties_ready(ws.id)?;
     }
@@ -184,8 +208,9 @@ fn run_batch(
         }
         let record = store.push_record(hid)?;
         let note_id = record.as_ref().and_then(|r| r.note_id.clone());
+        let note_may_exist = note_id.is_none() && record.as_ref().is_some_and(|r| r.note_tried_at.is_some());
         let first_push = record.as_ref().is_none_or(|r| r.contact_id.is_none());
-        items.push(Item { job, detail, email, note_id, first_push });
+        items.push(Item { job, detail, email, note_id, note_may_exist, first_push });
     }
     if items.is_empty() {
         return Ok(());
@@ -209,7 +234,7 @@ fn run_batch(
         })
         .collect();
     inputs.sort_by(|a, b| a.email.cmp(&b.email));
-    let contacts = match client.upsert_contacts(&inputs) {
+    let upserted = match client.upsert_contacts(&inputs) {
         Ok(c) => c,
         Err(e) if e.failure == Failure::Rejected && items.len() > 1 => {
             // One bad record must not hold back the others: push them one by one
@@ -221,24 +246,29 @@ fn run_batch(
         }
         Err(e) => {
             let jobs: Vec<Job> = items.into_iter().map(|it| it.job).collect();
-            return failed_batch(store, &ws, &jobs, &e, clock, opts, out);
+            return failed_batch(store, &ws, &jobs, &e, Stage::Contacts, clock, opts, out);
         }
     };
+    let contacts = &upserted.ids;
 
-    // 2. Notes for handoffs without one: a retry first adopts the note an
-    //    interrupted try left (found by the reference at its end).
-    let retried: Vec<String> = items
+    // 2. Notes for handoffs without one. Where a note create was sent before
+    //    and its answer never recorded, adopt the note it may have left
+    //    (found by the reference at its end) instead of creating another.
+    let uncertain: Vec<String> = items
         .iter()
-        .filter(|it| it.note_id.is_none() && it.job.attempts > 1)
+        .filter(|it| it.note_id.is_none() && it.note_may_exist)
         .filter_map(|it| contacts.get(&it.email).cloned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
         .collect();
-    if !retried.is_empty() {
-        let found = client
-            .contact_notes(&retried)
-            .and_then(|notes| client.note_bodies(&notes.into_values().flatten().collect::<Vec<_>>()));
+    if !uncertain.is_empty() {
+        let found = client.contact_notes(&uncertain).and_then(|notes| {
+            let ids: std::collections::BTreeSet<String> = notes.into_values().flatten().collect();
+            client.note_bodies(&ids.into_iter().collect::<Vec<_>>())
+        });
         match found {
             Ok(bodies) => {
-                for it in items.iter_mut().filter(|it| it.note_id.is_none()) {
+                for it in items.iter_mut().filter(|it| it.note_id.is_none() && it.note_may_exist) {
                     let r = super::note_ref(&ws, &it.detail);
                     if let Some((id, _)) = bodies.iter().find(|(_, b)| b.contains(&r)) {
                         store.push_note_created(it.detail.handoff.id, id, clock())?;
@@ -248,7 +278,7 @@ fn run_batch(
             }
             Err(e) => {
                 let jobs: Vec<Job> = items.into_iter().map(|it| it.job).collect();
-                return failed_batch(store, &ws, &jobs, &e, clock, opts, out);
+                return failed_batch(store, &ws, &jobs, &e, Stage::Lookup, clock, opts, out);
             }
         }
     }
@@ -274,6 +304,9 @@ fn run_batch(
         })
         .collect();
     if !need.is_empty() {
+        // From here until the ids are recorded, a note may exist in HubSpot.
+        let tried: Vec<i64> = need.iter().map(|(i, _)| items[*i].detail.handoff.id).collect();
+        store.push_notes_tried(&tried, clock())?;
         let notes: Vec<NoteInput> = need.iter().map(|(_, n)| n.clone()).collect();
         match client.create_notes(&notes) {
             Ok(ids) => {
@@ -287,17 +320,28 @@ fn run_batch(
             }
             Err(e) => {
                 let jobs: Vec<Job> = items.into_iter().map(|it| it.job).collect();
-                return failed_batch(store, &ws, &jobs, &e, clock, opts, out);
+                return failed_batch(store, &ws, &jobs, &e, Stage::Notes, clock, opts, out);
             }
         }
     }
 
     // 3. Done.
+    let retry_at = clock() + opts.backoff.after(items.iter().map(|it| it.job.attempts).max().unwrap_or(1));
     for it in items {
         let Some(contact) = contacts.get(&it.email) else {
-            let msg = format!("HubSpot did not return a contact for {}; it will be retried", it.email);
-            store.retry_job(it.job.id, clock() + opts.backoff.after(it.job.attempts), &msg)?;
-            out.push(report(&it.job, "pending", msg));
+            let hid = it.detail.handoff.id;
+            if let Some(why) = upserted.refused.get(&it.email) {
+                let msg = refused_message(Stage::Contacts, why);
+                store.push_ended(it.job.id, hid, "failed", &msg, clock())?;
+                out.push(report(&it.job, "failed", msg));
+            } else {
+                let msg = format!(
+                    "HubSpot neither listed a contact for {} nor said why; it will be retried",
+                    it.email
+                );
+                store.retry_job(it.job.id, retry_at, &msg)?;
+                out.push(report(&it.job, "pending", msg));
+            }
             continue;
         };
         let synced = crate::store::escalation_status(it.detail.handoff.status);
@@ -318,93 +362,4 @@ fn looks_like_email(s: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && !s.contains(char::is_whitespace)
-}
-
-/// Token or scope trouble: the portal waits (its jobs stay pending) until reconnected.
-fn pause(
-    store: &mut Store,
-    ws: &Workspace,
-    jobs: &[Job],
-    message: &str,
-    now: DateTime<Utc>,
-    out: &mut Vec<JobReport>,
-) -> Result<()> {
-    store.hubspot_stop(ws.id, message, now)?;
-    for j in jobs {
-        store.retry_job(j.id, now, message)?;
-        if let Some(h) = j.handoff_id {
-            store.push_paused(h, message, now)?;
-        }
-        out.push(JobReport {
-            job_id: j.id,
-            handoff_id: j.handoff_id,
-            state: "pending",
-            message: message.to_string(),
-        });
-    }
-    Ok(())
-}
-
-fn failed_batch(
-    store: &mut Store,
-    ws: &Workspace,
-    jobs: &[Job],
-    e: &super::ApiError,
-    clock: &dyn Fn() -> DateTime<Utc>,
-    opts: PushOptions,
-    out: &mut Vec<JobReport>,
-) -> Result<()> {
-    let now = clock();
-    match &e.failure {
-        Failure::Auth | Failure::Scope(_) => pause(store, ws, jobs, &pause_message(&ws.slug, e), now, out),
-        Failure::RateLimited(wait) => {
-            let jitter = Duration::from_millis(fastrand::u64(0..250));
-            let next = now
-                + chrono::Duration::from_std(*wait + jitter)
-                    .unwrap_or_else(|_| chrono::Duration::seconds(10));
-            let msg = format!(
-                "HubSpot asked to slow down ({}); retrying in {:.1} s",
-                e.message,
-                (*wait + jitter).as_secs_f64()
-            );
-            for j in jobs {
-                store.retry_job(j.id, next, &msg)?;
-                out.push(JobReport {
-                    job_id: j.id,
-                    handoff_id: j.handoff_id,
-                    state: "pending",
-                    message: msg.clone(),
-                });
-            }
-            Ok(())
-        }
-        Failure::Transient => {
-            for j in jobs {
-                let msg = e.to_string();
-                store.retry_job(j.id, now + opts.backoff.after(j.attempts), &msg)?;
-                out.push(JobReport {
-                    job_id: j.id,
-                    handoff_id: j.handoff_id,
-                    state: "pending",
-                    message: msg,
-                });
-            }
-            Ok(())
-        }
-        Failure::Rejected => {
-            for j in jobs {
-                let msg = format!(
-                    "HubSpot refused this lead: {}. Fix the contact's details, then `handoff push {}`.",
-                    e.message,
-                    j.handoff_id.unwrap_or_default()
-                );
-                match j.handoff_id {
-                    Some(h) => store.push_ended(j.id, h, "failed", &msg, now)?,
-                    None => store.fail_job(j.id, &msg, now)?,
-                }
-                out.push(JobReport { job_id: j.id, handoff_id: j.handoff_id, state: "failed", message: msg });
-            }
-            Ok(())
-        }
-    }
 }

@@ -35,6 +35,9 @@ pub struct PushRecord {
     pub synced: Option<String>,
     /// When it was last pushed.
     pub pushed_at: Option<DateTime<Utc>>,
+    /// When a request to create its note was last sent. Set while the note id
+    /// is unknown, a note may exist: the next push looks for it first.
+    pub note_tried_at: Option<DateTime<Utc>>,
 }
 
 /// A connected portal's state.
@@ -48,6 +51,10 @@ pub struct PortalState {
     pub stopped: Option<String>,
     /// When it was connected; handoffs that arrive later are pushed automatically.
     pub connected_at: DateTime<Utc>,
+    /// HubSpot asked this portal to wait (429, Retry-After): no request before then.
+    pub retry_at: Option<DateTime<Utc>>,
+    /// Why it waits, for people.
+    pub retry_why: Option<String>,
 }
 
 /// What a push job asks for.
@@ -95,7 +102,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT properties_ready, stopped, connected_at FROM hubspot_portals WHERE workspace_id = ?1",
+                "SELECT properties_ready, stopped, connected_at, retry_at, retry_why
+                 FROM hubspot_portals WHERE workspace_id = ?1",
                 [workspace_id],
                 |r| {
                     Ok(PortalState {
@@ -103,6 +111,8 @@ impl Store {
                         properties_ready: r.get(0)?,
                         stopped: r.get(1)?,
                         connected_at: from_ms(r.get(2)?),
+                        retry_at: opt_from_ms(r.get(3)?),
+                        retry_why: r.get(4)?,
                     })
                 },
             )
@@ -132,7 +142,8 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT state, contact_id, note_id, message, synced, pushed_at FROM hubspot_pushes WHERE handoff_id = ?1",
+                "SELECT state, contact_id, note_id, message, synced, pushed_at, note_tried_at
+                 FROM hubspot_pushes WHERE handoff_id = ?1",
                 [handoff_id],
                 |r| {
                     Ok(PushRecord {
@@ -143,6 +154,7 @@ impl Store {
                         message: r.get(3)?,
                         synced: r.get(4)?,
                         pushed_at: opt_from_ms(r.get(5)?),
+                        note_tried_at: opt_from_ms(r.get(6)?),
                     })
                 },
             )
@@ -232,6 +244,7 @@ impl Store {
             .query_row(
                 "SELECT o.workspace_id FROM outbox o JOIN hubspot_portals p ON p.workspace_id = o.workspace_id
                  WHERE o.kind = ?1 AND o.state = 'pending' AND o.next_try_at <= ?2 AND p.stopped IS NULL
+                   AND (p.retry_at IS NULL OR p.retry_at <= ?2)
                  ORDER BY o.next_try_at, o.id LIMIT 1",
                 params![HUBSPOT_KIND, to_ms(now)],
                 |r| r.get(0),
@@ -260,6 +273,31 @@ impl Store {
             }
         }
         Ok(jobs)
+    }
+
+    /// HubSpot asked a portal to wait (a 429, Retry-After): hold every
+    /// request of every process to it until `until` (a later hold wins).
+    pub fn hubspot_hold(&mut self, workspace_id: i64, until: DateTime<Utc>, why: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE hubspot_portals SET retry_at = ?2, retry_why = ?3
+             WHERE workspace_id = ?1 AND (retry_at IS NULL OR retry_at < ?2)",
+            params![workspace_id, to_ms(until), why],
+        )?;
+        Ok(())
+    }
+
+    /// A request to create these handoffs' notes is about to be sent: from
+    /// now until their ids are recorded, a note may exist in HubSpot.
+    pub fn push_notes_tried(&mut self, handoff_ids: &[i64], now: DateTime<Utc>) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        for id in handoff_ids {
+            tx.execute(
+                "UPDATE hubspot_pushes SET note_tried_at = ?2 WHERE handoff_id = ?1",
+                params![id, to_ms(now)],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
     }
 
     /// Record the note HubSpot created (or that a retry found) for a handoff,
@@ -338,7 +376,8 @@ impl Store {
     }
 
     /// Take one request slot in a portal's rate window. `None`: go ahead now
-    /// (the slot is recorded). `Some(wait)`: the window is full for that long.
+    /// (the slot is recorded). `Some(wait)`: the window is full, or HubSpot
+    /// asked the portal to wait ([`Store::hubspot_hold`]), for that long.
     pub fn pace_take(
         &mut self,
         workspace_id: i64,
@@ -347,6 +386,15 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Option<chrono::Duration>> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let held: Option<i64> = tx
+            .query_row("SELECT retry_at FROM hubspot_portals WHERE workspace_id = ?1", [workspace_id], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        if let Some(until) = held.map(from_ms).filter(|u| *u > now) {
+            return Ok(Some(until - now));
+        }
         let since = to_ms(now - window);
         tx.execute(
             "DELETE FROM hubspot_pace WHERE workspace_id = ?1 AND at <= ?2",

@@ -13,6 +13,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_hubspot.sql", include_str!("../../migrations/0004_hubspot.sql")),
     ("0005_gaps.sql", include_str!("../../migrations/0005_gaps.sql")),
     ("0006_team.sql", include_str!("../../migrations/0006_team.sql")),
+    ("0007_hubspot_holds.sql", include_str!("../../migrations/0007_hubspot_holds.sql")),
 ];
 
 /// The schema version this build brings a database to.

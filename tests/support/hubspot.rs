@@ -96,11 +96,26 @@ impl HubSpot {
         self.admin("window", Some(json!({ "max": max, "ms": ms })));
     }
 
-    /// No request broke the spec and none went past the rate window.
+    /// How HubSpot's batch upsert answers: `documented` (the default),
+    /// `no_email` or `bare` (see the stand-in's header); associations per page.
+    pub fn answers(&self, upsert: &str, page: u32) {
+        self.admin("answers", Some(json!({ "upsert": upsert, "page": page })));
+    }
+
+    /// Contacts that already carry `notes` older notes each.
+    pub fn seed(&self, contacts: &[(String, u32)]) {
+        let list: Vec<Value> = contacts.iter().map(|(e, n)| json!({ "email": e, "notes": n })).collect();
+        self.admin("seed", Some(json!({ "contacts": list })));
+    }
+
+    /// No request broke the spec (batches of 1 to 100 inputs included), none
+    /// went past the rate window, and none arrived while a 429's
+    /// Retry-After asked the portal to wait.
     pub fn assert_clean(&self) {
         let s = self.state();
         assert_eq!(s["violations"], json!([]), "requests that break HubSpot's spec");
         assert_eq!(s["window_breaches"], 0, "requests sent faster than the rate window allows");
+        assert_eq!(s["pause_breaches"], json!([]), "requests sent while HubSpot asked the portal to wait");
     }
 
     /// Wait until `check` holds on the state (or fail after `secs`).

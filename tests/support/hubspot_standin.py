@@ -12,10 +12,26 @@ enumeration values checked against the property's options, unknown
 properties refused, notes associated with contacts, the ten-second rolling
 rate window enforced (429 TEN_SECONDLY_ROLLING) and every breach recorded.
 
+Batch calls are held to HubSpot's documented limit of 100 inputs (more is
+answered 400 and recorded as a violation); a batch call with no inputs is
+recorded as a violation too (it can only be a client's mistake). A 429 sent
+with Retry-After opens a pause: every request that arrives before it ends is
+counted in `pause_breaches`.
+
+The batch upsert answers as HubSpot documents it (docs: api-reference
+crm/objects/contacts/batch/upsert; schema BatchResponseSimplePublicUpsertObject):
+results in no promised order, each with `id`, `new`, `properties` and the
+input's `objectWriteTraceId`. Which properties come back is not promised, so
+`answers` can make it leave out `email` ("no_email") or both `email` and the
+trace id ("bare"); a client must still match every result.
+
 Admin endpoints (for tests, under /__admin/): GET state, POST reset,
-POST tokens {token: [scopes]}, POST faults [{"status": 429|500|401|403,
+POST tokens {token: [scopes]}, POST faults [{"status": 429|500|401|403|400,
 "retry_after": s, "hang": s, "times": n, "path": "substring"}],
-POST window {"max": n, "ms": ms}.
+POST window {"max": n, "ms": ms}, POST answers {"upsert": "documented" |
+"no_email" | "bare", "page": n (associations per page)},
+POST seed {"contacts": [{"email": e, "notes": n}]} (contacts that already
+carry n older notes each).
 
 Usage: python3 hubspot_standin.py --port N --specs DIR
 Prints "ready PORT" once it listens. Standard library + python3-jsonschema.
@@ -119,6 +135,10 @@ class State:
         self.window_breaches = 0
         self.faults = []
         self.recent = []  # monotonic times of counted requests
+        self.pauses = []  # [start, end] wall times opened by 429 + Retry-After
+        self.pause_breaches = []  # requests that arrived inside a pause
+        self.upsert_answer = "documented"
+        self.assoc_page = 500
 
     def new_id(self):
         self.next_id += 1
@@ -175,7 +195,19 @@ class Handler(BaseHTTPRequestHandler):
         if url.path.startswith("/__admin/"):
             return self.admin(method, url.path[len("/__admin/"):], raw)
         with st.lock:
-            entry = {"method": method, "path": url.path, "t": time.time(), "status": None}
+            t = time.time()
+            entry = {"method": method, "path": url.path, "t": t, "status": None}
+            try:
+                inputs = json.loads(raw).get("inputs") if raw else None
+            except (ValueError, AttributeError):
+                inputs = None
+            if isinstance(inputs, list):
+                entry["inputs"] = len(inputs)
+            for start, end in st.pauses:
+                if start < t < end:
+                    st.pause_breaches.append({"method": method, "path": url.path,
+                                              "into_pause_s": round(t - start, 3)})
+                    break
             st.requests.append(entry)
             fault = self.take_fault(url.path)
         if fault and fault.get("hang"):
@@ -211,13 +243,19 @@ class Handler(BaseHTTPRequestHandler):
         if fault:
             s = fault.get("status")
             if s == 429:
-                h = {"Retry-After": str(fault["retry_after"])} if "retry_after" in fault else {}
+                h = {}
+                if "retry_after" in fault:
+                    h = {"Retry-After": str(fault["retry_after"])}
+                    now = time.time()
+                    st.pauses.append([now, now + float(fault["retry_after"])])
                 return (*error_body(429, "RATE_LIMITS", "You have reached your secondly limit."), h)
             if s and s >= 500:
                 return (*error_body(s, "INTERNAL_ERROR", "internal error (injected)"), {})
             if s == 401:
                 return (*error_body(401, "INVALID_AUTHENTICATION",
                                     "The OAuth token used to make this call expired."), {})
+            if s == 400:
+                return (*error_body(400, "VALIDATION_ERROR", "Invalid input (injected)"), {})
         if token not in st.tokens:
             return (*error_body(401, "INVALID_AUTHENTICATION",
                                 "Authentication credentials not found. This API supports OAuth 2.0 authentication."), {})
@@ -227,6 +265,12 @@ class Handler(BaseHTTPRequestHandler):
         problem = self.validate(op, params, url, raw)
         if problem:
             return self.violation(f"{method} {op.path}: {problem}", 400)
+        if "/batch/" in op.path:
+            n = len((json.loads(raw) or {}).get("inputs") or [])
+            if n > 100:
+                return self.violation(f"{method} {url.path}: {n} inputs; HubSpot takes at most 100 per batch", 400)
+            if n == 0:
+                self.state.violations.append(f"{method} {url.path}: a batch call with no inputs")
         granted = st.tokens[token]
         needed = op.scopes
         if op.path.startswith("/crm/v3/properties/") and params.get("objectType"):
@@ -321,6 +365,22 @@ class Handler(BaseHTTPRequestHandler):
             return 200, p
         if key == ("POST", "/crm/v3/objects/contacts/batch/upsert"):
             return self.upsert(body)
+        if key == ("POST", "/crm/v3/objects/contacts/batch/read"):
+            results = []
+            for i in body["inputs"]:
+                if body.get("idProperty") == "email":
+                    cid = st.by_email.get(i["id"].lower())
+                elif body.get("idProperty") in (None, "hs_object_id"):
+                    cid = i["id"] if i["id"] in st.contacts else None
+                else:
+                    return error_body(400, "VALIDATION_ERROR", "stand-in: read by email or id only")
+                if cid:
+                    v = self.contact_view(cid)
+                    v["properties"] = {p: v["properties"].get(p) for p in body["properties"]}
+                    v["properties"]["hs_object_id"] = cid
+                    results.append(v)
+            return 200, {"status": "COMPLETE", "results": results,
+                         "startedAt": now_iso(), "completedAt": now_iso()}
         if key == ("POST", "/crm/v3/objects/notes/batch/create"):
             return self.create_notes(body)
         if key == ("POST", "/crm/v3/objects/notes/batch/read"):
@@ -342,8 +402,13 @@ class Handler(BaseHTTPRequestHandler):
                 to = [{"toObjectId": int(nid), "associationTypes": [
                     {"category": "HUBSPOT_DEFINED", "typeId": 201, "label": None}]}
                     for nid, n in st.notes.items() if i["id"] in n["contact_ids"]]
-                if to:
-                    results.append({"from": {"id": i["id"]}, "to": to})
+                start = int(i.get("after") or 0)
+                page = to[start:start + st.assoc_page]
+                if page:
+                    r = {"from": {"id": i["id"]}, "to": page}
+                    if start + st.assoc_page < len(to):
+                        r["paging"] = {"next": {"after": str(start + st.assoc_page)}}
+                    results.append(r)
             return 200, {"status": "COMPLETE", "results": results,
                          "startedAt": now_iso(), "completedAt": now_iso()}
         return error_body(501, "NOT_IMPLEMENTED", f"stand-in does not implement {op.method} {op.path}")
@@ -391,7 +456,21 @@ class Handler(BaseHTTPRequestHandler):
                 st.contacts[cid] = {"properties": {"email": email}, "createdAt": now_iso()}
             st.contacts[cid]["properties"].update(i["properties"])
             st.contacts[cid]["updatedAt"] = now_iso()
-            results.append(dict(self.contact_view(cid), new=new))
+            view = self.contact_view(cid)
+            # What was written, plus what HubSpot stamps on every write.
+            props = dict(i["properties"], hs_object_id=cid, lastmodifieddate=view["updatedAt"])
+            if new:
+                props["createdate"] = view["createdAt"]
+            result = dict(view, new=new, properties=props)
+            if "objectWriteTraceId" in i:
+                result["objectWriteTraceId"] = i["objectWriteTraceId"]
+            if st.upsert_answer in ("no_email", "bare"):
+                props.pop("email", None)
+            if st.upsert_answer == "bare":
+                result.pop("objectWriteTraceId", None)
+            results.append(result)
+        # HubSpot does not promise the inputs' order.
+        results.reverse()
         return 200, {"status": "COMPLETE", "results": results,
                      "startedAt": now_iso(), "completedAt": now_iso()}
 
@@ -438,12 +517,14 @@ class Handler(BaseHTTPRequestHandler):
             if what == "state":
                 out = {
                     "contacts": {cid: c["properties"] for cid, c in st.contacts.items()},
-                    "notes": {nid: {"properties": n["properties"], "contact_ids": n["contact_ids"]}
+                    "notes": {nid: {"properties": n["properties"], "contact_ids": n["contact_ids"],
+                                    "seeded": n.get("seeded", False)}
                               for nid, n in st.notes.items()},
                     "properties": [p for (o, _), p in st.properties.items() if o == "contacts"],
                     "requests": st.requests,
                     "violations": st.violations,
                     "window_breaches": st.window_breaches,
+                    "pause_breaches": st.pause_breaches,
                     "window": {"max": st.window_max, "ms": st.window_ms},
                 }
                 return self.send(200, out)
@@ -455,6 +536,22 @@ class Handler(BaseHTTPRequestHandler):
                 st.faults = body
             elif what == "window":
                 st.window_max, st.window_ms = body["max"], body["ms"]
+            elif what == "answers":
+                st.upsert_answer = body.get("upsert", st.upsert_answer)
+                st.assoc_page = body.get("page", st.assoc_page)
+            elif what == "seed":
+                for c in body["contacts"]:
+                    email = c["email"].lower()
+                    cid = st.by_email.get(email)
+                    if cid is None:
+                        cid = st.new_id()
+                        st.by_email[email] = cid
+                        st.contacts[cid] = {"properties": {"email": email}, "createdAt": now_iso()}
+                    for k in range(c.get("notes", 0)):
+                        nid = st.new_id()
+                        st.notes[nid] = {"properties": {"hs_timestamp": now_iso(),
+                                                        "hs_note_body": f"<p>Older note {k} for {email}</p>"},
+                                         "createdAt": now_iso(), "contact_ids": [cid], "seeded": True}
             else:
                 return self.send(404, {"message": f"no admin endpoint {what}"})
         self.send(200, {"ok": True})

@@ -116,6 +116,11 @@ pub fn status(store: &Store, only: Option<String>) -> Result<()> {
         if let Some(why) = portal.stopped {
             println!("{:<14} PAUSED: {why}", "");
         }
+        if let (Some(until), Some(why)) = (portal.retry_at, &portal.retry_why)
+            && until > Utc::now()
+        {
+            println!("{:<14} WAITING: {why}", "");
+        }
     }
     Ok(())
 }
