@@ -10,8 +10,12 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod hours;
 mod promise;
 mod settings;
+#[cfg(test)]
+mod tests_hours;
+pub use hours::HoursError;
 pub use promise::*;
 pub use settings::*;
 
@@ -270,6 +274,11 @@ pub struct NewHandoff {
     pub escalated_at: Option<DateTime<Utc>>,
     /// When the notification itself was sent (email Date, webhook time), used as received time on import.
     pub sent_at: Option<DateTime<Utc>>,
+    /// When the shared server took it in (IMAP INTERNALDATE, the relay's
+    /// receive time): the received time of a live handoff, the same on every
+    /// teammate's laptop. `None`: the time this app stored it.
+    #[serde(default)]
+    pub received_at: Option<DateTime<Utc>>,
     /// What the bot promised the visitor ("We'll email you within 4 business hours").
     pub promise: Option<String>,
     /// The unanswered question, given by the source or derived from the transcript.
@@ -319,6 +328,7 @@ impl NewHandoff {
             started_at: None,
             escalated_at: None,
             sent_at: None,
+            received_at: None,
             promise: None,
             question: None,
             question_derived: false,
@@ -400,7 +410,10 @@ pub struct Handoff {
     pub parse_notes: Vec<String>,
 }
 
-/// Opening hours for one weekday: zero or more shifts (split shifts allowed).
+/// Opening hours for one weekday: zero or more shifts (split shifts allowed);
+/// a shift whose close is at or before its open is a night shift running into
+/// the next day, and a close of 00:00 is midnight (written `24:00`). Read and
+/// checked by [`hours`].
 pub type DayHours = Vec<(NaiveTime, NaiveTime)>;
 
 /// A workspace's business hours: shifts per weekday (Monday first) and holidays.
@@ -434,18 +447,6 @@ impl BusinessHours {
             ],
             holidays: Vec::new(),
         }
-    }
-
-    /// Whether the business is open at `at` in time zone `tz`.
-    pub fn is_open(&self, at: DateTime<Utc>, tz: chrono_tz::Tz) -> bool {
-        use chrono::Datelike;
-        let local = at.with_timezone(&tz);
-        if self.holidays.contains(&local.date_naive()) {
-            return false;
-        }
-        let day = local.weekday().num_days_from_monday() as usize;
-        let time = local.time();
-        self.days[day].iter().any(|(open, close)| *open <= time && time < *close)
     }
 }
 

@@ -9,7 +9,9 @@
 
 use super::sweep::OpenFrom;
 use crate::model::{BusinessHours, Workspace};
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc};
+use chrono::{
+    DateTime, Datelike, Days, Duration, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+};
 use chrono_tz::Tz;
 
 /// How far the calendar looks for open time before it decides it never opens.
@@ -122,77 +124,27 @@ impl Calendar {
         self.business_seconds_between(a, b) as f64 / 60.0
     }
 
-    /// The same local wall time `days` business days later. `start` is first
-    /// moved to the next opening when closed. When that wall time is not open
-    /// on the target date, the result is the date's first opening (time before
-    /// it), its last close (time after it) or the next shift start (time in a
-    /// gap between shifts). `None` when the calendar never opens.
-    pub fn add_business_days(&self, start: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
-        let open = self.next_opening(start)?;
-        if days == 0 {
-            return Some(open);
-        }
-        let local = open.with_timezone(&self.tz).naive_local();
-        let mut date = local.date();
-        for _ in 0..days {
-            date = self.next_business_date(date)?;
-        }
-        loop {
-            let intervals = self.intervals_on(date);
-            if let (Some(first), Some(last)) = (intervals.first(), intervals.last()) {
-                let wanted = self.resolve(date.and_time(local.time()))?;
-                if wanted < first.0 {
-                    return Some(first.0);
-                }
-                if wanted >= last.1 {
-                    return Some(last.1);
-                }
-                return intervals.iter().find(|(_, to)| wanted < *to).map(|(from, _)| wanted.max(*from));
-            }
-            // A business date whose shifts all fall in a DST gap has no open time.
-            date = self.next_business_date(date)?;
-        }
-    }
-
     /// The local date `at` falls on in this calendar's zone.
     pub fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
         at.with_timezone(&self.tz).date_naive()
     }
 
-    /// The first business date strictly after `after`; `None` when there is
-    /// none within the search horizon.
-    pub fn next_business_date(&self, after: NaiveDate) -> Option<NaiveDate> {
-        if self.never_opens() {
-            return None;
-        }
-        let mut date = after;
-        for _ in 0..HORIZON_DAYS {
-            date = date.succ_opt()?;
-            if self.is_business_date(date) {
-                return Some(date);
-            }
-        }
-        None
-    }
-
-    /// Whether `d` is a business date: not a holiday, and its weekday has a shift.
-    pub fn is_business_date(&self, d: NaiveDate) -> bool {
-        !self.hours.holidays.contains(&d) && !self.shifts(d).is_empty()
-    }
-
-    /// The open intervals of local date `d` as UTC instants, in order, merged
-    /// where they touch.
+    /// The open intervals of the shifts that belong to local date `d` (those
+    /// that start on it, a night shift's hours after midnight included), as
+    /// UTC instants, in order, merged where they touch.
     pub fn intervals_on(&self, d: NaiveDate) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
-        let (Some(next), Some(slack)) = (d.succ_opt(), Duration::try_hours(26)) else {
+        let (Some(after), Some(slack)) = (d.checked_add_days(Days::new(2)), Duration::try_hours(26)) else {
             return Vec::new();
         };
-        let day = (d.and_time(NaiveTime::MIN), next.and_time(NaiveTime::MIN));
-        // No zone is more than 26 hours from UTC, so this window holds the whole local day.
-        let (Some(from), Some(to)) = (day.0.checked_sub_signed(slack), day.1.checked_add_signed(slack))
-        else {
+        // No zone is more than 26 hours from UTC, so this window holds the
+        // whole local day and the next one, where a night shift ends.
+        let (Some(from), Some(to)) = (
+            d.and_time(NaiveTime::MIN).checked_sub_signed(slack),
+            after.and_time(NaiveTime::MIN).checked_add_signed(slack),
+        ) else {
             return Vec::new();
         };
-        merge(self.pieces(from.and_utc(), to.and_utc(), Some(day)))
+        merge(self.pieces(from.and_utc(), to.and_utc(), Some(d)))
     }
 
     /// `at` in the calendar's zone, e.g. "Tue 24 Nov 10:00 EST".
@@ -222,69 +174,91 @@ impl Calendar {
     }
 
     /// Whether no weekday has a shift.
-    fn never_opens(&self) -> bool {
+    pub(super) fn never_opens(&self) -> bool {
         self.hours.days.iter().all(Vec::is_empty)
     }
 
-    fn shifts(&self, d: NaiveDate) -> &[(NaiveTime, NaiveTime)] {
+    /// The shifts of `d`'s weekday (whether or not `d` is a holiday).
+    pub(super) fn shifts(&self, d: NaiveDate) -> &[(NaiveTime, NaiveTime)] {
         &self.hours.days[d.weekday().num_days_from_monday() as usize]
+    }
+
+    /// Whether a shift runs into the next day: its close is at or before its open.
+    fn overnight(open: NaiveTime, close: NaiveTime) -> bool {
+        close <= open
     }
 
     fn wall_is_open(&self, wall: NaiveDateTime) -> bool {
         let (date, time) = (wall.date(), wall.time());
-        !self.hours.holidays.contains(&date)
-            && self.shifts(date).iter().any(|&(open, close)| open <= time && (close <= open || time < close))
+        let working = |d: NaiveDate| !self.hours.holidays.contains(&d);
+        let own = working(date)
+            && self
+                .shifts(date)
+                .iter()
+                .any(|&(open, close)| open <= time && (Self::overnight(open, close) || time < close));
+        // The hours after midnight of yesterday's night shifts.
+        let spill = date.pred_opt().is_some_and(|y| {
+            working(y)
+                && self.shifts(y).iter().any(|&(open, close)| Self::overnight(open, close) && time < close)
+        });
+        own || spill
     }
 
     /// The open wall-time ranges inside `[from, to)`, in order (they may touch
-    /// or overlap when shifts do).
-    fn wall_ranges(&self, from: NaiveDateTime, to: NaiveDateTime) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+    /// or overlap when shifts do); only those of the shifts of date `only`
+    /// when given. A night shift of date D is the range from D at its open to
+    /// D + 1 at its close, so it is found from the day before `from` on.
+    fn wall_ranges(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+        only: Option<NaiveDate>,
+    ) -> Vec<(NaiveDateTime, NaiveDateTime)> {
         let mut out = Vec::new();
-        let mut date = from.date();
+        let mut date = from.date().pred_opt().unwrap_or(from.date());
         while date.and_time(NaiveTime::MIN) < to {
             let Some(next) = date.succ_opt() else { break };
-            if !self.hours.holidays.contains(&date) {
-                let mut day: Vec<_> = self
-                    .shifts(date)
-                    .iter()
-                    .map(|&(open, close)| {
-                        let end =
-                            if close <= open { next.and_time(NaiveTime::MIN) } else { date.and_time(close) };
-                        (date.and_time(open), end)
-                    })
-                    .collect();
-                day.sort();
-                out.extend(day.into_iter().map(|(a, b)| (a.max(from), b.min(to))).filter(|(a, b)| a < b));
+            if only.is_none_or(|d| d == date) && !self.hours.holidays.contains(&date) {
+                out.extend(
+                    self.shifts(date)
+                        .iter()
+                        .map(|&(open, close)| {
+                            let end = if Self::overnight(open, close) {
+                                next.and_time(close)
+                            } else {
+                                date.and_time(close)
+                            };
+                            (date.and_time(open).max(from), end.min(to))
+                        })
+                        .filter(|(a, b)| a < b),
+                );
             }
             date = next;
         }
+        out.sort();
         out
     }
 
-    /// Raw open pieces of `[a, b)`, in order, optionally limited to the wall
-    /// times in `wall` (one local day).
+    /// Raw open pieces of `[a, b)`, in order, optionally only those of the
+    /// shifts of date `only`.
     pub(super) fn pieces(
         &self,
         a: DateTime<Utc>,
         b: DateTime<Utc>,
-        wall: Option<(NaiveDateTime, NaiveDateTime)>,
+        only: Option<NaiveDate>,
     ) -> Vec<(DateTime<Utc>, DateTime<Utc>)> {
         let mut out = Vec::new();
         for (from, to, offset) in self.stretches(a, b) {
             // Out of chrono's range (year ±262,143) there is nothing to find.
-            let (Some(mut lo), Some(mut hi)) =
+            let (Some(lo), Some(hi)) =
                 (from.naive_utc().checked_add_signed(offset), to.naive_utc().checked_add_signed(offset))
             else {
                 continue;
             };
-            if let Some((day_start, day_end)) = wall {
-                lo = lo.max(day_start);
-                hi = hi.min(day_end);
-            }
             if lo >= hi {
                 continue;
             }
-            out.extend(self.wall_ranges(lo, hi).into_iter().filter_map(|(x, y)| {
+            out.extend(self.wall_ranges(lo, hi, only).into_iter().filter_map(|(x, y)| {
                 Some((x.checked_sub_signed(offset)?.and_utc(), y.checked_sub_signed(offset)?.and_utc()))
             }));
         }
@@ -315,7 +289,7 @@ impl Calendar {
 
     /// The first second in `(lo, hi]` whose offset differs from `before`, given
     /// that `hi`'s does.
-    fn first_change(&self, mut lo: i64, mut hi: i64, before: i32) -> i64 {
+    pub(super) fn first_change(&self, mut lo: i64, mut hi: i64, before: i32) -> i64 {
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
             if self.offset_at(mid) == before {

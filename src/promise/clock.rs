@@ -122,15 +122,13 @@ pub(super) fn time_of_day(c: &str, ctx: Context) -> Option<Span> {
     })
 }
 
-/// "First thing (tomorrow / in the morning / on Monday)": 10:00.
+/// "First thing (tomorrow / in the morning / on Monday)": an hour after that day's opening.
 pub(super) fn first_thing(c: &str, ctx: Context) -> Option<Span> {
-    FIRST
-        .is_match(c)
-        .then_some(Span::By { day: ctx.day(DayRef::NextBusinessDay), at: NaiveTime::from_hms_opt(10, 0, 0)? })
+    FIRST.is_match(c).then_some(Span::FirstThing(ctx.day(DayRef::NextBusinessDay)))
 }
 
-/// A part of a day: morning by 12:00, afternoon by 17:00, evening or night by
-/// the day's last close.
+/// A part of a day: the business morning ([`Span::Morning`]), afternoon by
+/// 17:00, evening or night by the day's last close.
 pub(super) fn part_of_day(c: &str, ctx: Context) -> Option<Span> {
     let cap = PART.captures(c)?;
     let pre = cap.name("pre")?.as_str();
@@ -149,14 +147,13 @@ pub(super) fn part_of_day(c: &str, ctx: Context) -> Option<Span> {
     } else {
         ctx.day(DayRef::Today)
     };
-    let hour = if morning {
-        12
-    } else if afternoon {
-        17
-    } else {
+    if morning {
+        return Some(Span::Morning(day));
+    }
+    if !afternoon {
         return Some(Span::EndOf(day));
-    };
-    Some(Span::By { day, at: NaiveTime::from_hms_opt(hour, 0, 0)? })
+    }
+    Some(Span::By { day, at: NaiveTime::from_hms_opt(17, 0, 0)? })
 }
 
 /// Whole days: "end of next business day", "by end of day", "next business

@@ -1,8 +1,9 @@
 //! Lengths of time in promise sentences: "within 4 business hours", "in under
 //! an hour", "2 Werktage", "sous 24h", "en dos horas", and ISO 8601 "PT1H30M".
 //!
-//! Every hour or minute length is business time; whole multiples of 24 hours
-//! are business days; a day is a business day and a week five of them.
+//! Every hour or minute length is business time; a length of 24 hours or
+//! more is whole business days, rounded up (36 hours = 2 business days); a
+//! day is a business day and a week five of them.
 //! Input is the canonical text of [`super::phrase`] (lower case, accents
 //! folded, one space between tokens, digits split from letters).
 
@@ -151,19 +152,17 @@ pub(super) fn length(c: &str) -> Option<Span> {
     found.get(chosen).map(|(_, _, span)| *span)
 }
 
-/// A length in minutes as a span: whole multiples of 24 hours are days.
-/// Fractions of a minute round up; negative or absurd lengths give `None`.
+/// A length in minutes as a span: 24 hours or more is whole business days,
+/// rounded up ("within 36 hours" = 2 days), because that is what people mean
+/// by a length that long. Fractions of a minute round up; negative or absurd
+/// lengths give `None`.
 pub(super) fn from_minutes(minutes: f64) -> Option<Span> {
     let m = minutes.ceil();
     if !(0.0..=f64::from(u32::MAX)).contains(&m) {
         return None;
     }
     let m = m as u32;
-    Some(if m > 0 && m.is_multiple_of(1440) {
-        Span::BusinessDays(m / 1440)
-    } else {
-        Span::BusinessMinutes(m)
-    })
+    Some(if m >= 1440 { Span::BusinessDays(m.div_ceil(1440)) } else { Span::BusinessMinutes(m) })
 }
 
 fn days(value: f64) -> Option<Span> {

@@ -1,6 +1,6 @@
 //! Promise sentences understood: [`parse`] turns "We'll get back to you
-//! within 4 business hours." into a [`Span`], and [`due_at`] places a span on
-//! a [`Calendar`]. The rules are listed in the docs of [`crate::promise`].
+//! within 4 business hours." into a [`Span`]; [`super::Due`] places a span on
+//! a [`super::Calendar`]. The rules are listed in the docs of [`crate::promise`].
 //!
 //! Parsing works on a canonical form of the text: lower case, accents folded
 //! ("früh" → "fruh", "mañana" → "manana"), "a.m."/"p.m." → "am"/"pm", every
@@ -8,10 +8,9 @@
 //! decimal point between digits, and one space between tokens, with a space at
 //! each end. Patterns then match whole tokens.
 
-use super::calendar::Calendar;
 use super::clock::{self, Context};
 use super::duration;
-use chrono::{DateTime, Datelike, Days, NaiveDate, NaiveTime, Utc, Weekday};
+use chrono::{NaiveTime, Weekday};
 use regex::Regex;
 
 /// What the bot promised, understood.
@@ -34,6 +33,14 @@ pub enum Span {
     /// At a day's last close ("by end of day", "by close of business
     /// tomorrow", "by Monday").
     EndOf(DayRef),
+    /// By the end of that day's business morning ("tomorrow morning", "this
+    /// morning", "Monday morning", "demain matin"): noon, or the day's close
+    /// when earlier, or an hour after opening when the day opens at noon or
+    /// later. Its reminder fires at the day's opening.
+    Morning(DayRef),
+    /// An hour of open time after that day's first opening ("first thing
+    /// tomorrow", "first thing in the morning").
+    FirstThing(DayRef),
 }
 
 /// A day relative to when the handoff was received.
@@ -63,56 +70,6 @@ pub fn parse(text: &str) -> Option<Span> {
         .or_else(|| clock::first_thing(&c, ctx))
         .or_else(|| clock::part_of_day(&c, ctx))
         .or_else(|| clock::day_words(&c, ctx))
-}
-
-/// The due instant for a handoff received at `received`: never before
-/// `received`; `None` when the calendar never opens.
-pub fn due_at(span: &Span, received: DateTime<Utc>, cal: &Calendar) -> Option<DateTime<Utc>> {
-    let opening = cal.next_opening(received)?;
-    let today = cal.local_date(received);
-    let due = match *span {
-        Span::BusinessMinutes(n) => cal.add_business_minutes(received, i64::from(n))?,
-        Span::BusinessDays(n) => cal.add_business_days(received, n)?,
-        Span::EndOf(DayRef::Today) => last_close(cal, cal.local_date(opening))?,
-        Span::EndOf(DayRef::NextBusinessDay) => last_close(cal, cal.next_business_date(today)?)?,
-        Span::EndOf(DayRef::Weekday(w)) => {
-            let date = weekday_after(today, w)?;
-            let date = if cal.is_business_date(date) { date } else { cal.next_business_date(date)? };
-            last_close(cal, date)?
-        }
-        Span::By { day: DayRef::Today, at } => {
-            let same_day = cal.resolve(today.and_time(at))?;
-            if same_day > received {
-                same_day
-            } else {
-                cal.resolve(cal.next_business_date(today)?.and_time(at))?
-            }
-        }
-        Span::By { day: DayRef::NextBusinessDay, at } => {
-            cal.resolve(cal.next_business_date(today)?.and_time(at))?
-        }
-        Span::By { day: DayRef::Weekday(w), at } => cal.resolve(weekday_after(today, w)?.and_time(at))?,
-    };
-    Some(due.max(received))
-}
-
-/// The last close of business date `date`, or of the next business date
-/// with open time when `date` has none (its shifts all fall in a DST gap).
-fn last_close(cal: &Calendar, date: NaiveDate) -> Option<DateTime<Utc>> {
-    let mut date = date;
-    loop {
-        if let Some(&(_, close)) = cal.intervals_on(date).last() {
-            return Some(close);
-        }
-        date = cal.next_business_date(date)?;
-    }
-}
-
-/// The first date strictly after `date` that falls on `w`.
-fn weekday_after(date: NaiveDate, w: Weekday) -> Option<NaiveDate> {
-    let ahead = (w.num_days_from_monday() + 7 - date.weekday().num_days_from_monday()) % 7;
-    let ahead = if ahead == 0 { 7 } else { ahead };
-    date.checked_add_days(Days::new(u64::from(ahead)))
 }
 
 /// The canonical form described in the module docs.

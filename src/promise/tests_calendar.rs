@@ -1,5 +1,6 @@
 //! Calendar arithmetic: hand-computed cases (weekends, holidays, split shifts,
-//! shifts until midnight, DST days in three zones); the properties are in
+//! shifts until midnight, DST days in three zones); night shifts are in
+//! `tests_night`, business days in `tests_days`, the properties in
 //! `tests_calendar_props`.
 //!
 //! Expected values are written as literal local times, worked out by hand from
@@ -130,10 +131,12 @@ fn shifts_until_midnight() {
     assert_eq!(add(&cal, Berlin, "2026-11-16T23:00", 120), local(Berlin, "2026-11-17T19:00"));
     assert!(cal.is_open(local(Berlin, "2026-11-16T23:59")));
     assert!(!cal.is_open(local(Berlin, "2026-11-17T00:00")));
-    // A close before the open also means "until midnight", not "until 02:00".
+    // A close before the open runs into the next day (issue 22: it used to
+    // mean "until midnight"): 20:00-02:00 is open until 02:00.
     let cal = Calendar::new(every_day(t(20, 0), t(2, 0)), Berlin);
-    assert_eq!(add(&cal, Berlin, "2026-11-16T23:30", 60), local(Berlin, "2026-11-17T20:30"));
-    assert!(!cal.is_open(local(Berlin, "2026-11-17T01:00")));
+    assert_eq!(add(&cal, Berlin, "2026-11-16T23:30", 60), local(Berlin, "2026-11-17T00:30"));
+    assert!(cal.is_open(local(Berlin, "2026-11-17T01:00")));
+    assert!(!cal.is_open(local(Berlin, "2026-11-17T02:00")));
     // Until midnight on Monday, then from midnight on Tuesday: one interval.
     let mut hours = BusinessHours { days: Default::default(), holidays: Vec::new() };
     hours.days[0] = vec![(t(18, 0), t(0, 0))];
@@ -326,7 +329,9 @@ fn after_hours() {
 fn business_days_keep_the_wall_time_or_clamp_to_the_day() {
     let cal = ny();
     let days = |start: &str, n| cal.add_business_days(local(New_York, start), n);
-    assert_eq!(days("2026-11-21T12:00", 1), Some(local(New_York, "2026-11-24T09:00")));
+    // From a closed Saturday, one whole business day: the end of Monday (issue
+    // 22; it used to be Tuesday 09:00, the same business time).
+    assert_eq!(days("2026-11-21T12:00", 1), Some(local(New_York, "2026-11-23T17:00")));
     assert_eq!(days("2026-12-24T10:00", 1), Some(local(New_York, "2026-12-28T10:00")));
     assert_eq!(days("2026-11-21T12:00", 0), Some(local(New_York, "2026-11-23T09:00")));
     assert_eq!(days("2026-11-17T10:00", 5), Some(local(New_York, "2026-11-24T10:00")));

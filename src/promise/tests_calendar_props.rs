@@ -1,4 +1,5 @@
-//! Properties of the calendar arithmetic over random split-shift calendars in
+//! Properties of the calendar arithmetic over random calendars of split and
+//! night shifts (a close at or before the open runs into the next day) in
 //! several zones (three with DST, one with a 30-minute DST change), random
 //! starts across 2026 and around its DST changes, and random lengths.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -88,8 +89,14 @@ proptest! {
         let open = cal.is_open(x);
         prop_assert_eq!(open, cal.business_seconds_between(x, x + Duration::seconds(1)) == 1);
         prop_assert_eq!(open, !cal.is_after_hours(x));
-        let inside = cal.intervals_on(cal.local_date(x)).iter().any(|&(a, b)| a <= x && x < b);
+        // Open means inside a shift of its own date or of the day before (a night shift).
+        let today = cal.local_date(x);
+        let inside = [Some(today), today.pred_opt()]
+            .into_iter()
+            .flatten()
+            .any(|d| cal.intervals_on(d).iter().any(|&(a, b)| a <= x && x < b));
         prop_assert_eq!(open, inside);
+        prop_assert_eq!(open, cal.shift_date(x).is_some());
         if let Some(next) = cal.next_opening(x) {
             prop_assert!(next >= x && cal.is_open(next));
             prop_assert_eq!(cal.business_seconds_between(x, next), 0);
@@ -104,11 +111,17 @@ proptest! {
     #[test]
     fn business_days_land_on_a_later_business_date(cal in calendar(), s in instant(), n in 1u32..15) {
         if let Some(r) = cal.add_business_days(s, n) {
-            let day = cal.local_date(r);
             prop_assert!(r > s);
-            prop_assert!(cal.is_business_date(day));
-            let intervals = cal.intervals_on(day);
-            prop_assert!(intervals.first().is_some_and(|f| f.0 <= r) && intervals.last().is_some_and(|l| r <= l.1));
+            // r lies in (or closes) the open time of a business date: its own or,
+            // for a night shift, the day before.
+            let today = cal.local_date(r);
+            let on_a_business_day = [Some(today), today.pred_opt()].into_iter().flatten().any(|day| {
+                let intervals = cal.intervals_on(day);
+                cal.is_business_date(day)
+                    && intervals.first().is_some_and(|f| f.0 <= r)
+                    && intervals.last().is_some_and(|l| r <= l.1)
+            });
+            prop_assert!(on_a_business_day, "{} is on no business day", r);
         }
     }
 }

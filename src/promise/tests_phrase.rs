@@ -51,7 +51,8 @@ const ROWS: &[(&str, &str, Tz, Option<&str>)] = &[
     ("within half an hour", "2026-11-17T16:50", New_York, Some("2026-11-18T09:20")),
     ("a couple of hours", "2026-11-17T10:00", New_York, Some("2026-11-17T12:00")),
     ("We'll call you back in a few hours", "2026-11-17T15:00", New_York, Some("2026-11-18T10:00")),
-    ("within 36 hours", "2026-11-16T09:00", New_York, Some("2026-11-20T13:00")),
+    // 36 h is two whole business days (issue 22; it was 36 business hours, Fri 13:00).
+    ("within 36 hours", "2026-11-16T09:00", New_York, Some("2026-11-18T09:00")),
     ("within 8 hours", "2026-03-06T13:00", New_York, Some("2026-03-09T13:00")),
     ("PT4H", "2026-11-17T15:00", New_York, Some("2026-11-18T11:00")),
     ("PT1H30M", "2026-11-17T16:00", New_York, Some("2026-11-18T09:30")),
@@ -69,7 +70,8 @@ const ROWS: &[(&str, &str, Tz, Option<&str>)] = &[
     ("within 2 days", "2026-11-19T10:00", New_York, Some("2026-11-23T10:00")),
     ("within 2 working days", "2026-11-18T14:00", New_York, Some("2026-11-20T14:00")),
     ("next business day", "2026-11-20T11:00", New_York, Some("2026-11-23T11:00")),
-    ("P1D", "2026-11-16T08:00", New_York, Some("2026-11-17T09:00")),
+    // Before Monday's opening: the end of Monday (issue 22; it was Tue 09:00).
+    ("P1D", "2026-11-16T08:00", New_York, Some("2026-11-16T17:00")),
     // Ends of days.
     ("by end of day", "2026-11-17T11:00", New_York, Some("2026-11-17T17:00")),
     ("by end of day", "2026-11-17T18:00", New_York, Some("2026-11-18T17:00")),
@@ -144,7 +146,7 @@ fn promise_phrases_give_due_times() {
     assert!(failures.is_empty(), "{} of {} rows wrong:\n{}", failures.len(), ROWS.len(), failures.join("\n"));
 }
 
-fn day_ref() -> impl Strategy<Value = DayRef> {
+pub(super) fn day_ref() -> impl Strategy<Value = DayRef> {
     prop_oneof![
         Just(DayRef::Today),
         Just(DayRef::NextBusinessDay),
@@ -152,13 +154,15 @@ fn day_ref() -> impl Strategy<Value = DayRef> {
     ]
 }
 
-fn span() -> impl Strategy<Value = Span> {
+pub(super) fn span() -> impl Strategy<Value = Span> {
     prop_oneof![
         (0u32..100_000).prop_map(Span::BusinessMinutes),
         (0u32..30).prop_map(Span::BusinessDays),
         (day_ref(), 0u32..24, 0u32..60)
             .prop_map(|(day, h, m)| Span::By { day, at: NaiveTime::from_hms_opt(h, m, 0).unwrap() }),
         day_ref().prop_map(Span::EndOf),
+        day_ref().prop_map(Span::Morning),
+        day_ref().prop_map(Span::FirstThing),
     ]
 }
 
@@ -212,7 +216,7 @@ fn spans_as_parsed() {
         ("30min", Span::BusinessMinutes(30)),
         ("2 hrs", Span::BusinessMinutes(120)),
         ("up to 48h", Span::BusinessDays(2)),
-        ("P1DT4H", Span::BusinessMinutes(1680)),
+        ("P1DT4H", Span::BusinessDays(2)),
         ("P2D", Span::BusinessDays(2)),
         ("PT48H", Span::BusinessDays(2)),
         ("by 10am tomorrow", Span::By { day: DayRef::NextBusinessDay, at: at(10, 0) }),
@@ -232,13 +236,13 @@ fn spans_as_parsed() {
         ("by tomorrow", Span::EndOf(DayRef::NextBusinessDay)),
         ("today", Span::EndOf(DayRef::Today)),
         ("by close of business", Span::EndOf(DayRef::Today)),
-        ("tomorrow morning", Span::By { day: DayRef::NextBusinessDay, at: at(12, 0) }),
+        ("tomorrow morning", Span::Morning(DayRef::NextBusinessDay)),
         ("by noon tomorrow", Span::By { day: DayRef::NextBusinessDay, at: at(12, 0) }),
         ("by 10 a.m. on Friday", Span::By { day: DayRef::Weekday(Weekday::Fri), at: at(10, 0) }),
         ("a las 5 de la tarde", Span::By { day: DayRef::Today, at: at(17, 0) }),
         ("bis morgen", Span::EndOf(DayRef::NextBusinessDay)),
         ("heute Nachmittag", Span::By { day: DayRef::Today, at: at(17, 0) }),
-        ("am Morgen", Span::By { day: DayRef::NextBusinessDay, at: at(12, 0) }),
+        ("am Morgen", Span::Morning(DayRef::NextBusinessDay)),
         ("demain", Span::EndOf(DayRef::NextBusinessDay)),
         ("esta tarde", Span::By { day: DayRef::Today, at: at(17, 0) }),
         ("We'll reply within 4 hours after we open at 9am", Span::BusinessMinutes(240)),

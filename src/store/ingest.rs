@@ -139,7 +139,8 @@ impl Store {
 
 fn received_at(h: &NewHandoff, now: DateTime<Utc>) -> DateTime<Utc> {
     match h.source {
-        SourceKind::Imap | SourceKind::Relay => now,
+        // The server's receive time, so every teammate's copy agrees.
+        SourceKind::Imap | SourceKind::Relay => h.received_at.unwrap_or(now),
         SourceKind::Import | SourceKind::Demo => h.sent_at.or(h.escalated_at).unwrap_or(now),
     }
 }
@@ -151,7 +152,8 @@ fn insert_handoff(
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let received = received_at(h, now);
-    let after_hours = !ws.hours.is_open(h.escalated_at.unwrap_or(received), ws.tz());
+    let after_hours =
+        crate::promise::Calendar::for_workspace(ws).is_after_hours(h.escalated_at.unwrap_or(received));
     // A record kept raw always says why, even when the parser had nothing to say.
     let fallback = ["nothing in this input could be understood; the original is kept verbatim".to_string()];
     let notes = if h.parse_status == ParseStatus::Raw && h.parse_notes.is_empty() {

@@ -7,7 +7,9 @@
 //! - the bot's promise wording is used when it names a time; otherwise the
 //!   workspace default; with neither, the handoff has no promise;
 //! - due times count business time (see [`crate::promise`]); an after-hours
-//!   handoff's clock starts at the next opening;
+//!   handoff's clock starts at the next opening; the reminder and the backup
+//!   alert come from the same [`crate::promise::Due`] the calculator prints
+//!   (lead times in business minutes; a morning promise reminds at opening);
 //! - a handoff stored after its promise was already due (an import of old
 //!   mail) gets a breached promise and no follow-ups: history, not alarms;
 //! - the first contact at or before due meets the promise; a later one leaves
@@ -18,8 +20,8 @@ use crate::error::{Error, Result};
 use crate::model::{
     FollowUp, FollowUpKind, Promise, PromiseOrigin, PromiseState, Resolution, Status, Workspace,
 };
-use crate::promise::{Calendar, due_at, parse};
-use chrono::{DateTime, Duration, Utc};
+use crate::promise::{Calendar, Due, parse};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
 /// What a handoff's promise will be, before it is stored.
@@ -33,6 +35,11 @@ pub struct PlannedPromise {
     pub clock_from: DateTime<Utc>,
     /// When a reply is due.
     pub due_at: DateTime<Utc>,
+    /// When the reminder fires ([`crate::promise::Due::reminder_at`] with the
+    /// workspace's lead); `None` when the workspace wants no reminder.
+    pub reminder_at: Option<DateTime<Utc>>,
+    /// When the backup contact is alerted (the backup lead in business minutes before due).
+    pub backup_at: DateTime<Utc>,
 }
 
 /// Work out a handoff's promise: the bot's words when they name a time, else
@@ -50,9 +57,16 @@ pub fn plan_promise(
             (t, PromiseOrigin::Default, parse(t)?)
         }
     };
-    let due = due_at(&span, received, &cal)?;
-    let clock_from = cal.next_opening(received).unwrap_or(received).min(due);
-    Some(PlannedPromise { text: text.to_string(), origin, clock_from, due_at: due })
+    let due = Due::new(span, received, &cal)?;
+    let policy = &ws.settings.follow_ups;
+    Some(PlannedPromise {
+        text: text.to_string(),
+        origin,
+        clock_from: due.clock_from,
+        due_at: due.due_at,
+        reminder_at: due.reminder_at(&cal, policy.reminder_before_minutes),
+        backup_at: due.before(&cal, policy.backup_before_minutes),
+    })
 }
 
 /// Store the promise of a newly inserted handoff and schedule its follow-ups.
@@ -74,27 +88,12 @@ pub(super) fn schedule(
         return Ok(());
     }
     let policy = &ws.settings.follow_ups;
-    let before = |m: u32| (p.due_at - Duration::minutes(i64::from(m))).max(received);
-    if policy.reminder_before_minutes > 0 {
-        add_follow_up(
-            tx,
-            handoff_id,
-            FollowUpKind::Reminder,
-            before(policy.reminder_before_minutes),
-            "notification",
-            None,
-        )?;
+    if let Some(at) = p.reminder_at {
+        add_follow_up(tx, handoff_id, FollowUpKind::Reminder, at, "notification", None)?;
     }
     if ws.backup_contact.is_some() {
         let channel = if policy.backup_email { "email" } else { "notification" };
-        add_follow_up(
-            tx,
-            handoff_id,
-            FollowUpKind::BackupContact,
-            before(policy.backup_before_minutes),
-            channel,
-            None,
-        )?;
+        add_follow_up(tx, handoff_id, FollowUpKind::BackupContact, p.backup_at, channel, None)?;
     }
     add_follow_up(tx, handoff_id, FollowUpKind::Breach, p.due_at, "notification", None)?;
     Ok(())
