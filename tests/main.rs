@@ -3,6 +3,7 @@
 
 mod chaos;
 mod cli;
+mod corpus;
 mod crash;
 mod email;
 mod gaps;
@@ -11,6 +12,7 @@ mod imap;
 mod inbox;
 mod live;
 mod metrics;
+mod promise_rules;
 mod promises;
 mod reason;
 mod relay_client;

@@ -259,6 +259,9 @@ pub(crate) enum Command {
     },
     /// Check the database file and print what it holds.
     Doctor,
+    /// The promise calculator: when a promise is due on given hours (no data file needed).
+    #[command(subcommand)]
+    Promise(crate::promise::PromiseCmd),
 }
 
 #[derive(Subcommand)]
@@ -537,7 +540,8 @@ pub(crate) enum WorkspaceCmd {
         /// IANA time zone.
         #[arg(long)]
         tz: Option<String>,
-        /// Opening hours, e.g. "mon-fri 09:00-17:00, sat 10:00-14:00" (split shifts: "mon 09:00-12:00 14:00-18:00").
+        /// Opening hours, e.g. "mon-fri 09:00-17:00, sat 10:00-14:00" (split shifts: "mon 09:00-12:00 14:00-18:00";
+        /// night shifts: "fri 22:00-06:00"; "24:00" for midnight).
         #[arg(long)]
         hours: Option<String>,
         /// Closed on these dates (YYYY-MM-DD, comma-separated); replaces the list.

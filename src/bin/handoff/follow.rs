@@ -4,13 +4,13 @@
 use crate::live::{SecretInput, keychain, read_secret};
 use crate::print;
 use anyhow::{Context, Result, bail};
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use handoff::promise::Calendar;
 use handoff::reply::worker::{self, Backoff};
 use handoff::reply::{self, Draft};
 use handoff::store::{JobState, ReplyKind};
-use handoff::{BusinessHours, SmtpIdentity, SmtpTls, Store, Workspace, connect};
+use handoff::{SmtpIdentity, SmtpTls, Store, Workspace, connect};
 use std::io::{IsTerminal, Read, Write};
 
 /// How the reply text is given.
@@ -309,41 +309,6 @@ pub fn outbox_run(store: &mut Store) -> Result<()> {
         println!("Nothing due in the outbox.");
     }
     Ok(())
-}
-
-/// `mon-fri 09:00-17:00, sat 10:00-14:00` (split shifts: `mon 09:00-12:00 14:00-18:00`).
-pub fn parse_hours(spec: &str, holidays: Vec<NaiveDate>) -> Result<BusinessHours> {
-    const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let mut days: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
-    let bad = || {
-        anyhow::anyhow!(
-            "cannot read --hours {spec:?}: write it like \"mon-fri 09:00-17:00, sat 10:00-14:00\""
-        )
-    };
-    for part in spec.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
-        let mut words = part.split_whitespace();
-        let range = words.next().ok_or_else(bad)?.to_ascii_lowercase();
-        let idx = |d: &str| DAYS.iter().position(|x| d.starts_with(x));
-        let (a, b) = match range.split_once('-') {
-            Some((a, b)) => (idx(a).ok_or_else(bad)?, idx(b).ok_or_else(bad)?),
-            None => (idx(&range).ok_or_else(bad)?, idx(&range).ok_or_else(bad)?),
-        };
-        let mut shifts = Vec::new();
-        for w in words {
-            let (o, c) = w.split_once('-').ok_or_else(bad)?;
-            let t = |s: &str| NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| bad());
-            shifts.push((t(o)?, t(c)?));
-        }
-        let mut d = a;
-        loop {
-            days[d].extend(shifts.iter().copied());
-            if d == b {
-                break;
-            }
-            d = (d + 1) % 7;
-        }
-    }
-    Ok(BusinessHours { days, holidays })
 }
 
 /// A template file: `Subject: …`, a blank line, the body. Empty: the built-in template.

@@ -8,6 +8,7 @@ mod follow;
 mod import;
 mod live;
 mod print;
+mod promise;
 mod report;
 mod team;
 
@@ -45,8 +46,13 @@ fn run(cli: Cli) -> Result<()> {
     if let Command::Gaps { cmd: Some(GapsCmd::Cluster { file, lexical }), .. } = &cli.command {
         return report::cluster(file, *lexical);
     }
+    let command = match cli.command {
+        // The calculator needs no data file.
+        Command::Promise(cmd) => return promise::run(cmd),
+        other => other,
+    };
     let mut store = open(cli.db)?;
-    match cli.command {
+    match command {
         Command::Init { workspace, name, tz } => {
             if store.workspace(&workspace)?.is_none() {
                 let name = name.unwrap_or_else(|| workspace.clone());
@@ -79,7 +85,8 @@ fn run(cli: Cli) -> Result<()> {
                 w.time_zone = t;
             }
             if let Some(h) = hours {
-                w.hours = follow::parse_hours(&h, w.hours.holidays.clone())?;
+                w.hours =
+                    handoff::BusinessHours::parse_week(&h, w.hours.holidays.clone()).context("--hours")?;
             }
             if let Some(hd) = holidays {
                 w.hours.holidays = hd;
@@ -294,6 +301,7 @@ fn run(cli: Cli) -> Result<()> {
             Some(GapsCmd::Cluster { .. }) => unreachable!("handled before the store opens"),
         },
         Command::Doctor => print::doctor(&store)?,
+        Command::Promise(cmd) => promise::run(cmd)?,
     }
     Ok(())
 }
