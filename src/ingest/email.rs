@@ -12,8 +12,10 @@
 
 use super::canonical::CanonicalHandoff;
 use super::fields::{self, Fields};
+use super::nonhandoff;
+use super::platforms::{self, Mail};
 use super::transcript::{self, Context, Transcript};
-use super::{dates, html};
+use super::dates;
 use crate::model::{Author, NewHandoff, ParseStatus, RawKind, SourceKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
@@ -85,11 +87,12 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
     if let Some(canon) = canonical_text(&plain) {
         return from_canonical(canon, raw, source, &env);
     }
-    let mut read = read_text(&plain, &env);
-    if !read.sufficient()
-        && let Some(src) = html_src
-    {
-        let text = cap(&html::to_text(&src), TEXT_CAP, &mut notes);
+    let mail = mail_view(&msg, &env, plain, html_src);
+    let picked = platforms::pick(&mail);
+    let reading = picked.as_ref().map(|(r, _)| r.read(&mail));
+    let mut read = read_text(&mail.text, &env);
+    if !read.sufficient() && mail.html.is_some() {
+        let text = cap(mail.html_text(), TEXT_CAP, &mut notes);
         if let Some(canon) = canonical_text(&text) {
             return from_canonical(canon, raw, source, &env);
         }
@@ -101,8 +104,112 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
     }
     let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), message_key(&env));
     h.parse_notes = notes;
-    assemble(&mut h, read, &env);
+    match (picked, reading) {
+        (Some((r, evidence)), Some(reading)) => {
+            if let Some(why) = reading.not_a_handoff {
+                overlay(&mut h, &env);
+                h.platform = Some(format!("email:{}", r.name()));
+                h.parse_notes.push(format!("{why}; kept as raw (read as a {} notification)", r.name()));
+                return h;
+            }
+            let mut fields = reading.fields;
+            fields.fill_from(read.fields);
+            let transcript = if reading.transcript.is_empty() {
+                read.transcript
+            } else {
+                Transcript { messages: reading.transcript, lines: None }
+            };
+            assemble(&mut h, Read { fields, transcript }, &env);
+            if h.bot.is_none() {
+                h.bot = reading.platform_name;
+            }
+            h.platform = Some(format!("email:{}", r.name()));
+            h.parse_notes.insert(0, format!("read as a {} notification: {}", r.name(), evidence.why));
+        }
+        _ => {
+            let telling = !read.transcript.messages.is_empty()
+                || ((read.fields.email.is_some() || read.fields.phone.is_some())
+                    && read.fields.question.is_some());
+            let verdict = if telling { None } else { nonhandoff::classify(&mail, &content_types(&msg)) };
+            match verdict {
+                Some(why) => {
+                    overlay(&mut h, &env);
+                    h.platform = Some("email:not-a-handoff".into());
+                    h.parse_notes.push(format!("{why}; kept as raw"));
+                }
+                None => assemble(&mut h, read, &env),
+            }
+        }
+    }
     h
+}
+
+/// The view a platform recogniser gets of a raw email (for recognisers'
+/// own tests); `None` when the bytes are no readable email.
+pub fn mail_of(raw: &[u8]) -> Option<Mail> {
+    let msg = MessageParser::default().parse(raw)?;
+    let env = envelope(&msg);
+    let mut notes = Vec::new();
+    let (plain, html_src) = bodies(&msg, &mut notes);
+    Some(mail_view(&msg, &env, plain, html_src))
+}
+
+/// Every part's content type ("multipart/report", "text/calendar").
+fn content_types(msg: &mail_parser::Message<'_>) -> Vec<String> {
+    msg.parts
+        .iter()
+        .take(PART_CAP)
+        .filter_map(|p| {
+            let ct = p.content_type()?;
+            Some(format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
+        })
+        .collect()
+}
+
+/// The mail as the platform recognisers see it.
+fn mail_view(msg: &mail_parser::Message<'_>, env: &Envelope, text: String, html: Option<String>) -> Mail {
+    let headers = msg
+        .headers_raw()
+        .take(200)
+        .map(|(n, v)| (n.to_ascii_lowercase(), v.trim().chars().take(2000).collect()))
+        .collect();
+    let attachments = msg
+        .attachments()
+        .take(PART_CAP)
+        .filter_map(|a| {
+            let name = a.attachment_name().unwrap_or_default().to_string();
+            let ct = a
+                .content_type()
+                .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase())
+                .unwrap_or_default();
+            let lower = name.to_ascii_lowercase();
+            let texty = ct.starts_with("text/")
+                || ct == "application/json"
+                || [".txt", ".html", ".htm", ".json", ".csv", ".md"].iter().any(|e| lower.ends_with(e));
+            if !texty {
+                return None;
+            }
+            let body = a
+                .text_contents()
+                .map(str::to_string)
+                .unwrap_or_else(|| String::from_utf8_lossy(a.contents()).into_owned());
+            Some((name, ct, cut(&body, TEXT_CAP).to_string()))
+        })
+        .collect();
+    Mail {
+        from_addr: env.from_addr.as_deref().map(str::to_lowercase),
+        from_name: env.from_name.clone(),
+        reply_to_addr: env.reply_addr.as_deref().map(str::to_lowercase),
+        reply_to_name: env.reply_name.clone(),
+        subject: env.subject.clone(),
+        headers,
+        text,
+        html,
+        attachments,
+        sent_at: env.sent_at,
+        offset: env.offset,
+        ..Mail::default()
+    }
 }
 
 /// Fields and transcript read from one body.

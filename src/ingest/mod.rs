@@ -15,6 +15,8 @@ pub mod fields;
 pub mod file;
 pub mod html;
 pub mod imap;
+pub mod nonhandoff;
+pub mod platforms;
 pub mod reason;
 pub mod relay;
 pub mod speaker;

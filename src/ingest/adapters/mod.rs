@@ -12,10 +12,18 @@
 //! of the event when it has none), so the same delivery twice gives the same
 //! key; every id part is bounded in length (see [`key_part`]).
 
+pub mod botpress;
 pub mod chatwoot;
+pub mod copilot;
+pub mod crisp;
+pub mod freshchat;
 pub mod intercom;
 pub mod livechat;
+pub mod liveperson;
 pub mod sunshine;
+pub mod tawkto;
+pub mod tidio;
+pub mod voiceflow;
 
 use super::{Parsed, Skipped};
 use crate::model::{NewHandoff, ParseStatus, RawKind, SourceKind};
@@ -32,6 +40,22 @@ pub fn detect(value: &Value) -> Option<&'static str> {
         Some("livechat")
     } else if chatwoot::detect(value) {
         Some("chatwoot")
+    } else if liveperson::detect(value) {
+        Some("liveperson")
+    } else if copilot::detect(value) {
+        Some("copilot")
+    } else if tidio::detect(value) {
+        Some("tidio")
+    } else if crisp::detect(value) {
+        Some("crisp")
+    } else if tawkto::detect(value) {
+        Some("tawkto")
+    } else if freshchat::detect(value) {
+        Some("freshchat")
+    } else if botpress::detect(value) {
+        Some("botpress")
+    } else if voiceflow::detect(value) {
+        Some("voiceflow")
     } else {
         None
     }
@@ -43,6 +67,14 @@ pub fn parse(value: &Value, raw: &[u8], source: SourceKind) -> Option<Vec<Parsed
         "intercom" => vec![intercom::parse(value, raw, source)],
         "sunshine" => sunshine::parse(value, raw, source),
         "livechat" => vec![livechat::parse(value, raw, source)],
+        "liveperson" => liveperson::parse(value, raw, source),
+        "copilot" => copilot::parse(value, raw, source),
+        "tidio" => tidio::parse(value, raw, source),
+        "crisp" => crisp::parse(value, raw, source),
+        "tawkto" => tawkto::parse(value, raw, source),
+        "freshchat" => freshchat::parse(value, raw, source),
+        "botpress" => botpress::parse(value, raw, source),
+        "voiceflow" => voiceflow::parse(value, raw, source),
         _ => vec![chatwoot::parse(value, raw, source)],
     })
 }
