@@ -14,6 +14,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_gaps.sql", include_str!("../../migrations/0005_gaps.sql")),
     ("0006_team.sql", include_str!("../../migrations/0006_team.sql")),
     ("0007_hubspot_holds.sql", include_str!("../../migrations/0007_hubspot_holds.sql")),
+    ("0008_read_by.sql", include_str!("../../migrations/0008_read_by.sql")),
 ];
 
 /// The schema version this build brings a database to.
