@@ -22,4 +22,5 @@ mod smtp_harness;
 mod store;
 mod support;
 mod team;
+mod team_truth;
 mod webhook;

@@ -17,12 +17,12 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-struct App {
-    db: PathBuf,
+pub(crate) struct App {
+    pub(crate) db: PathBuf,
 }
 
 impl App {
-    fn new(dir: &Path, name: &str, who: (&str, &str), smtp_port: Option<u16>) -> App {
+    pub(crate) fn new(dir: &Path, name: &str, who: (&str, &str), smtp_port: Option<u16>) -> App {
         let db = dir.join(format!("{name}.db"));
         init(&db);
         let store = Store::open(&db).unwrap();
@@ -39,25 +39,25 @@ impl App {
         App { db }
     }
 
-    fn run(&self, kc: &Keychain, args: &[&str]) -> Output {
+    pub(crate) fn run(&self, kc: &Keychain, args: &[&str]) -> Output {
         let mut c = handoff(&self.db);
         kc.apply(&mut c);
         c.args(args).output().unwrap()
     }
 
-    fn ok(&self, kc: &Keychain, args: &[&str]) -> String {
+    pub(crate) fn ok(&self, kc: &Keychain, args: &[&str]) -> String {
         let out = self.run(kc, args);
         assert!(out.status.success(), "{args:?} failed: {}{}", text(&out.stdout), text(&out.stderr));
         text(&out.stdout)
     }
 
-    fn id(&self, key: &str) -> i64 {
+    pub(crate) fn id(&self, key: &str) -> i64 {
         let s = Store::open(&self.db).unwrap();
         let ws = s.require_workspace("acme").unwrap();
         s.handoff_by_key(ws.id, key).unwrap().unwrap_or_else(|| panic!("no handoff {key} in {:?}", self.db))
     }
 
-    fn claim_holder(&self, id: i64) -> Option<String> {
+    pub(crate) fn claim_holder(&self, id: i64) -> Option<String> {
         Store::open(&self.db).unwrap().team_state(id).unwrap().claim.map(|c| c.by.email)
     }
 }
@@ -70,8 +70,8 @@ fn holder(v: &Value) -> Option<&str> {
     v["team"]["claim"]["by"]["email"].as_str()
 }
 
-const DANA: (&str, &str) = ("Dana", "dana@example.test");
-const SAM: (&str, &str) = ("Sam", "sam@example.test");
+pub(crate) const DANA: (&str, &str) = ("Dana", "dana@example.test");
+pub(crate) const SAM: (&str, &str) = ("Sam", "sam@example.test");
 
 #[test]
 fn claims_and_answers_travel_through_the_shared_mailbox_between_two_apps() {
@@ -192,8 +192,9 @@ fn claims_and_answers_travel_through_the_shared_mailbox_between_two_apps() {
     let (a4, b4) = (a.id(&email_key("team", 4)), b.id(&email_key("team", 4)));
     let mut d = d;
     d.stop();
-    let out = a.ok(&kc, &["claim", &a4.to_string()]);
-    assert!(out.contains("not shared with the team yet"), "{out}");
+    let out = a.run(&kc, &["claim", &a4.to_string()]);
+    assert_eq!(out.status.code(), Some(4), "exit code 4: recorded, not shared yet");
+    assert!(text(&out.stdout).contains("not shared with the team yet"), "{}", text(&out.stdout));
     d.start_again();
     a.ok(&kc, &["sync"]);
     b.ok(&kc, &["sync"]);
@@ -303,8 +304,8 @@ fn replies_saved_in_the_shared_sent_folder_count_as_answers() {
          References: <sent-1@convira.example>\r\nX-Handoff-Desk-Teammate: Kim <kim@example.test>\r\n\r\nHello!\r\n"
     );
     d.append("Sent", reply.as_bytes());
-    // A message that only looks similar (no teammate header) is not an answer.
-    d.append("Sent", b"From: x@example.test\r\nMessage-ID: <other@acme.test>\r\nIn-Reply-To: <sent-1@convira.example>\r\n\r\nhi\r\n");
+    // Mail in Sent that answers no handoff (no thread, another addressee) is not an answer.
+    d.append("Sent", b"From: x@example.test\r\nTo: y@example.test\r\nSubject: Lunch?\r\nMessage-ID: <other@acme.test>\r\n\r\nhi\r\n");
     a.ok(&kc, &["sync"]);
     let state = Store::open(&a.db).unwrap().team_state(id).unwrap();
     assert_eq!(state.answers.len(), 1, "{state:?}");

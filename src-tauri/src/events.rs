@@ -97,6 +97,12 @@ pub fn start(
                 }
                 Some(Ok(SyncEvent::Outbox(job))) => changed.extend(job.handoff_id),
                 Some(Ok(SyncEvent::Team { handoff_ids })) => changed.extend(handoff_ids),
+                Some(Ok(SyncEvent::ClaimLost { handoff_id, message, .. })) => {
+                    changed.push(handoff_id);
+                    let text = format!("#{handoff_id}: your claim was lost: {message}");
+                    notifier.send("Claim lost", &text);
+                    let _ = app.emit("notice", NoticeText { text });
+                }
                 Some(Ok(SyncEvent::Summary { text, .. })) => {
                     notifier.send("While Handoff Desk was closed", &text);
                     let _ = app.emit("notice", NoticeText { text });

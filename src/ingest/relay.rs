@@ -122,6 +122,8 @@ pub struct RelayEvent {
     pub id: i64,
     /// The webhook body, verbatim.
     pub body: Vec<u8>,
+    /// When the relay took it in: the handoff's received time for every teammate.
+    pub received_at: Option<DateTime<Utc>>,
 }
 
 /// One page of events.
@@ -138,7 +140,17 @@ pub struct Page {
 impl Page {
     /// Parse every event into handoffs (or flagged raw records).
     pub fn parse(&self) -> Vec<Parsed> {
-        self.events.iter().flat_map(|e| parse_webhook(&e.body, SourceKind::Relay)).collect()
+        self.events
+            .iter()
+            .flat_map(|e| {
+                parse_webhook(&e.body, SourceKind::Relay).into_iter().map(|mut p| {
+                    if let Parsed::Handoff(h) = &mut p {
+                        h.received_at = e.received_at;
+                    }
+                    p
+                })
+            })
+            .collect()
     }
 }
 
@@ -211,6 +223,8 @@ struct WireEvent {
     id: i64,
     body: Option<String>,
     body_base64: Option<String>,
+    #[serde(default)]
+    received_at: Option<DateTime<Utc>>,
 }
 
 /// A client for one channel.
@@ -271,7 +285,7 @@ impl RelayClient {
                     .map_err(|err| RelayError::BadAnswer { url: url.clone(), why: err.to_string() })?,
                 (None, None) => Vec::new(),
             };
-            events.push(RelayEvent { id: e.id, body });
+            events.push(RelayEvent { id: e.id, body, received_at: e.received_at });
         }
         Ok(Page { events, next: wire.next.max(after), gap: wire.gap })
     }

@@ -35,7 +35,13 @@ pub struct TeamSettings {
     /// Also look for teammates' replies in this folder of the shared mailbox
     /// ("Sent"), for teams whose replies are saved there instead of Bcc'd.
     pub sent_folder: Option<String>,
+    /// Seconds between looks at `sent_folder` while the watched folder is idle
+    /// (replies saved there raise no IDLE wake-up on the watched folder).
+    pub sent_poll_seconds: u32,
 }
+
+/// How often the shared Sent folder is looked at by default.
+pub const SENT_POLL_SECONDS: u32 = 30;
 
 impl Default for TeamSettings {
     fn default() -> Self {
@@ -44,6 +50,7 @@ impl Default for TeamSettings {
             email: String::new(),
             stale_after_minutes: 120,
             sent_folder: None,
+            sent_poll_seconds: SENT_POLL_SECONDS,
         }
     }
 }

@@ -143,7 +143,14 @@ fn run_one(
             if std::env::var_os(CRASH_AFTER_SEND_ENV).is_some() {
                 std::process::abort();
             }
-            store.reply_delivered(job.id, reply.id, &ws, clock())?;
+            // In team mode the first contact is the reply's Date: the time every
+            // teammate's app reads off the Bcc or Sent copy, so all agree on it.
+            let at = teammate
+                .as_ref()
+                .and_then(|_| message.headers().get_raw("Date"))
+                .and_then(|d| chrono::DateTime::parse_from_rfc2822(d.trim()).ok())
+                .map_or_else(clock, |d| d.with_timezone(&chrono::Utc));
+            store.reply_delivered(job.id, reply.id, &ws, at)?;
             if let Some(me) = teammate {
                 let relayed =
                     store.handoff(reply.reply.handoff_id)?.is_some_and(|h| h.source == SourceKind::Relay);
@@ -152,7 +159,7 @@ fn run_one(
                     // Bare, as the Bcc copy's is read back, so both are one answer.
                     message_id: reply.reply.message_id.trim().trim_matches(['<', '>']).to_string(),
                     by: me,
-                    at: clock(),
+                    at,
                 };
                 // Relay handoffs have no mailbox copy: the relay records the answer (`shared` = 0 until then).
                 store.record_answer(&answer, true, !relayed)?;

@@ -273,26 +273,57 @@ pub(super) fn unpack_raw(compressed: bool, bytes: Vec<u8>) -> std::io::Result<Ve
 /// A teammate's reply: recorded against the handoff it answers. One that
 /// answers no handoff here is kept as a skipped event, never dropped.
 /// Returns the handoff when the answer is new.
+/// The handoff a reply answers: one whose notification, or an earlier reply
+/// to it (ours or a teammate's), its In-Reply-To/References name; else the
+/// newest one whose visitor it is addressed to under the notification's subject.
+fn answered_handoff(tx: &Transaction<'_>, ws: &Workspace, a: &crate::team::TeamReply) -> Result<Option<i64>> {
+    for parent in &a.parents {
+        let id: Option<i64> = tx
+            .prepare_cached(
+                "SELECT id FROM handoffs WHERE workspace_id = ?1 AND message_id = ?2
+                 UNION ALL SELECT a.handoff_id FROM answers a JOIN handoffs h ON h.id = a.handoff_id
+                     WHERE h.workspace_id = ?1 AND a.message_id = ?2
+                 UNION ALL SELECT r.handoff_id FROM replies r JOIN handoffs h ON h.id = r.handoff_id
+                     WHERE h.workspace_id = ?1 AND r.message_id IN (?2, '<' || ?2 || '>')
+                 LIMIT 1",
+            )?
+            .query_row(params![ws.id, parent], |r| r.get(0))
+            .optional()?;
+        if id.is_some() {
+            return Ok(id);
+        }
+    }
+    let Some(subject) = a.subject.as_deref().map(crate::team::bare_subject).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    for to in &a.to {
+        let mut stmt = tx.prepare_cached(
+            "SELECT id, subject FROM handoffs WHERE workspace_id = ?1 AND lower(visitor_email) = ?2
+             AND subject IS NOT NULL ORDER BY received_at DESC, id DESC",
+        )?;
+        let rows =
+            stmt.query_map(params![ws.id, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        for row in rows {
+            let (id, s) = row?;
+            if crate::team::bare_subject(&s) == subject {
+                return Ok(Some(id));
+            }
+        }
+    }
+    Ok(None)
+}
+
 fn answer_in(
     tx: &Transaction<'_>,
     ws: &Workspace,
     a: &crate::team::TeamReply,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let mut found = None;
-    for parent in &a.parents {
-        let id: Option<i64> = tx
-            .prepare_cached(
-                "SELECT id FROM handoffs WHERE workspace_id = ?1 AND message_id = ?2 ORDER BY id LIMIT 1",
-            )?
-            .query_row(params![ws.id, parent], |r| r.get(0))
-            .optional()?;
-        if id.is_some() {
-            found = id;
-            break;
+    let Some(handoff_id) = answered_handoff(tx, ws, a)? else {
+        // A mail program's unrelated mail (the Sent folder holds plenty) is not ours to keep.
+        if !a.marked {
+            return Ok(None);
         }
-    }
-    let Some(handoff_id) = found else {
         let skipped = Skipped {
             source_key: format!("msgid:{}", a.message_id),
             platform: "handoff-desk".into(),

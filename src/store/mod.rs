@@ -36,7 +36,8 @@ pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
 pub use team::{
-    Answer, Claim, ClaimOp, PendingClaim, SeenAnswer, SeenClaim, Settled, TeamState, Teammate, held_message,
+    Answer, Claim, ClaimOp, LostClaim, PendingClaim, SeenAnswer, SeenClaim, Settled, TeamState, Teammate,
+    held_message,
 };
 pub use timers::{DueItem, Notice, TickReport};
 pub use workspaces::NewWorkspace;

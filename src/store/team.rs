@@ -133,6 +133,17 @@ pub enum Settled {
     LocalOnly(String),
 }
 
+/// One of our claims that a teammate beat to the server: told once, when it settles.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LostClaim {
+    /// The handoff.
+    pub handoff_id: i64,
+    /// Who holds it.
+    pub holder: Teammate,
+    /// What to tell people ("Sam claimed it first; it is theirs.").
+    pub message: String,
+}
+
 /// What the shared server says about one handoff's claim.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SeenClaim {
@@ -290,14 +301,21 @@ impl Store {
         Ok(out)
     }
 
-    /// Record how sending a pending claim or release went.
-    pub fn settle_claim(&mut self, p: &PendingClaim, how: &Settled, now: DateTime<Utc>) -> Result<()> {
+    /// Record how sending a pending claim or release went. Returns the lost
+    /// claim when a teammate's was there first (and ours was still wanted).
+    pub fn settle_claim(
+        &mut self,
+        p: &PendingClaim,
+        how: &Settled,
+        now: DateTime<Utc>,
+    ) -> Result<Option<LostClaim>> {
         let tx = self.conn.transaction()?;
-        let Some(current) = claim_in(&tx, p.handoff_id)? else { return Ok(()) };
+        let Some(current) = claim_in(&tx, p.handoff_id)? else { return Ok(None) };
         // Changed since it was read (released while the claim was on its way): the next round sends that.
         if !current.mine || current.pending != Some(p.op) {
-            return Ok(());
+            return Ok(None);
         }
+        let mut lost = None;
         match (how, p.op) {
             (Settled::Shared, ClaimOp::Claim) => {
                 tx.execute(
@@ -316,6 +334,10 @@ impl Store {
                     params![p.handoff_id, holder.name, holder.email, to_ms(at.unwrap_or(now)), note],
                 )?;
                 event(&tx, p.handoff_id, now, "claim_lost", &note)?;
+                if p.op == ClaimOp::Claim {
+                    lost =
+                        Some(LostClaim { handoff_id: p.handoff_id, holder: holder.clone(), message: note });
+                }
             }
             (Settled::Failed(why), _) => {
                 tx.execute("UPDATE claims SET note = ?2 WHERE handoff_id = ?1", params![p.handoff_id, why])?;
@@ -331,7 +353,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(())
+        Ok(lost)
     }
 
     /// Settle every pending claim of a workspace's `kind` the same way (no

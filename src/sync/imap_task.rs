@@ -122,9 +122,8 @@ fn session(
     shared.report(source, SourceState::Connecting, None, false);
     let password = shared.secret(source).map_err(|m| Failure::Error(m, false))?;
     let mut store = Store::open(&shared.db)?;
-    let workspace = store
-        .workspace_by_id(source.workspace_id)?
-        .ok_or_else(|| Failure::Error(format!("the workspace of {} is gone", source.label()), false))?;
+    let gone = || Failure::Error(format!("the workspace of {} is gone", source.label()), false);
+    let mut workspace = store.workspace_by_id(source.workspace_id)?.ok_or_else(gone)?;
     let mut mailbox = Mailbox::connect(config, &password, cancel)?;
     drop(password);
     let mut how = if mailbox.idles() {
@@ -137,8 +136,17 @@ fn session(
         how.push_str("; team claims stay on this computer: ");
         how.push_str(crate::ingest::imap::NO_KEYWORDS);
     }
+    // Replies saved in the shared Sent folder wake nothing on the watched
+    // folder: look there at least this often.
+    let sent_every = sent_folder(&workspace)
+        .and(workspace.settings.team.as_ref())
+        .map(|t| Duration::from_secs(u64::from(t.sent_poll_seconds.max(1))));
     loop {
         shared.report(source, SourceState::Syncing, None, false);
+        // Settings changed by any process (another window, the CLI) apply to
+        // what arrives from now on: one row read per round. (Team mode
+        // changes restart the source: see `Engine::reload`.)
+        workspace = store.workspace_by_id(source.workspace_id)?.ok_or_else(gone)?;
         let report = mailbox
             .sync(&mut store, source.id, &workspace, |batch| shared.received(source, &batch.inserted))?;
         if report.rescanned {
@@ -156,8 +164,8 @@ fn session(
             mailbox.logout();
             return Ok(());
         }
-        mailbox
-            .wait(Duration::from_secs(config.poll_seconds.max(1)).max(crate::ingest::imap::REIDLE), cancel)?;
+        let most = Duration::from_secs(config.poll_seconds.max(1)).max(crate::ingest::imap::REIDLE);
+        mailbox.wait(sent_every.map_or(most, |s| most.min(s)), cancel)?;
     }
 }
 
@@ -171,16 +179,20 @@ fn team_round(
     me: Option<&crate::store::Teammate>,
 ) -> Result<(), Failure> {
     let pending = store.pending_claims(workspace.id, crate::model::SourceKind::Imap)?;
-    mailbox.push_claims(store, &pending)?;
+    let lost = mailbox.push_claims(store, &pending)?;
+    shared.claims_lost(lost);
     let changed = mailbox.sync_claims(store, source.id, workspace.id, me)?;
     shared.team_changed(&changed);
-    let sent =
-        workspace.settings.team.as_ref().and_then(|t| t.sent_folder.as_deref()).filter(|f| !f.is_empty());
-    if let Some(folder) = sent {
+    if let Some(folder) = sent_folder(workspace) {
         let answered = mailbox.sent_answers(folder, store, workspace)?;
         shared.team_changed(&answered);
     }
     Ok(())
+}
+
+/// The shared Sent folder to read teammates' replies from, in team mode.
+fn sent_folder(workspace: &crate::model::Workspace) -> Option<&str> {
+    workspace.settings.team.as_ref().and_then(|t| t.sent_folder.as_deref()).filter(|f| !f.is_empty())
 }
 
 /// A folder whose UIDVALIDITY changed was re-scanned: say so once, as a status message.

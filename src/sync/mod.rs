@@ -83,6 +83,15 @@ pub enum SyncEvent {
         /// The handoffs whose team state changed.
         handoff_ids: Vec<i64>,
     },
+    /// One of our claims, queued or sent, found a teammate's there first.
+    ClaimLost {
+        /// The handoff.
+        handoff_id: i64,
+        /// Who holds it.
+        holder: crate::store::Teammate,
+        /// What to tell people.
+        message: String,
+    },
     /// A source changed state.
     Status(SourceStatus),
     /// A follow-up fired: a reminder, a broken promise, a callback, a second attempt.
@@ -150,6 +159,8 @@ struct Shared {
     options: EngineOptions,
     outbox_kick: Arc<Notify>,
     gaps_kick: Arc<Notify>,
+    /// Lost claims kept for [`sync_once`]'s reports (`None` in the engine, which only sends events).
+    lost: Option<Arc<Mutex<Vec<crate::store::LostClaim>>>>,
 }
 
 impl Shared {
@@ -162,6 +173,7 @@ impl Shared {
             options,
             outbox_kick: Arc::default(),
             gaps_kick: Arc::default(),
+            lost: None,
         }
     }
 
@@ -203,6 +215,21 @@ impl Shared {
                 source: source.label(),
                 handoff_id,
             });
+        }
+    }
+
+    fn claims_lost(&self, lost: Vec<crate::store::LostClaim>) {
+        for l in &lost {
+            let _ = self.events.send(SyncEvent::ClaimLost {
+                handoff_id: l.handoff_id,
+                holder: l.holder.clone(),
+                message: l.message.clone(),
+            });
+        }
+        if let Some(keep) = &self.lost
+            && let Ok(mut keep) = keep.lock()
+        {
+            keep.extend(lost);
         }
     }
 
@@ -379,6 +406,8 @@ pub struct OnceReport {
     pub flagged: usize,
     /// What went wrong, if it did.
     pub error: Option<String>,
+    /// Our claims that a teammate had already taken when they reached the server.
+    pub claims_lost: Vec<crate::store::LostClaim>,
 }
 
 impl OnceReport {
@@ -389,6 +418,7 @@ impl OnceReport {
             duplicates: total.duplicates,
             inserted: total.inserted,
             error,
+            claims_lost: Vec::new(),
         }
     }
 }
@@ -397,7 +427,9 @@ impl OnceReport {
 pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport>> {
     let keychain = Some(keychain);
     let sources: Vec<Source> = Store::open(&db)?.sources()?.into_iter().filter(|s| s.enabled).collect();
-    let shared = Shared::new(db, keychain, EngineOptions::default(), 16);
+    let mut shared = Shared::new(db, keychain, EngineOptions::default(), 16);
+    let lost: Arc<Mutex<Vec<crate::store::LostClaim>>> = Arc::default();
+    shared.lost = Some(lost.clone());
     let cancel = CancellationToken::new();
     let wake = Arc::new(Notify::new());
     let mut out = Vec::new();
@@ -410,6 +442,8 @@ pub async fn sync_once(db: PathBuf, keychain: Keychain) -> Result<Vec<OnceReport
                 relay_task::run(shared.clone(), source, cancel.clone(), wake.clone(), true).await
             }
         };
+        let mut report = report;
+        report.claims_lost = lost.lock().map(|mut l| std::mem::take(&mut *l)).unwrap_or_default();
         out.push(report);
     }
     Ok(out)

@@ -122,8 +122,12 @@ async fn session(
             if !page.events.is_empty() || page.next != after {
                 shared.report(source, SourceState::Syncing, None, false);
                 let items = page.parse();
-                let (ws, next) = (workspace.clone(), page.next);
+                let next = page.next;
+                // The workspace as it is now: settings changed by any process apply to new handoffs.
                 let outcome = blocking(&store, move |store| {
+                    let ws = store
+                        .workspace_by_id(ws_id)?
+                        .ok_or(crate::Error::Invalid("the workspace is gone".into()))?;
                     store.ingest_at(&ws, items, Utc::now(), id, Cursor::Relay { after: next })
                 })
                 .await?;
@@ -153,9 +157,10 @@ async fn session(
     }
     if once {
         events.await?;
-        let changed = crate::team::share::sync_relay(&shared.db, &client, id, ws_id, Duration::ZERO)
+        let (changed, lost) = crate::team::share::sync_relay(&shared.db, &client, id, ws_id, Duration::ZERO)
             .await
             .map_err(|e| (format!("team records on the relay: {e}"), true))?;
+        shared.claims_lost(lost);
         shared.team_changed(&changed);
         return Ok(());
     }
@@ -180,8 +185,9 @@ async fn team_loop(shared: &Shared, source: &Source, client: &RelayClient, wait:
         )
         .await;
         match round {
-            Ok(changed) => {
+            Ok((changed, lost)) => {
                 attempt = 0;
+                shared.claims_lost(lost);
                 shared.team_changed(&changed);
             }
             Err(e) => {

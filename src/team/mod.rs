@@ -112,6 +112,13 @@ pub struct TeamReply {
     pub at: Option<DateTime<Utc>>,
     /// The email, verbatim (kept when it answers no known handoff).
     pub raw: Vec<u8>,
+    /// It carries [`TEAMMATE_HEADER`] (sent by Handoff Desk). Unmarked replies
+    /// (from any mail program) that match no handoff are not kept.
+    pub marked: bool,
+    /// Its To and Cc addresses, lower-case.
+    pub to: Vec<String>,
+    /// Its subject.
+    pub subject: Option<String>,
 }
 
 fn ids(v: &HeaderValue<'_>) -> Vec<String> {
@@ -132,8 +139,25 @@ pub fn team_reply(raw: &[u8]) -> Option<TeamReply> {
     if !head.contains(&TEAMMATE_HEADER.to_ascii_lowercase()) {
         return None;
     }
+    mail_reply(raw).filter(|r| r.marked)
+}
+
+/// Any email read as a possible answer, as a reply saved in the shared Sent
+/// folder by any mail program: by the teammate [`TEAMMATE_HEADER`] names,
+/// else by its From (the account's owner). `None` without a Message-ID or a sender.
+/// Whether it answers a handoff is the store's call (its In-Reply-To/References,
+/// or its recipient and subject).
+pub fn mail_reply(raw: &[u8]) -> Option<TeamReply> {
     let msg = std::panic::catch_unwind(|| MessageParser::default().parse(raw)).ok()??;
-    let by = msg.header(TEAMMATE_HEADER).and_then(|v| v.as_text()).and_then(parse_header_value)?;
+    let header = msg.header(TEAMMATE_HEADER).and_then(|v| v.as_text()).and_then(parse_header_value);
+    let marked = header.is_some();
+    let by = header.or_else(|| {
+        let from = msg.from()?.first()?;
+        let email = from.address()?.trim().to_string();
+        email
+            .contains('@')
+            .then(|| Teammate { name: from.name().unwrap_or_default().trim().to_string(), email })
+    })?;
     let message_id = msg.message_id()?.trim().trim_matches(['<', '>']).to_string();
     let mut parents = ids(msg.in_reply_to());
     for id in ids(msg.references()) {
@@ -142,8 +166,28 @@ pub fn team_reply(raw: &[u8]) -> Option<TeamReply> {
         }
     }
     parents.retain(|p| !p.is_empty());
+    let to = [msg.to(), msg.cc()]
+        .into_iter()
+        .flatten()
+        .flat_map(|a| a.iter())
+        .filter_map(|a| a.address().map(|e| e.trim().to_ascii_lowercase()))
+        .collect();
     let at = msg.date().and_then(|d| DateTime::from_timestamp(d.to_timestamp(), 0));
-    Some(TeamReply { message_id, parents, by, at, raw: raw.to_vec() })
+    let subject = msg.subject().map(str::to_string);
+    Some(TeamReply { message_id, parents, by, at, raw: raw.to_vec(), marked, to, subject })
+}
+
+/// A subject without its reply and forward prefixes ("Re: AW: Fwd: x" → "x"), lower-case.
+pub fn bare_subject(s: &str) -> String {
+    let mut rest = s.trim();
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let cut = ["re:", "aw:", "sv:", "fw:", "fwd:", "wg:"].iter().find(|p| lower.starts_with(**p));
+        match cut {
+            Some(p) => rest = rest[p.len()..].trim_start(),
+            None => return rest.to_lowercase(),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -167,6 +211,19 @@ X-Handoff-Desk-Teammate: Dana Reyes <dana@acme.test>\r\nDate: Tue, 1 Dec 2026 10
         assert!(team_reply(b"From: a@b.test\r\nMessage-ID: <x@y>\r\n\r\nbody").is_none());
         assert!(team_reply(b"Message-ID: <x@y>\r\nX-Handoff-Desk-Teammate: Dana\r\n\r\nbody").is_none());
         assert!(team_reply(b"\xff\xfe\x00garbage").is_none());
+    }
+
+    #[test]
+    fn a_reply_from_a_mail_program_is_read_by_its_from() {
+        let raw =
+            b"From: Kim Park <leads@acme.test>\r\nTo: \"V\" <V@x.test>\r\nSubject: RE: Re: Your question\r\n\
+Message-ID: <CAK1@mail.gmail.com>\r\nIn-Reply-To: <n1@bot.test>\r\n\r\nHi\r\n";
+        assert!(team_reply(raw).is_none());
+        let r = mail_reply(raw).unwrap();
+        assert!(!r.marked);
+        assert_eq!(r.by, Teammate { name: "Kim Park".into(), email: "leads@acme.test".into() });
+        assert_eq!((r.parents, r.to), (vec!["n1@bot.test".to_string()], vec!["v@x.test".to_string()]));
+        assert_eq!(bare_subject(r.subject.as_deref().unwrap()), "your question");
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //!
 //! Claims and releases are written to the store first ([`Store::claim_handoff`]),
 //! then sent: at once by [`claim`] / [`release`] when the server is
-//! reachable, else by the engine on its next round ([`push_imap`],
+//! reachable, else by the engine on its next round ([`push_pending`],
 //! [`sync_relay`]). Each send settles the row ([`Store::settle_claim`]), so a
 //! claim is never lost and never sent twice after it stuck.
+//!
+//! The local copy may be stale (no engine running: the CLI, a window just
+//! opened), so [`claim`] and the check before a reply first ask the server who
+//! holds the handoff now ([`check`]); the conditional claim itself decides races.
 
 use crate::error::{Error, Result};
 use crate::ingest::imap::{Canceller, ImapConfig, Mailbox};
@@ -12,7 +16,7 @@ use crate::ingest::relay::{RelayClient, TeamRecord};
 use crate::model::SourceKind;
 use crate::secrets::{Keychain, source_key};
 use crate::store::{
-    ClaimOp, SeenAnswer, SeenClaim, Settled, Source, SourceConfig, Store, TeamState, Teammate,
+    ClaimOp, LostClaim, SeenAnswer, SeenClaim, Settled, Source, SourceConfig, Store, TeamState, Teammate,
 };
 use chrono::Utc;
 use std::path::{Path, PathBuf};
@@ -21,8 +25,11 @@ use std::time::Duration;
 use super::not_yet;
 
 /// Claim a handoff for this app's teammate and share it now if the server is
-/// reachable. Returns the team's view after.
+/// reachable: who holds it is read from the server first ([`check`]), so a
+/// claim a teammate released there is no obstacle and one they took there is.
+/// Returns the team's view after.
 pub async fn claim(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) -> Result<TeamState> {
+    check(db, keychain, handoff_id).await?;
     record_then_push(db, keychain, handoff_id, move |store, ws| {
         let me = super::identity(ws).ok_or_else(|| {
             Error::Invalid(format!(
@@ -41,6 +48,58 @@ pub async fn release(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) ->
         store.release_handoff(handoff_id, Utc::now()).map(drop)
     })
     .await
+}
+
+/// Read who holds `handoff_id` on the shared server now into the store (a
+/// teammate's claim or release this app has not seen yet). Best effort:
+/// returns whether the server answered; offline, the local copy stands and
+/// the queued claim settles the question when it is sent.
+pub async fn check(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) -> Result<bool> {
+    let db2 = db.to_path_buf();
+    let found = blocking(move || {
+        let store = Store::open(&db2)?;
+        let Some(h) = store.handoff(handoff_id)? else { return Ok(None) };
+        let ws = store.workspace_by_id(h.workspace_id)?;
+        let source = store.sources()?.into_iter().find(|s| {
+            s.workspace_id == h.workspace_id
+                && s.enabled
+                && matches!(
+                    (&s.config, h.source),
+                    (SourceConfig::Imap(_), SourceKind::Imap) | (SourceConfig::Relay(_), SourceKind::Relay)
+                )
+        });
+        Ok(source.map(|s| (s, h.message_id.clone(), ws.as_ref().and_then(super::identity))))
+    })
+    .await?;
+    let Some((source, message_id, me)) = found else { return Ok(false) };
+    let Some(kc) = keychain else { return Ok(false) };
+    let Ok(secret) = kc.get(&source.workspace_slug, &source_key(&source.name)) else { return Ok(false) };
+    match &source.config {
+        SourceConfig::Imap(config) => {
+            let Some(message_id) = message_id else { return Ok(false) };
+            let (db2, config) = (db.to_path_buf(), config.clone());
+            blocking(move || {
+                let Ok(mut mailbox) = Mailbox::connect(&config, &secret, &Canceller::default()) else {
+                    return Ok(false);
+                };
+                let seen = mailbox.claim_on_server(&message_id);
+                mailbox.logout();
+                let Ok(Some(holder)) = seen else { return Ok(false) };
+                let mut store = Store::open(&db2)?;
+                store.apply_seen_claims(
+                    &[SeenClaim { handoff_id, holder, at: None }],
+                    me.as_ref(),
+                    Utc::now(),
+                )?;
+                Ok(true)
+            })
+            .await
+        }
+        SourceConfig::Relay(config) => {
+            let Ok(client) = RelayClient::new(config, &secret) else { return Ok(false) };
+            Ok(sync_relay(db, &client, source.id, source.workspace_id, Duration::ZERO).await.is_ok())
+        }
+    }
 }
 
 /// Record a claim change in the store (`change`), send what it queued, and
@@ -118,7 +177,7 @@ pub async fn push_pending(db: &Path, keychain: Option<&Keychain>, workspace_id: 
             }
             SourceConfig::Relay(config) => match secret {
                 Ok(token) => match RelayClient::new(config, &token) {
-                    Ok(client) => push_relay(db, &client, workspace_id).await?,
+                    Ok(client) => drop(push_relay(db, &client, workspace_id).await?),
                     Err(e) => fail_all(db, workspace_id, SourceKind::Relay, &not_yet(e)).await?,
                 },
                 Err(e) => fail_all(db, workspace_id, SourceKind::Relay, &not_yet(e)).await?,
@@ -150,7 +209,7 @@ fn push_imap_now(
         secret.and_then(|pw| Mailbox::connect(config, &pw, &Canceller::default()).map_err(|e| e.to_string()));
     match connected {
         Ok(mut mailbox) => {
-            let pushed = mailbox.push_claims(&mut store, &pending);
+            let pushed = mailbox.push_claims(&mut store, &pending).map(drop);
             mailbox.logout();
             if let Err(e) = pushed {
                 store.settle_all(workspace_id, SourceKind::Imap, &Settled::Failed(not_yet(e)), Utc::now())?;
@@ -167,8 +226,9 @@ fn holder(r: &TeamRecord) -> Option<Teammate> {
     r.claim.as_ref().map(|c| Teammate { name: c.by_name.clone(), email: c.by_email.clone() })
 }
 
-/// Send queued relay claims, releases and answers of a workspace.
-pub async fn push_relay(db: &Path, client: &RelayClient, workspace_id: i64) -> Result<()> {
+/// Send queued relay claims, releases and answers of a workspace. Returns
+/// the claims a teammate had already taken.
+pub async fn push_relay(db: &Path, client: &RelayClient, workspace_id: i64) -> Result<Vec<LostClaim>> {
     let db2 = db.to_path_buf();
     let (pending, answers) = blocking(move || {
         let store = Store::open(&db2)?;
@@ -202,28 +262,30 @@ pub async fn push_relay(db: &Path, client: &RelayClient, workspace_id: i64) -> R
     let db2 = db.to_path_buf();
     blocking(move || {
         let mut store = Store::open(&db2)?;
+        let mut lost = Vec::new();
         for (p, how) in &settled {
-            store.settle_claim(p, how, Utc::now())?;
+            lost.extend(store.settle_claim(p, how, Utc::now())?);
         }
         for a in &shared_answers {
             store.answer_shared(a.handoff_id, &a.message_id)?;
         }
-        Ok(())
+        Ok(lost)
     })
     .await
 }
 
 /// One round with the relay's team records: send ours, then read the
 /// changes after the source's team cursor (long-polling up to `wait`).
-/// Returns the handoffs whose claim or answers changed here.
+/// Returns the handoffs whose claim or answers changed here, and our claims
+/// a teammate had already taken.
 pub async fn sync_relay(
     db: &Path,
     client: &RelayClient,
     source_id: i64,
     workspace_id: i64,
     wait: Duration,
-) -> Result<Vec<i64>> {
-    push_relay(db, client, workspace_id).await?;
+) -> Result<(Vec<i64>, Vec<LostClaim>)> {
+    let lost = push_relay(db, client, workspace_id).await?;
     let db2 = db.to_path_buf();
     let (after, me) = blocking(move || {
         let store = Store::open(&db2)?;
@@ -234,7 +296,7 @@ pub async fn sync_relay(
     .await?;
     let page = client.team_changes(after, wait).await.map_err(|e| Error::Invalid(e.to_string()))?;
     if page.records.is_empty() && page.next == after {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), lost));
     }
     let db2: PathBuf = db.to_path_buf();
     blocking(move || {
@@ -265,6 +327,7 @@ pub async fn sync_relay(
         Ok(changed)
     })
     .await
+    .map(|changed| (changed, lost))
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {

@@ -132,6 +132,12 @@ impl TeamForm {
             email,
             stale_after_minutes: self.stale_after_minutes.clamp(1, 60 * 24 * 14),
             sent_folder: Some(self.sent_folder.trim().to_string()).filter(|f| !f.is_empty()),
+            // Not on the form: kept as set (CLI or the data file), else the default.
+            sent_poll_seconds: ws
+                .settings
+                .team
+                .as_ref()
+                .map_or(handoff::model::SENT_POLL_SECONDS, |t| t.sent_poll_seconds),
         };
         let mut probe = ws.clone();
         probe.settings.team = Some(t.clone());

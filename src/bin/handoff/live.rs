@@ -141,6 +141,11 @@ pub fn sync(store: &Store, json: bool) -> Result<bool> {
     let mut all_ok = true;
     for r in &reports {
         all_ok &= r.error.is_none();
+        if !json {
+            for l in &r.claims_lost {
+                println!("#{}: your claim was lost: {}", l.handoff_id, l.message);
+            }
+        }
         if json {
             println!("{}", serde_json::to_string(r)?);
         } else if let Some(e) = &r.error {
@@ -260,6 +265,17 @@ fn print_event(store: &Store, ev: &SyncEvent, json: bool) -> Result<()> {
                     n.workspace,
                     n.title,
                     n.body
+                )?;
+            }
+        }
+        SyncEvent::ClaimLost { handoff_id, message, .. } => {
+            if json {
+                writeln!(out, "{}", serde_json::to_string(ev)?)?;
+            } else {
+                writeln!(
+                    out,
+                    "{}  #{handoff_id}  your claim was lost: {message}",
+                    chrono::Utc::now().format("%H:%M:%S")
                 )?;
             }
         }

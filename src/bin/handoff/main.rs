@@ -28,6 +28,13 @@ fn main() {
         if e.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) {
             std::process::exit(0);
         }
+        // Team outcomes with their own exit codes (see team.rs).
+        if let Some(x) = e.downcast_ref::<team::Exit>() {
+            if !x.message.is_empty() {
+                eprintln!("{}", x.message);
+            }
+            std::process::exit(x.code);
+        }
         eprintln!("error: {e:#}");
         std::process::exit(1);
     }

@@ -6,6 +6,8 @@
 //!   stores the batch it covers, so a crash at any point re-fetches, never skips;
 //! - messages are fetched with `BODY.PEEK[]`: the server's `\Seen` flags stay
 //!   as the user left them;
+//! - a handoff's received time is the message's INTERNALDATE (when the server
+//!   took it in), so every teammate's app reading the folder agrees on it;
 //! - a changed UIDVALIDITY (folder recreated or restored) re-scans the whole
 //!   folder; source keys (Message-ID, else a content hash, which unlike
 //!   UIDVALIDITY:UID survives the re-scan) absorb what is already stored;
@@ -25,11 +27,12 @@ use serde::{Deserialize, Serialize};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+mod condstore;
 mod team;
 mod transport;
 pub use team::NO_KEYWORDS;
 pub use transport::Canceller;
-use transport::{Stream, starttls};
+use transport::{Stream, Tap, starttls};
 
 /// How the connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +215,10 @@ pub struct Mailbox {
     keywords_ok: bool,
     /// The server offers CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE).
     condstore: bool,
+    /// Copies the server's bytes during a raw command (see [`condstore`]).
+    tap: Tap,
+    /// How far the shared Sent folder has been read in this session: (UIDVALIDITY, last UID).
+    sent_seen: Option<(u32, u32)>,
 }
 
 impl Mailbox {
@@ -242,20 +249,23 @@ impl Mailbox {
         cancel.register(tcp.try_clone().map_err(|e| connect_err(e.to_string()))?)?;
 
         let tls_err = |why: String| ImapError::Tls { host: config.host.clone(), why };
+        let tap = Tap::default();
         let stream = match config.tls {
-            TlsMode::Plain => Stream::Plain(tcp),
+            TlsMode::Plain => Stream::plain(tcp, tap.clone()),
             TlsMode::Implicit => {
                 let connector = native_tls::TlsConnector::new().map_err(|e| tls_err(e.to_string()))?;
-                Stream::Tls(Box::new(
+                Stream::tls(
                     connector.connect(&config.host, tcp).map_err(|e| tls_err(e.to_string()))?,
-                ))
+                    tap.clone(),
+                )
             }
             TlsMode::Starttls => {
                 starttls(&tcp).map_err(tls_err)?;
                 let connector = native_tls::TlsConnector::new().map_err(|e| tls_err(e.to_string()))?;
-                Stream::Tls(Box::new(
+                Stream::tls(
                     connector.connect(&config.host, tcp).map_err(|e| tls_err(e.to_string()))?,
-                ))
+                    tap.clone(),
+                )
             }
         };
         let mut client = imap::Client::new(stream);
@@ -281,7 +291,17 @@ impl Mailbox {
             .uid_validity
             .ok_or_else(|| ImapError::Protocol("the folder has no UIDVALIDITY".into()))?;
         let keywords_ok = selected.permanent_flags.iter().any(|f| matches!(f, imap::types::Flag::MayCreate));
-        Ok(Mailbox { session, sock, config: config.clone(), uid_validity, can_idle, keywords_ok, condstore })
+        Ok(Mailbox {
+            session,
+            sock,
+            config: config.clone(),
+            uid_validity,
+            can_idle,
+            keywords_ok,
+            condstore,
+            tap,
+            sent_seen: None,
+        })
     }
 
     /// Whether [`wait`](Self::wait) will use IDLE.
@@ -360,7 +380,7 @@ impl Mailbox {
             if cancel.is_cancelled() {
                 return Err(ImapError::Cancelled);
             }
-            self.session.noop().map_err(lost)?;
+            self.noop()?;
         }
         Ok(())
     }
@@ -388,11 +408,8 @@ impl Mailbox {
             after.saturating_add(1),
             filter.map(|f| format!(" {f}")).unwrap_or_default()
         );
-        let found = self.session.uid_search(query).map_err(lost)?;
         // "n:*" always matches the highest UID, even below n.
-        let mut uids: Vec<u32> = found.into_iter().filter(|&u| u > after).collect();
-        uids.sort_unstable();
-        Ok(uids)
+        Ok(self.search_uids(&query)?.into_iter().filter(|&u| u > after).collect())
     }
 
     fn fetch(&mut self, uids: &[u32]) -> Result<Vec<Parsed>, ImapError> {
@@ -403,22 +420,31 @@ impl Mailbox {
         });
         let mut by_uid: Vec<(u32, Parsed)> = Vec::with_capacity(uids.len());
         if !small.is_empty() {
-            let fetched = self.session.uid_fetch(uid_set(&small), "(UID BODY.PEEK[])").map_err(lost)?;
+            let fetched =
+                self.session.uid_fetch(uid_set(&small), "(UID INTERNALDATE BODY.PEEK[])").map_err(lost)?;
             for f in fetched.iter() {
                 let (Some(uid), Some(body)) = (f.uid, f.body()) else { continue };
                 let parsed = match crate::team::team_reply(body) {
                     Some(reply) => Parsed::Answer(reply),
-                    None => Parsed::Handoff(Box::new(parse_email(body, SourceKind::Imap))),
+                    None => {
+                        let mut h = parse_email(body, SourceKind::Imap);
+                        h.received_at = f.internal_date().map(|d| d.with_timezone(&Utc));
+                        Parsed::Handoff(Box::new(h))
+                    }
                 };
                 by_uid.push((uid, parsed));
             }
         }
         if !big.is_empty() {
-            let fetched =
-                self.session.uid_fetch(uid_set(&big), "(UID RFC822.SIZE BODY.PEEK[HEADER])").map_err(lost)?;
+            let fetched = self
+                .session
+                .uid_fetch(uid_set(&big), "(UID RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER])")
+                .map_err(lost)?;
             for f in fetched.iter() {
                 let (Some(uid), Some(header)) = (f.uid, f.header()) else { continue };
-                by_uid.push((uid, Parsed::Handoff(Box::new(oversize(header, f.size.unwrap_or(0))))));
+                let mut h = oversize(header, f.size.unwrap_or(0));
+                h.received_at = f.internal_date().map(|d| d.with_timezone(&Utc));
+                by_uid.push((uid, Parsed::Handoff(Box::new(h))));
             }
         }
         // A UID that vanished between SEARCH and FETCH (expunged) has nothing to store.

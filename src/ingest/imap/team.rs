@@ -11,8 +11,9 @@
 //! - The `imap` crate parses neither MODSEQ nor CONDSTORE modifiers, so those
 //!   commands go out raw and their answers are read with `imap-proto`.
 
+use super::condstore::Stored;
 use super::{ImapError, Mailbox, lost, quote};
-use crate::store::{ClaimOp, PendingClaim, SeenClaim, Settled, Store, Teammate};
+use crate::store::{ClaimOp, LostClaim, PendingClaim, SeenClaim, Settled, Store, Teammate};
 use crate::team::keywords;
 use chrono::Utc;
 use imap_proto::{AttributeValue, Response};
@@ -25,6 +26,9 @@ struct Flags {
     modseq: Option<u64>,
     message_id: Option<String>,
 }
+
+/// How often a claim is tried when the message keeps changing under it.
+const CLAIM_TRIES: usize = 3;
 
 /// Why a claim stays on this computer when the folder takes no keywords.
 pub const NO_KEYWORDS: &str = "this mailbox does not let apps set keywords (its PERMANENTFLAGS has no \\*), \
@@ -76,10 +80,6 @@ impl Mailbox {
         self.condstore
     }
 
-    fn raw(&mut self, command: &str) -> Result<Vec<u8>, ImapError> {
-        self.session.run_command_and_read_response(command).map_err(lost)
-    }
-
     fn flags_of(&mut self, uid: u32) -> Result<Flags, ImapError> {
         let items = if self.condstore { "(UID FLAGS MODSEQ)" } else { "(UID FLAGS)" };
         let data = self.raw(&format!("UID FETCH {uid} {items}"))?;
@@ -91,14 +91,7 @@ impl Mailbox {
 
     fn uid_of(&mut self, message_id: &str) -> Result<Option<u32>, ImapError> {
         let query = format!("HEADER Message-ID {}", quote(&format!("<{message_id}>")));
-        let found = self.session.uid_search(query).map_err(lost)?;
-        Ok(found.into_iter().min())
-    }
-
-    fn store(&mut self, uid: u32, unchanged_since: Option<u64>, change: &str) -> Result<(), ImapError> {
-        let guard = unchanged_since.map(|m| format!("(UNCHANGEDSINCE {m}) ")).unwrap_or_default();
-        self.raw(&format!("UID STORE {uid} {guard}{change}"))?;
-        Ok(())
+        Ok(self.search_uids(&query)?.into_iter().min())
     }
 
     /// Send one of our claims or releases to the server and say how it went.
@@ -123,25 +116,35 @@ impl Mailbox {
                 p.by.email
             )));
         };
-        let before = self.flags_of(uid)?;
-        let holders = keywords::claimers(before.flags.iter().map(String::as_str));
         match p.op {
             ClaimOp::Claim => {
-                if let Some((_, other)) = holders.iter().find(|(_, t)| !t.same(&p.by)) {
-                    return Ok(Settled::Lost { holder: other.clone(), at: None });
-                }
-                if holders.is_empty() {
+                // A conditional store that finds the message changed
+                // (`[MODIFIED]`) stores nothing: look again, at most a few times.
+                for _ in 0..CLAIM_TRIES {
+                    let before = self.flags_of(uid)?;
+                    let holders = keywords::claimers(before.flags.iter().map(String::as_str));
+                    if let Some((_, other)) = holders.iter().find(|(_, t)| !t.same(&p.by)) {
+                        return Ok(Settled::Lost { holder: other.clone(), at: None });
+                    }
+                    if !holders.is_empty() {
+                        return self.settle_claim(uid, &p.by, &mine);
+                    }
                     let change = format!("+FLAGS.SILENT ({} {mine})", keywords::CLAIMED);
-                    self.store(uid, before.modseq.filter(|_| self.condstore), &change)?;
+                    if self.store(uid, before.modseq.filter(|_| self.condstore), &change)? == Stored::Done {
+                        return self.settle_claim(uid, &p.by, &mine);
+                    }
                 }
-                self.settle_claim(uid, &p.by, &mine)
+                Ok(Settled::Failed(
+                    "the message kept changing on the server while claiming; trying again".into(),
+                ))
             }
             ClaimOp::Release => {
                 self.store(uid, None, &format!("-FLAGS.SILENT ({mine})"))?;
                 let after = self.flags_of(uid)?;
                 if keywords::claimers(after.flags.iter().map(String::as_str)).is_empty() {
+                    // Lost to a new claim in between: theirs keeps the marker.
                     let change = format!("-FLAGS.SILENT ({})", keywords::CLAIMED);
-                    self.store(uid, after.modseq.filter(|_| self.condstore), &change)?;
+                    let _ = self.store(uid, after.modseq.filter(|_| self.condstore), &change)?;
                 }
                 Ok(Settled::Shared)
             }
@@ -150,16 +153,31 @@ impl Mailbox {
 
     /// Send each of `pending` and settle it in the store: a failed send stays
     /// queued with the reason. Only a cancel (or a broken store) stops early.
-    pub fn push_claims(&mut self, store: &mut Store, pending: &[PendingClaim]) -> Result<(), ImapError> {
+    /// Returns the claims a teammate had already taken.
+    pub fn push_claims(
+        &mut self,
+        store: &mut Store,
+        pending: &[PendingClaim],
+    ) -> Result<Vec<LostClaim>, ImapError> {
+        let mut lost = Vec::new();
         for p in pending {
             let how = match self.push_claim(p) {
                 Ok(how) => how,
                 Err(ImapError::Cancelled) => return Err(ImapError::Cancelled),
                 Err(e) => Settled::Failed(crate::team::not_yet(e)),
             };
-            store.settle_claim(p, &how, Utc::now())?;
+            lost.extend(store.settle_claim(p, &how, Utc::now())?);
         }
-        Ok(())
+        Ok(lost)
+    }
+
+    /// Who holds the claim on the message with this Message-ID, as the server
+    /// has it now (`Ok(None)`: the message is not in the folder).
+    pub fn claim_on_server(&mut self, message_id: &str) -> Result<Option<Option<Teammate>>, ImapError> {
+        let Some(uid) = self.uid_of(message_id)? else { return Ok(None) };
+        let flags = self.flags_of(uid)?;
+        let holder = keywords::claimers(flags.flags.iter().map(String::as_str)).into_iter().next();
+        Ok(Some(holder.map(|(_, t)| t)))
     }
 
     /// After a claim store: ours stands if it is the first claimer.
@@ -171,7 +189,7 @@ impl Mailbox {
             Some((_, first)) => {
                 // Both landed (no CONDSTORE): the first in keyword order keeps it.
                 if holders.iter().any(|(_, t)| t.same(me)) {
-                    self.store(uid, None, &format!("-FLAGS.SILENT ({mine})"))?;
+                    let _ = self.store(uid, None, &format!("-FLAGS.SILENT ({mine})"))?;
                 }
                 Ok(Settled::Lost { holder: first.clone(), at: None })
             }
@@ -261,15 +279,17 @@ impl Mailbox {
     }
 }
 
-/// How far back the Sent folder is searched for teammates' replies each round.
+/// How far back the Sent folder is searched for replies when a session starts.
 pub const SENT_LOOKBACK_DAYS: i64 = 14;
 
 impl Mailbox {
-    /// Teammates' replies saved in `folder` (the shared Sent folder) in the
-    /// last [`SENT_LOOKBACK_DAYS`] days, read from their headers and recorded
-    /// as answers (each once). The watched folder is selected again after;
-    /// if it was recreated meanwhile the session is dropped so the next one
-    /// re-scans. Returns the handoffs newly answered.
+    /// Replies saved in `folder` (the shared Sent folder) by Handoff Desk or
+    /// any mail program, recorded as answers to the handoffs they answer
+    /// (each once; see [`crate::team::mail_reply`]). The first look in a
+    /// session reads the last [`SENT_LOOKBACK_DAYS`] days, later ones only
+    /// what is new. The watched folder is selected again after; if it was
+    /// recreated meanwhile the session is dropped so the next one re-scans.
+    /// Returns the handoffs newly answered.
     pub fn sent_answers(
         &mut self,
         folder: &str,
@@ -282,24 +302,9 @@ impl Mailbox {
             }
             other => lost(other),
         };
-        self.session.examine(folder).map_err(no_folder)?;
-        let since = (Utc::now() - chrono::Duration::days(SENT_LOOKBACK_DAYS)).format("%d-%b-%Y");
-        let header = crate::team::TEAMMATE_HEADER;
-        let found = self.session.uid_search(format!("SINCE {since} HEADER {header} \"@\"")).map_err(lost);
-        let mut items = Vec::new();
-        if let Ok(found) = &found {
-            let mut uids: Vec<u32> = found.iter().copied().collect();
-            uids.sort_unstable();
-            for chunk in uids.chunks(super::BATCH) {
-                let fetched =
-                    self.session.uid_fetch(super::uid_set(chunk), "(UID BODY.PEEK[HEADER])").map_err(lost)?;
-                for f in fetched.iter() {
-                    if let Some(reply) = f.header().and_then(crate::team::team_reply) {
-                        items.push(crate::ingest::Parsed::Answer(reply));
-                    }
-                }
-            }
-        }
+        let examined = self.session.examine(folder).map_err(no_folder)?;
+        let validity = examined.uid_validity.unwrap_or(0);
+        let read = self.sent_replies(validity);
         let selected = self.session.select(&self.config.folder).map_err(lost)?;
         if selected.uid_validity != Some(self.uid_validity) {
             return Err(ImapError::Protocol(format!(
@@ -307,11 +312,41 @@ impl Mailbox {
                 self.config.folder
             )));
         }
-        found?;
+        let (items, top) = read?;
+        self.sent_seen = Some((validity, top));
         if items.is_empty() {
             return Ok(Vec::new());
         }
         Ok(store.ingest(workspace, items, Utc::now())?.answered)
+    }
+
+    /// The examined Sent folder's messages after what this session has read,
+    /// as possible answers, and the highest UID seen.
+    fn sent_replies(&mut self, validity: u32) -> Result<(Vec<crate::ingest::Parsed>, u32), ImapError> {
+        let query = match self.sent_seen {
+            Some((v, last)) if v == validity => format!("UID {}:*", last.saturating_add(1)),
+            _ => {
+                let since = (Utc::now() - chrono::Duration::days(SENT_LOOKBACK_DAYS)).format("%d-%b-%Y");
+                format!("SINCE {since}")
+            }
+        };
+        let after = match self.sent_seen {
+            Some((v, last)) if v == validity => last,
+            _ => 0,
+        };
+        // "n:*" always matches the highest UID, even below n.
+        let found: Vec<u32> = self.search_uids(&query)?.into_iter().filter(|&u| u > after).collect();
+        let mut items = Vec::new();
+        for chunk in found.chunks(super::BATCH) {
+            let fetched =
+                self.session.uid_fetch(super::uid_set(chunk), "(UID BODY.PEEK[HEADER])").map_err(lost)?;
+            for f in fetched.iter() {
+                if let Some(reply) = f.header().and_then(crate::team::mail_reply) {
+                    items.push(crate::ingest::Parsed::Answer(reply));
+                }
+            }
+        }
+        Ok((items, found.last().copied().unwrap_or(after).max(after)))
     }
 }
 

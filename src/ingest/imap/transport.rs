@@ -1,5 +1,8 @@
-//! The IMAP transport: plain TCP or TLS over it, STARTTLS by hand, and the
-//! [`Canceller`] that breaks any blocking read by shutting the socket down.
+//! The IMAP transport: plain TCP or TLS over it, STARTTLS by hand, the
+//! [`Canceller`] that breaks any blocking read by shutting the socket down,
+//! and a [`Tap`] that keeps a copy of what the server sent while it is open
+//! (the `imap` crate drops the tagged line of a raw command's answer, and with
+//! it response codes such as CONDSTORE's `[MODIFIED …]`).
 
 use super::ImapError;
 use imap::extensions::idle::SetReadTimeout;
@@ -69,42 +72,89 @@ impl Canceller {
     }
 }
 
-/// The transport: plain TCP or TLS over it.
+/// The transport: plain TCP or TLS over it, with a [`Tap`].
 #[derive(Debug)]
-pub(super) enum Stream {
+pub(super) struct Stream {
+    io: Io,
+    tap: Tap,
+}
+
+#[derive(Debug)]
+enum Io {
     Plain(TcpStream),
     Tls(Box<native_tls::TlsStream<TcpStream>>),
 }
 
+impl Stream {
+    /// Plain TCP.
+    pub(super) fn plain(tcp: TcpStream, tap: Tap) -> Stream {
+        Stream { io: Io::Plain(tcp), tap }
+    }
+
+    /// TLS over TCP.
+    pub(super) fn tls(tls: native_tls::TlsStream<TcpStream>, tap: Tap) -> Stream {
+        Stream { io: Io::Tls(Box::new(tls)), tap }
+    }
+}
+
+/// A copy of the bytes read from the server between [`Tap::open`] and
+/// [`Tap::close`]. Shared by the stream (inside the `imap` session) and the mailbox.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Tap(Arc<Mutex<Option<Vec<u8>>>>);
+
+impl Tap {
+    /// Start recording (drops anything recorded before).
+    pub(super) fn open(&self) {
+        if let Ok(mut t) = self.0.lock() {
+            *t = Some(Vec::new());
+        }
+    }
+
+    /// Stop recording and hand over what was read.
+    pub(super) fn close(&self) -> Vec<u8> {
+        self.0.lock().ok().and_then(|mut t| t.take()).unwrap_or_default()
+    }
+
+    fn record(&self, bytes: &[u8]) {
+        if let Ok(mut t) = self.0.lock()
+            && let Some(buf) = t.as_mut()
+        {
+            buf.extend_from_slice(bytes);
+        }
+    }
+}
+
 impl Read for Stream {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.read(buf),
-            Stream::Tls(s) => s.read(buf),
-        }
+        let n = match &mut self.io {
+            Io::Plain(s) => s.read(buf)?,
+            Io::Tls(s) => s.read(buf)?,
+        };
+        self.tap.record(&buf[..n]);
+        Ok(n)
     }
 }
 
 impl Write for Stream {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        match self {
-            Stream::Plain(s) => s.write(buf),
-            Stream::Tls(s) => s.write(buf),
+        match &mut self.io {
+            Io::Plain(s) => s.write(buf),
+            Io::Tls(s) => s.write(buf),
         }
     }
     fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Stream::Plain(s) => s.flush(),
-            Stream::Tls(s) => s.flush(),
+        match &mut self.io {
+            Io::Plain(s) => s.flush(),
+            Io::Tls(s) => s.flush(),
         }
     }
 }
 
 impl SetReadTimeout for Stream {
     fn set_read_timeout(&mut self, timeout: Option<Duration>) -> imap::Result<()> {
-        let sock = match self {
-            Stream::Plain(s) => s,
-            Stream::Tls(s) => s.get_ref(),
+        let sock = match &self.io {
+            Io::Plain(s) => s,
+            Io::Tls(s) => s.get_ref(),
         };
         sock.set_read_timeout(timeout).map_err(imap::Error::Io)
     }

@@ -1,0 +1,306 @@
+//! Team mode, issue 26: one truth across teammates. Two app instances (two
+//! database files, the real `handoff` binary) on one real Dovecot mailbox:
+//! acting on a stale local copy, lost offline claims, one received time for
+//! everyone, replies from ordinary mail programs, settings changed under a
+//! running engine.
+
+use crate::live::{Watch, add_imap};
+use crate::support::dovecot::{Dovecot, PASSWORD, USER};
+use crate::support::keychain::Keychain;
+use crate::support::mail::{email_key, handoff_email};
+use crate::support::smtp::SmtpSink;
+use crate::support::text;
+use crate::team::{App, DANA, SAM};
+use chrono::{DateTime, Duration as Span, FixedOffset, Utc};
+use handoff::Store;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+
+/// `claim` and `reply` exit codes (README, "Using Handoff Desk as a team").
+const HELD_BY_TEAMMATE: i32 = 3;
+const NOT_SHARED_YET: i32 = 4;
+
+fn code(out: &std::process::Output) -> i32 {
+    out.status.code().unwrap_or(-1)
+}
+
+fn both_sources(a: &App, b: &App, kc: &Keychain, d: &Dovecot) {
+    for app in [a, b] {
+        let out = add_imap(&app.db, kc, d, "shared", PASSWORD, true);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+}
+
+#[test]
+fn with_no_engine_running_claim_and_reply_ask_the_server_first() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let sink = SmtpSink::start(&d);
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, Some(sink.port));
+    let b = App::new(dir.path(), "b", SAM, Some(sink.port));
+    both_sources(&a, &b, &kc, &d);
+    d.append_all("INBOX", &[handoff_email("stale", 1), handoff_email("stale", 2)]);
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let (a1, b1) = (a.id(&email_key("stale", 1)), b.id(&email_key("stale", 1)));
+    let (a2, b2) = (a.id(&email_key("stale", 2)), b.id(&email_key("stale", 2)));
+
+    // Sam claims #1 on the server; Dana's copy has not heard of it.
+    b.ok(&kc, &["claim", &b1.to_string()]);
+    assert_eq!(a.claim_holder(a1), None, "A has not synced");
+    let out = a.run(&kc, &["reply", &a1.to_string(), "-m", "Hello from Dana"]);
+    let err = text(&out.stderr);
+    assert_eq!(code(&out), HELD_BY_TEAMMATE, "{}{err}", text(&out.stdout));
+    assert!(err.contains("Sam claimed this at") && err.contains("--anyway"), "{err}");
+    assert!(sink.deliveries().is_empty(), "nothing may be sent: {:?}", sink.deliveries());
+    assert_eq!(a.claim_holder(a1).as_deref(), Some(SAM.1), "A's copy now says what the server says");
+    // Insisting sends it.
+    let out = a.ok(&kc, &["reply", &a1.to_string(), "-m", "Hello anyway", "--anyway"]);
+    assert!(out.contains("Sent to"), "{out}");
+
+    // The reverse: Dana saw Sam's claim on #2, Sam released it since; Dana's claim checks and succeeds.
+    b.ok(&kc, &["claim", &b2.to_string()]);
+    a.ok(&kc, &["sync"]);
+    assert_eq!(a.claim_holder(a2).as_deref(), Some(SAM.1));
+    b.ok(&kc, &["release", &b2.to_string()]);
+    let out = a.run(&kc, &["claim", &a2.to_string()]);
+    assert_eq!(code(&out), 0, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stdout).contains("claimed by you"), "{}", text(&out.stdout));
+    // Claiming it again: already ours, still 0.
+    let out = a.ok(&kc, &["claim", &a2.to_string()]);
+    assert!(out.contains("already yours"), "{out}");
+    // And Sam, whose copy still shows #2 free, is refused after the check, with who.
+    let out = b.run(&kc, &["claim", &b2.to_string()]);
+    assert_eq!(code(&out), HELD_BY_TEAMMATE, "{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(text(&out.stderr).contains("Dana <dana@example.test> has claimed"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn a_queued_claim_that_loses_is_told_in_sync_and_in_watch() {
+    let kc = Keychain::start();
+    let mut d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let b = App::new(dir.path(), "b", SAM, None);
+    both_sources(&a, &b, &kc, &d);
+    d.append_all("INBOX", &[handoff_email("lost", 1), handoff_email("lost", 2)]);
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let (a1, b1) = (a.id(&email_key("lost", 1)), b.id(&email_key("lost", 1)));
+    let (a2, b2) = (a.id(&email_key("lost", 2)), b.id(&email_key("lost", 2)));
+
+    // Dana claims #1 and #2 offline: recorded, not shared yet.
+    d.stop();
+    for id in [a1, a2] {
+        let out = a.run(&kc, &["claim", &id.to_string()]);
+        assert_eq!(code(&out), NOT_SHARED_YET, "{}{}", text(&out.stdout), text(&out.stderr));
+        assert!(text(&out.stdout).contains("not shared with the team yet"), "{}", text(&out.stdout));
+    }
+    d.start_again();
+    // Sam gets to the server first with both.
+    b.ok(&kc, &["claim", &b1.to_string()]);
+    b.ok(&kc, &["claim", &b2.to_string()]);
+
+    // `sync` says the claim was lost, and to whom.
+    let out = a.ok(&kc, &["sync"]);
+    assert!(out.contains(&format!("#{a1}: your claim was lost: Sam claimed it first")), "{out}");
+    assert_eq!(a.claim_holder(a1).as_deref(), Some(SAM.1));
+    let events = Store::open(&a.db).unwrap().detail(a1).unwrap().events;
+    assert!(events.iter().any(|e| e.kind == "claim_lost"), "{events:?}");
+    let out = a.run(&kc, &["claim", &a1.to_string()]);
+    assert_eq!(code(&out), HELD_BY_TEAMMATE, "{}", text(&out.stderr));
+    // `sync` told #2 too (both were queued); a lost claim told once is not told again.
+    assert!(out_has_no_lost_line(&a.ok(&kc, &["sync"])));
+
+    // `watch`: a claim queued offline and lost on reconnect is an event.
+    let out = b.ok(&kc, &["release", &b2.to_string()]);
+    assert!(out.contains("released"), "{out}");
+    a.ok(&kc, &["sync"]);
+    assert_eq!(a.claim_holder(a2), None, "A knows #2 is free again");
+    d.stop();
+    let out = a.run(&kc, &["claim", &a2.to_string()]);
+    assert_eq!(code(&out), NOT_SHARED_YET, "{}{}", text(&out.stdout), text(&out.stderr));
+    d.start_again();
+    b.ok(&kc, &["claim", &b2.to_string()]);
+    let mut watch = Watch::start(&a.db, &kc);
+    let v = watch.wait_for(30, |v| v["event"] == "claim_lost" && v["handoff_id"] == a2);
+    assert_eq!(v["holder"]["email"], SAM.1);
+    assert!(v["message"].as_str().unwrap().contains("Sam claimed it first"), "{v}");
+    watch.stop();
+}
+
+fn out_has_no_lost_line(out: &str) -> bool {
+    !out.contains("your claim was lost")
+}
+
+/// Append with a given INTERNALDATE (the server's receive time).
+fn append_at(d: &Dovecot, folder: &str, message: &[u8], at: DateTime<Utc>) {
+    let mut s = d.session();
+    let at: DateTime<FixedOffset> = at.fixed_offset();
+    s.append_with_flags_and_date(folder, message, &[], Some(at)).unwrap();
+    s.logout().unwrap();
+}
+
+fn metrics(app: &App, kc: &Keychain, month: &str) -> String {
+    app.ok(kc, &["metrics", "--json", "--month", month])
+}
+
+/// The promises in `due --json` (a second attempt is the answering
+/// teammate's own follow-up, listed only in their app).
+fn due(app: &App, kc: &Keychain) -> Vec<(String, String, String)> {
+    let out = app.ok(kc, &["due", "--json"]);
+    let mut v: Vec<(String, String, String)> = out
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|v| v["kind"] == "promise")
+        .map(|v| {
+            (
+                v["handoff"]["source_key"].as_str().unwrap_or_default().to_string(),
+                v["kind"].to_string(),
+                v["due_at"].to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn two_apps_on_one_mailbox_report_the_same_metrics_and_due_list() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let sink = SmtpSink::start(&d);
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, Some(sink.port));
+    let b = App::new(dir.path(), "b", SAM, Some(sink.port));
+    both_sources(&a, &b, &kc, &d);
+    // Received by the server hours before either app fetches them.
+    let base = DateTime::from_timestamp(Utc::now().timestamp() - 5 * 3600, 0).unwrap();
+    let times: Vec<DateTime<Utc>> = (0..4).map(|k| base + Span::minutes(37 * k)).collect();
+    for (n, at) in times.iter().enumerate() {
+        append_at(&d, "INBOX", &handoff_email("same", n + 1), *at);
+    }
+    a.ok(&kc, &["sync"]);
+    // Dana answers #1 (Bcc to the shared mailbox) before Sam's app has ever looked.
+    let a1 = a.id(&email_key("same", 1));
+    a.ok(&kc, &["reply", &a1.to_string(), "-m", "Dana here."]);
+    b.ok(&kc, &["sync"]);
+    a.ok(&kc, &["sync"]);
+    for app in [&a, &b] {
+        let s = Store::open(&app.db).unwrap();
+        for (n, at) in times.iter().enumerate() {
+            let h = s.handoff(app.id(&email_key("same", n + 1))).unwrap().unwrap();
+            assert_eq!(h.received_at, *at, "received_at is the server's INTERNALDATE in {:?}", app.db);
+        }
+        let b1 = app.id(&email_key("same", 1));
+        assert!(s.promise(b1).unwrap().unwrap().met_at.is_some(), "Dana's answer meets the promise");
+    }
+    let mut months: Vec<String> = times.iter().map(|t| t.format("%Y-%m").to_string()).collect();
+    months.dedup();
+    for month in &months {
+        let (ma, mb) = (metrics(&a, &kc, month), metrics(&b, &kc, month));
+        assert_eq!(ma, mb, "metrics for {month} differ");
+        let v: Value = serde_json::from_str(ma.lines().next().unwrap()).unwrap();
+        if times[0].format("%Y-%m").to_string() == *month {
+            assert_eq!(v["replied"], 1, "{v}");
+        }
+    }
+    let (da, db) = (due(&a, &kc), due(&b, &kc));
+    assert_eq!(da, db);
+    assert_eq!(da.len(), 3, "three promises still open: {da:?}");
+}
+
+#[test]
+fn a_reply_from_a_mail_program_in_the_shared_sent_folder_counts_and_is_seen_without_inbox_activity() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    {
+        let store = Store::open(&a.db).unwrap();
+        let mut ws = store.require_workspace("acme").unwrap();
+        let team = ws.settings.team.as_mut().unwrap();
+        team.sent_folder = Some("Sent".into());
+        team.sent_poll_seconds = 2;
+        store.update_workspace(&ws).unwrap();
+    }
+    assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    d.create("Sent");
+    d.append_all("INBOX", &[handoff_email("gmail", 1), handoff_email("gmail", 2)]);
+    let mut watch = Watch::start(&a.db, &kc);
+    for n in 1..=2 {
+        watch.wait_for(20, |v| {
+            v["event"] == "received" && v["handoff"]["source_key"] == email_key("gmail", n)
+        });
+    }
+    let (id1, id2) = (a.id(&email_key("gmail", 1)), a.id(&email_key("gmail", 2)));
+    watch.wait_for(20, |v| v["event"] == "status" && v["state"] == "idle");
+    let date = Utc::now().to_rfc2822();
+    // Kim answered #1 from Gmail: threaded, no Handoff Desk header.
+    let gmail = format!(
+        "From: Kim Park <{USER}>\r\nTo: visitor1.gmail@example.org\r\nSubject: Re: New handoff: visitor 1 needs a human\r\n\
+         Date: {date}\r\nMessage-ID: <CAK-gmail-1@mail.gmail.com>\r\nIn-Reply-To: <gmail-1@convira.example>\r\n\
+         References: <gmail-1@convira.example>\r\n\r\nHi, Kim here.\r\n"
+    );
+    // Outlook on another laptop lost the thread but kept the subject, to the visitor of #2.
+    let outlook = format!(
+        "From: Lee <{USER}>\r\nTo: \"Visitor\" <visitor2.gmail@example.org>\r\nSubject: RE: New handoff: visitor 2 needs a human\r\n\
+         Date: {date}\r\nMessage-ID: <outlook-2@acme.test>\r\n\r\nHi, Lee here.\r\n"
+    );
+    // Unrelated mail in Sent is not an answer.
+    let other = format!(
+        "From: Kim Park <{USER}>\r\nTo: supplier@example.org\r\nSubject: Invoice\r\nDate: {date}\r\n\
+         Message-ID: <invoice@acme.test>\r\n\r\nPlease find attached.\r\n"
+    );
+    let appended = Instant::now();
+    d.append_all("Sent", &[other.into_bytes(), gmail.into_bytes(), outlook.into_bytes()]);
+    // Nothing arrives in INBOX meanwhile: the Sent folder is looked at on its own.
+    let v = watch.wait_for(30, |v| {
+        v["event"] == "team" && v["handoff_id"] == id1 && v["team"]["answers"][0]["by"]["name"] == "Kim Park"
+    });
+    eprintln!(
+        "the Gmail-style reply in Sent was seen {} ms after it was saved",
+        appended.elapsed().as_millis()
+    );
+    assert!(appended.elapsed() <= Duration::from_secs(30), "seen within 30 s");
+    assert_eq!(v["team"]["answers"][0]["by"]["email"], USER);
+    assert_eq!(v["team"]["answers"][0]["mine"], false);
+    let v = watch.wait_for(30, |v| v["event"] == "team" && v["handoff_id"] == id2);
+    assert_eq!(v["team"]["answers"][0]["by"]["name"], "Lee", "{v}");
+    watch.stop();
+    let s = Store::open(&a.db).unwrap();
+    assert_eq!(s.handoff(id1).unwrap().unwrap().status, handoff::Status::Replied);
+    assert_eq!(s.count(None).unwrap(), 2, "nothing in Sent becomes a handoff");
+    let all: usize = [id1, id2].iter().map(|&id| s.team_state(id).unwrap().answers.len()).sum();
+    assert_eq!(all, 2, "the invoice answers nothing");
+}
+
+#[test]
+fn a_running_engine_gives_new_handoffs_a_promise_set_in_another_process() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    {
+        let store = Store::open(&a.db).unwrap();
+        let mut ws = store.require_workspace("acme").unwrap();
+        ws.default_promise = None;
+        store.update_workspace(&ws).unwrap();
+    }
+    assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    d.append("INBOX", &handoff_email("prom", 1));
+    let mut watch = Watch::start(&a.db, &kc);
+    watch.wait_for(20, |v| v["event"] == "received" && v["handoff"]["source_key"] == email_key("prom", 1));
+    let first = a.id(&email_key("prom", 1));
+    assert!(Store::open(&a.db).unwrap().promise(first).unwrap().is_none());
+    a.ok(&kc, &["workspace", "set", "acme", "--promise", "within 2 business hours"]);
+    d.append("INBOX", &handoff_email("prom", 2));
+    watch.wait_for(20, |v| v["event"] == "received" && v["handoff"]["source_key"] == email_key("prom", 2));
+    watch.stop();
+    let second = a.id(&email_key("prom", 2));
+    let p = Store::open(&a.db).unwrap().promise(second).unwrap();
+    assert_eq!(p.and_then(|p| p.text).as_deref(), Some("within 2 business hours"));
+    let due = a.ok(&kc, &["due", "--json"]);
+    assert!(due.contains(&email_key("prom", 2)), "{due}");
+}
