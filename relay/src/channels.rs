@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::{
     config::{ChannelConfig, Secret},
+    handshake::Handshake,
     limits::RateLimiter,
     signature::Verifier,
 };
@@ -35,6 +36,8 @@ pub struct Channel {
     verifier: Option<Verifier>,
     limiter: RateLimiter,
     latest: watch::Sender<i64>,
+    handshake: Option<Handshake>,
+    verify_token: Option<TokenDigest>,
 }
 
 impl Channel {
@@ -54,6 +57,12 @@ impl Channel {
             verifier,
             limiter: RateLimiter::per_minute(config.rate_per_minute),
             latest: watch::Sender::new(0),
+            handshake: config.handshake.as_ref().map(|h| h.kind),
+            verify_token: config
+                .handshake
+                .as_ref()
+                .and_then(|h| h.verify_token.as_ref())
+                .map(|t| digest(t.expose())),
         }
     }
 
@@ -68,6 +77,24 @@ impl Channel {
             (None, _) => true,
             (Some(expected), Some(given)) => constant_time_eq(expected, &digest(given)),
             (Some(_), None) => false,
+        }
+    }
+
+    /// The URL validation handshake the channel answers, if any.
+    pub fn handshake(&self) -> Option<Handshake> {
+        self.handshake
+    }
+
+    /// Whether the channel has a verify token for its handshake.
+    pub fn has_verify_token(&self) -> bool {
+        self.verify_token.is_some()
+    }
+
+    /// Whether `given` equals the channel's verify token (never, when it has none).
+    pub fn verify_token_ok(&self, given: Option<&str>) -> bool {
+        match (&self.verify_token, given) {
+            (Some(expected), Some(given)) => constant_time_eq(expected, &digest(given)),
+            _ => false,
         }
     }
 

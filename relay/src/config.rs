@@ -18,7 +18,10 @@ use std::{
 use axum::http::HeaderName;
 use serde::Deserialize;
 
-use crate::signature::{Algorithm, Encoding};
+use crate::{
+    handshake::Handshake,
+    signature::{Algorithm, Encoding},
+};
 
 /// Shortest accepted read or hook token.
 pub const MIN_TOKEN_CHARS: usize = 16;
@@ -55,7 +58,7 @@ pub enum ConfigError {
     },
 }
 
-fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ConfigError {
+pub(crate) fn invalid(field: impl Into<String>, problem: impl Into<String>) -> ConfigError {
     ConfigError::Invalid { field: field.into(), problem: problem.into() }
 }
 
@@ -108,6 +111,17 @@ pub struct ChannelConfig {
     pub signature: Option<SignatureConfig>,
     /// Token-bucket rate for webhooks.
     pub rate_per_minute: u32,
+    /// The URL validation handshake the channel's platform performs, if any.
+    pub handshake: Option<HandshakeConfig>,
+}
+
+/// A channel's URL validation handshake (see [`crate::handshake`]).
+#[derive(Debug, Clone)]
+pub struct HandshakeConfig {
+    /// Which handshake.
+    pub kind: Handshake,
+    /// The token the platform echoes (Meta's `hub.verify_token`, Slack's `token`).
+    pub verify_token: Option<Secret>,
 }
 
 /// How a channel's webhooks are signed.
@@ -153,6 +167,9 @@ struct RawChannel {
     signature_encoding: Option<String>,
     signature_prefix: Option<String>,
     rate_per_minute: Option<u32>,
+    handshake: Option<String>,
+    verify_token: Option<String>,
+    verify_token_env: Option<String>,
 }
 
 impl Config {
@@ -265,8 +282,9 @@ fn channel(
         check_token_length(&field("hook_token"), token)?;
     }
 
-    let secret = secret(&field("secret"), rc.secret, rc.secret_env, env)?;
-    let signature = match secret {
+    let verify_token = secret(&field("verify_token"), rc.verify_token, rc.verify_token_env, env)?;
+    let signing_secret = secret(&field("secret"), rc.secret, rc.secret_env, env)?;
+    let signature = match signing_secret {
         None => {
             let stray = [
                 ("signature_header", rc.signature_header.is_some()),
@@ -315,7 +333,8 @@ fn channel(
     if rate_per_minute == 0 {
         return Err(invalid(field("rate_per_minute"), "must be at least 1; the default is 600"));
     }
-    Ok(ChannelConfig { id, read_token, hook_token, signature, rate_per_minute })
+    let handshake = crate::handshake::configure(&field, rc.handshake, verify_token)?;
+    Ok(ChannelConfig { id, read_token, hook_token, signature, rate_per_minute, handshake })
 }
 
 /// Resolves `value` or `value_env`; at most one may be given.

@@ -57,6 +57,8 @@ pub enum ApiError {
     NotFound,
     /// The route exists but not for this method.
     MethodNotAllowed,
+    /// A URL validation handshake with the wrong verify token.
+    VerifyToken,
     /// The database failed.
     Store(StoreError),
 }
@@ -83,6 +85,7 @@ impl ApiError {
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::VerifyToken => StatusCode::FORBIDDEN,
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -137,6 +140,9 @@ impl ApiError {
             Self::MethodNotAllowed => "method not allowed here; webhooks are POST /v1/hooks/{channel}, events \
                                        are GET /v1/events, team records are GET /v1/team and \
                                        POST /v1/team/{claim,release,answered}"
+                .into(),
+            Self::VerifyToken => "the verify token does not match the channel's verify_token; type the same value \
+                                  into the platform's webhook settings and the relay's config"
                 .into(),
             Self::Store(_) => "the relay could not store or read its data (its log has the cause); try again \
                                shortly"

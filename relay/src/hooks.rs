@@ -5,6 +5,10 @@
 //! chunked bodies), signature over the raw bytes (401), rate (429 +
 //! `Retry-After`; only authenticated requests spend the channel's allowance).
 //!
+//! A channel configured with a URL validation handshake answers it after the
+//! hook token and body checks and before the signature check, and stores
+//! nothing for it (see [`crate::handshake`]).
+//!
 //! Invariants: any bytes are accepted as the body — parsing is the desktop
 //! side's job; `202 {"id": N}` is sent only after the row has committed, and
 //! the channel's long-polls are woken only after that commit too. Bodies and
@@ -20,6 +24,7 @@ use axum::{
         rejection::{PathRejection, QueryRejection},
     },
     http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use http_body_util::LengthLimitError;
 use serde::{Deserialize, Serialize};
@@ -30,6 +35,9 @@ use crate::{App, error::ApiError};
 #[derive(Debug, Deserialize)]
 pub struct HookQuery {
     token: Option<String>,
+    /// Microsoft Graph's validation token (the `ms_graph` handshake).
+    #[serde(rename = "validationToken")]
+    validation_token: Option<String>,
 }
 
 /// The `202` answer.
@@ -46,17 +54,26 @@ pub async fn receive(
     query: Result<Query<HookQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
-) -> Result<(StatusCode, Json<Accepted>), ApiError> {
+) -> Result<Response, ApiError> {
     let Ok(Path(id)) = path else { return Err(ApiError::UnknownChannel) };
     let channel = Arc::clone(app.channels.by_id(&id).ok_or(ApiError::UnknownChannel)?);
 
-    let token = query.ok().and_then(|Query(q)| q.token);
+    let (token, validation_token) = match query {
+        Ok(Query(q)) => (q.token, q.validation_token),
+        Err(_) => (None, None),
+    };
     if !channel.hook_token_ok(token.as_deref()) {
         eprintln!("handoff-relay: channel {id}: refused a webhook with a missing or wrong ?token=");
         return Err(ApiError::HookToken);
     }
 
     let body = read_body(&headers, body, app.max_body_bytes).await?;
+
+    if let Some(answer) =
+        crate::handshake::answer_post(&channel, &headers, validation_token.as_deref(), &body)
+    {
+        return answer;
+    }
 
     if let Some(verifier) = channel.verifier()
         && let Err(e) = verifier.verify(&headers, &body)
@@ -77,7 +94,7 @@ pub async fn receive(
         .call(move |store| store.insert(&id, received_at_ms, content_type.as_deref(), &body))
         .await?;
     channel.announce(event_id);
-    Ok((StatusCode::ACCEPTED, Json(Accepted { id: event_id })))
+    Ok((StatusCode::ACCEPTED, Json(Accepted { id: event_id })).into_response())
 }
 
 /// Reads the whole body, refusing more than `max` bytes whether the client

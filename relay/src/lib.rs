@@ -5,6 +5,7 @@
 //! platform ──POST /v1/hooks/{channel}──▶ relay ──SQLite (WAL, FULL)
 //! desktop  ◀──GET /v1/events (bearer)─── relay ◀── commit signal per channel
 //! desktop  ◀─▶ /v1/team… (bearer) ─────── relay: who claimed / answered each handoff
+//! platform ──HEAD/GET/OPTIONS /v1/hooks/{channel}──▶ relay: URL validation handshakes, nothing stored
 //! ```
 //!
 //! Invariants: the relay is fully built (config validated, database open and
@@ -16,6 +17,7 @@ pub mod channels;
 pub mod config;
 pub mod error;
 pub mod events;
+pub mod handshake;
 pub mod hooks;
 pub mod limits;
 pub mod retention;
@@ -137,7 +139,10 @@ impl Relay {
 /// The HTTP routes.
 pub fn router(app: Arc<App>) -> Router {
     Router::new()
-        .route("/v1/hooks/{channel}", post(hooks::receive))
+        .route(
+            "/v1/hooks/{channel}",
+            post(hooks::receive).get(handshake::get).head(handshake::head).options(handshake::options),
+        )
         .route("/v1/events", get(events::list))
         .route("/v1/team", get(team::list))
         .route("/v1/team/claim", post(team::claim))

@@ -8,6 +8,7 @@ mod support;
 mod config;
 mod durability;
 mod events;
+mod handshake;
 mod hooks;
 mod limits;
 mod long_poll;
