@@ -217,14 +217,8 @@ fn a_reply_from_a_mail_program_in_the_shared_sent_folder_counts_and_is_seen_with
     let d = Dovecot::start();
     let dir = tempfile::tempdir().unwrap();
     let a = App::new(dir.path(), "a", DANA, None);
-    {
-        let store = Store::open(&a.db).unwrap();
-        let mut ws = store.require_workspace("acme").unwrap();
-        let team = ws.settings.team.as_mut().unwrap();
-        team.sent_folder = Some("Sent".into());
-        team.sent_poll_seconds = 2;
-        store.update_workspace(&ws).unwrap();
-    }
+    // A short interval for the test; the default is 30 s.
+    a.ok(&kc, &["team", "set", "-w", "acme", "--sent-folder", "Sent", "--sent-poll-seconds", "2"]);
     assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
     d.create("Sent");
     d.append_all("INBOX", &[handoff_email("gmail", 1), handoff_email("gmail", 2)]);

@@ -309,6 +309,9 @@ pub(crate) enum TeamCmd {
         /// Also read teammates' replies from this folder of the shared mailbox ("Sent"; "" for Bcc only).
         #[arg(long)]
         sent_folder: Option<String>,
+        /// Look at the Sent folder at least this often, in seconds (default 30).
+        #[arg(long)]
+        sent_poll_seconds: Option<u32>,
     },
     /// Work alone again: claims and answers are no longer shared.
     Off {

@@ -11,7 +11,7 @@ use handoff::{Store, TeamSettings};
 /// `team set` / `team off`.
 pub fn team(store: &mut Store, cmd: TeamCmd) -> Result<()> {
     match cmd {
-        TeamCmd::Set { workspace, name, email, stale_minutes, sent_folder } => {
+        TeamCmd::Set { workspace, name, email, stale_minutes, sent_folder, sent_poll_seconds } => {
             let mut ws = store.require_workspace(&workspace)?;
             let mut t = ws.settings.team.clone().unwrap_or_default();
             if let Some(n) = name {
@@ -29,6 +29,9 @@ pub fn team(store: &mut Store, cmd: TeamCmd) -> Result<()> {
             }
             if let Some(f) = sent_folder {
                 t.sent_folder = Some(f.trim().to_string()).filter(|f| !f.is_empty());
+            }
+            if let Some(s) = sent_poll_seconds {
+                t.sent_poll_seconds = s.max(1);
             }
             ws.settings.team = Some(t);
             let Some(me) = handoff::team::identity(&ws) else {

@@ -302,6 +302,9 @@ impl Mailbox {
             }
             other => lost(other),
         };
+        // Let the server tell what changed here first: the crate's EXAMINE
+        // reader refuses a teammate's flag change arriving with its answer.
+        self.noop()?;
         let examined = self.session.examine(folder).map_err(no_folder)?;
         let validity = examined.uid_validity.unwrap_or(0);
         let read = self.sent_replies(validity);
