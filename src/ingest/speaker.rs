@@ -4,7 +4,8 @@
 //!
 //! Invariants: a line is a speaker line only when its prefix is a plausible
 //! name (at most five words, not a field label, not a URL scheme); roles are
-//! recognised from words in English, German, French and Spanish, and bot
+//! recognised from words in English, German, French, Spanish, Portuguese,
+//! Italian, Dutch and Japanese, and bot
 //! words win over agent words, which win over visitor words ("AI Agent" is a
 //! bot, "Customer Support" an agent).
 
@@ -231,23 +232,30 @@ static NOT_SPEAKERS: LazyLock<HashSet<&str>> = LazyLock::new(|| {
         hello|hey|ok|yes|no|address|reference|ref|invoice|account|model|serial|booking|\
         reservation|total|price|cost|size|color|colour|quantity|qty|step|option|reply|message|\
         time|bestellung|adresse|rechnung|danke|commande|facture|merci|pedido|factura|dirección|\
-        gracias")
+        gracias|assunto|oggetto|onderwerp|件名|備考|注意|obrigado|obrigada|grazie|bedankt|\
+        ordine|bestelling|encomenda|fattura|factuur|fatura|indirizzo|endereço|adres|prezzo|prijs|\
+        preço|resposta|risposta|antwoord|riepilogo|samenvatting")
 });
 static SYSTEM: LazyLock<HashSet<&str>> =
-    LazyLock::new(|| set("system|systeme|système|sistema|notification|platform"));
+    LazyLock::new(|| set("system|systeme|système|sistema|notification|platform|systeem|システム|通知"));
 static BOT: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("bot|chatbot|assistant|ai|ki|ia|virtual|assistent|assistentin|asistente|robot|\
-        automated|autoresponder|gpt")
+        automated|autoresponder|gpt|robô|assistente|virtuale|virtuele|ボット|チャットボット|\
+        アシスタント|自動応答|ai アシスタント")
 });
 static AGENT: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("agent|support|team|operator|staff|human|rep|representative|advisor|mitarbeiter|\
         mitarbeiterin|berater|beraterin|kundenservice|conseiller|conseillère|opérateur|équipe|\
-        agente|asesor|asesora|soporte|equipo|operador")
+        agente|asesor|asesora|soporte|equipo|operador|atendente|suporte|equipe|equipa|\
+        operatore|operatrice|supporto|assistenza|consulente|medewerker|medewerkster|\
+        klantenservice|ondersteuning|オペレーター|オペレータ|担当者|スタッフ|サポート|エージェント|\
+        担当")
 });
 static VISITOR: LazyLock<HashSet<&str>> = LazyLock::new(|| {
     set("visitor|customer|user|guest|you|client|besucher|besucherin|kunde|kundin|nutzer|\
         benutzer|gast|visiteur|visiteuse|utilisateur|utilisatrice|invité|vous|visitante|cliente|\
-        usuario|usuaria|invitado|usted")
+        usuario|usuaria|invitado|usted|usuário|usuária|utilizador|convidado|você|visitatore|\
+        visitatrice|utente|ospite|bezoeker|klant|gebruiker|訪問者|お客様|顧客|ユーザー|来訪者|ゲスト")
 });
 
 /// Map a speaker to an author by the known visitor and bot names, then by role words.
@@ -270,7 +278,8 @@ pub(super) fn role(name: &str, visitor: Option<&str>, bot: Option<&str>) -> Opti
     }
 }
 
-/// Role words in English, German, French and Spanish ("Visitor", "Kunde", "AI assistant").
+/// Role words in English, German, French, Spanish, Portuguese, Italian, Dutch
+/// and Japanese ("Visitor", "Kunde", "AI assistant", "訪問者", "bezoeker").
 pub fn role_word(name: &str) -> Option<Author> {
     let ws: Vec<std::borrow::Cow<'_, str>> = name
         .split(|c: char| !c.is_alphanumeric())
@@ -301,6 +310,16 @@ mod tests {
         assert_eq!(role_word("AI Agent"), Some(Author::Bot));
         assert_eq!(role_word("Besucher"), Some(Author::Visitor));
         assert_eq!(role_word("Dana"), None);
+        assert_eq!(role_word("訪問者"), Some(Author::Visitor));
+        assert_eq!(role_word("ボット"), Some(Author::Bot));
+        assert_eq!(role_word("オペレーター"), Some(Author::Agent));
+        assert_eq!(role_word("Visitante"), Some(Author::Visitor));
+        assert_eq!(role_word("Atendente"), Some(Author::Agent));
+        assert_eq!(role_word("Visitatore"), Some(Author::Visitor));
+        assert_eq!(role_word("Operatore"), Some(Author::Agent));
+        assert_eq!(role_word("Bezoeker"), Some(Author::Visitor));
+        assert_eq!(role_word("Medewerker"), Some(Author::Agent));
+        assert_eq!(role_word("Assistente virtuale"), Some(Author::Bot));
     }
 
     #[test]
