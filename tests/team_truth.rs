@@ -298,3 +298,42 @@ fn a_running_engine_gives_new_handoffs_a_promise_set_in_another_process() {
     let due = a.ok(&kc, &["due", "--json"]);
     assert!(due.contains(&email_key("prom", 2)), "{due}");
 }
+
+/// The imap crate's SEARCH refused a teammate's flag change that Dovecot
+/// sends along with the answer once CONDSTORE is on ("Encountered unexpected
+/// parse response"), and a lost race was reported as "not shared yet".
+#[test]
+fn a_teammates_flag_change_arriving_with_our_search_is_read_and_the_claim_is_lost_to_them() {
+    use handoff::ingest::imap::{Canceller, ImapConfig, Mailbox, TlsMode};
+    use handoff::model::SourceKind;
+    use handoff::store::{ClaimOp, PendingClaim, Settled, Teammate};
+    let d = Dovecot::start();
+    d.append_all("INBOX", &[handoff_email("race", 1), handoff_email("race", 2)]);
+    let config = ImapConfig::new("127.0.0.1", d.port, TlsMode::Plain, USER);
+    let mut m = Mailbox::connect(&config, PASSWORD, &Canceller::default()).unwrap();
+    assert!(m.condstore());
+    let dana = Teammate { name: DANA.0.into(), email: DANA.1.into() };
+    let pending = |n: usize| PendingClaim {
+        handoff_id: n as i64,
+        source: SourceKind::Imap,
+        source_key: email_key("race", n),
+        message_id: Some(format!("race-{n}@convira.example")),
+        op: ClaimOp::Claim,
+        by: dana.clone(),
+    };
+    // Our session has read MODSEQs (CONDSTORE is on for it) by claiming #2.
+    assert_eq!(m.push_claim(&pending(2)).unwrap(), Settled::Shared);
+    // Sam's app claims #1 on its own connection.
+    let mut sam = d.session();
+    sam.select("INBOX").unwrap();
+    sam.run_command_and_read_response("STORE 1 +FLAGS.SILENT ($HandoffClaimed $HD:Sam~sam@example.test)")
+        .unwrap();
+    sam.logout().unwrap();
+    // Our claim of #1: the server tells us of Sam's keywords with its next answer.
+    let got = m.push_claim(&pending(1));
+    match got {
+        Ok(Settled::Lost { holder, .. }) => assert_eq!(holder.email, SAM.1),
+        other => panic!("expected the claim lost to Sam, got {other:?}"),
+    }
+    m.logout();
+}
