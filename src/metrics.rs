@@ -226,7 +226,10 @@ pub fn monthly(store: &Store, ws: &Workspace, month: Month, now: DateTime<Utc>) 
     let mut waits: Vec<i64> = Vec::new();
     let mut business: Vec<i64> = Vec::new();
     for r in &this {
-        if let Some(m) = r.met_at.filter(|m| *m >= r.received) {
+        // A contact before this copy's received time is a teammate who
+        // answered before this app stored the handoff (rows stored with the
+        // fetch time, before INTERNALDATE): contacted, with no wait.
+        if let Some(m) = r.met_at.map(|m| m.max(r.received)) {
             waits.push((m - r.received).num_minutes());
             business.push(cal.business_seconds_between(r.received, m) / 60);
         }

@@ -337,3 +337,30 @@ fn a_teammates_flag_change_arriving_with_our_search_is_read_and_the_claim_is_los
     }
     m.logout();
 }
+
+/// A handoff stored before received times were the server's (the fetch time,
+/// later than a teammate's answer) still counts as contacted in metrics.
+#[test]
+fn a_teammates_answer_before_this_copys_received_time_counts_as_contacted() {
+    use handoff::ingest::{Parsed, email::parse_email};
+    use handoff::metrics::{Month, monthly};
+    use handoff::model::SourceKind;
+    use handoff::store::{SeenAnswer, Teammate};
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let mut s = Store::open(&a.db).unwrap();
+    let ws = s.require_workspace("acme").unwrap();
+    let fetched = DateTime::parse_from_rfc3339("2026-11-24T15:00:00Z").unwrap().with_timezone(&Utc);
+    let item = Parsed::Handoff(Box::new(parse_email(&handoff_email("old", 1), SourceKind::Imap)));
+    let id = s.ingest(&ws, vec![item], fetched).unwrap().inserted[0];
+    let sam = Teammate { name: SAM.0.into(), email: SAM.1.into() };
+    let answer = SeenAnswer {
+        handoff_id: id,
+        message_id: "r@acme.test".into(),
+        by: sam,
+        at: fetched - Span::minutes(5),
+    };
+    assert!(s.record_answer(&answer, false, true).unwrap());
+    let m = monthly(&s, &ws, Month::parse("2026-11").unwrap(), fetched + Span::hours(1)).unwrap();
+    assert_eq!((m.replied, m.promises_met, m.first_reply_median_minutes), (1, 1, Some(0)));
+}
