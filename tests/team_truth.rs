@@ -364,3 +364,33 @@ fn a_teammates_answer_before_this_copys_received_time_counts_as_contacted() {
     let m = monthly(&s, &ws, Month::parse("2026-11").unwrap(), fetched + Span::hours(1)).unwrap();
     assert_eq!((m.replied, m.promises_met, m.first_reply_median_minutes), (1, 1, Some(0)));
 }
+
+/// A relay handoff's received time is the relay's, the same in every app
+/// whenever each fetched it.
+#[test]
+fn relay_handoffs_have_the_relays_received_time_in_every_app() {
+    use crate::live::add_relay;
+    use crate::support::mail::handoff_webhook;
+    use crate::support::relay::Relay;
+    let kc = Keychain::start();
+    let relay = Relay::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    let b = App::new(dir.path(), "b", SAM, None);
+    for app in [&a, &b] {
+        assert!(add_relay(&app.db, &kc, &relay, "hooks").status.success());
+    }
+    let posted = Utc::now();
+    relay.post(&handoff_webhook("rtime", 1));
+    a.ok(&kc, &["sync"]);
+    b.ok(&kc, &["sync"]);
+    let received = |app: &App| {
+        let s = Store::open(&app.db).unwrap();
+        let all = s.list(&Default::default()).unwrap();
+        assert_eq!(all.len(), 1, "{:?}", app.db);
+        all[0].received_at
+    };
+    let (ra, rb) = (received(&a), received(&b));
+    assert_eq!(ra, rb, "one received time for both apps");
+    assert!(ra >= posted - Span::seconds(1) && ra <= Utc::now(), "{ra} is the relay's receive time");
+}
