@@ -15,6 +15,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod promise;
+pub mod reparse;
 pub mod reply;
 pub mod secrets;
 pub mod store;

@@ -15,6 +15,7 @@ mod metrics;
 mod promise_rules;
 mod promises;
 mod reason;
+mod reparse;
 mod relay_client;
 mod relay_team;
 mod reply;

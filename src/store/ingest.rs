@@ -166,9 +166,9 @@ fn insert_handoff(
         "INSERT INTO handoffs (workspace_id, source, source_key, bot, platform, reason, reason_detail,
              reason_inferred, confidence, visitor_name, visitor_email, visitor_phone, page_url, page_title,
              started_at, escalated_at, received_at, after_hours, promise, question, question_derived,
-             subject, message_id, parse_status, parse_notes)
+             subject, message_id, parse_status, parse_notes, read_by)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                 ?21, ?22, ?23, ?24, ?25)
+                 ?21, ?22, ?23, ?24, ?25, ?26)
          ON CONFLICT (workspace_id, source_key) DO NOTHING",
     )?;
     let changed = stmt.execute(params![
@@ -197,6 +197,7 @@ fn insert_handoff(
         h.message_id,
         h.parse_status.as_str(),
         notes,
+        super::reparse::READER_VERSION,
     ])?;
     if changed == 0 {
         return Ok(None);

@@ -18,6 +18,7 @@ mod migrate;
 mod outbox;
 mod promises;
 mod replies;
+mod reparse;
 mod search;
 mod sources;
 mod team;
@@ -33,6 +34,7 @@ pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{Job, JobState, NewJob};
 pub use promises::{PlannedPromise, plan_promise};
 pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
+pub use reparse::{READER_VERSION, Reread, RereadFilter, RereadOffer, StoredSource, read_by_older};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
 pub use team::{

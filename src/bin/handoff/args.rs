@@ -52,6 +52,19 @@ pub(crate) enum Command {
         #[arg(long, default_value_t = 500, hide = true)]
         batch: usize,
     },
+    /// Read stored raw and partial records again with this version's readers (after an upgrade).
+    /// The raw source is kept byte for byte; records already read as well or better are left alone.
+    Reparse {
+        /// Only records kept raw (not the partly read ones).
+        #[arg(long)]
+        flagged: bool,
+        /// Only this workspace.
+        #[arg(long, short)]
+        workspace: Option<String>,
+        /// Say what would change, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// List handoffs, newest first.
     List {
         #[command(flatten)]

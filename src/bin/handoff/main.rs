@@ -9,6 +9,7 @@ mod import;
 mod live;
 mod print;
 mod promise;
+mod reparse;
 mod report;
 mod team;
 
@@ -155,6 +156,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import { paths, workspace, batch } => {
             import::run(&mut store, &paths, workspace.as_deref(), batch)?;
             index_gaps(&mut store);
+        }
+        Command::Reparse { flagged, workspace, dry_run } => {
+            reparse::run(&mut store, flagged, workspace.as_deref(), dry_run)?
         }
         Command::List { filter, json } => {
             let f = list_filter(&store, filter)?;
