@@ -7,7 +7,9 @@
 //!   the engine sends it on reconnect ([`crate::store::Settled`]).
 //! - An answer is the reply itself: sent with the shared address in Bcc and
 //!   marked with [`TEAMMATE_HEADER`], so every app that reads the shared
-//!   mailbox matches the copy to its handoff by In-Reply-To/References.
+//!   mailbox matches the copy to its handoff by In-Reply-To/References. In the
+//!   shared Sent folder a reply from any mail program counts too, by its From
+//!   ([`mail_reply`]; the store matches it by thread, or by visitor and subject).
 //! - Who a teammate is comes from the workspace's [`TeamSettings`], falling
 //!   back to the reply identity.
 
