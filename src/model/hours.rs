@@ -34,15 +34,23 @@ impl BusinessHours {
     pub fn parse_week(spec: &str, holidays: Vec<NaiveDate>) -> Result<BusinessHours, HoursError> {
         let mut days: [DayHours; 7] = Default::default();
         let mut current: Option<Vec<usize>> = None;
+        // Days named without times ("sat, sun 10:00-14:00") join the next part's.
+        let mut pending: Vec<usize> = Vec::new();
         for part in spec.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
             let first = part.split_whitespace().next().unwrap_or_default();
             let (which, times) = if first.starts_with(|c: char| c.is_ascii_digit()) {
                 let which = current
                     .clone()
+                    .filter(|_| pending.is_empty())
                     .ok_or_else(|| HoursError(format!("{part:?} names no day; {WEEK_HINT}")))?;
                 (which, part)
             } else {
-                let (which, rest) = day_words(part)?;
+                let (mut which, rest) = day_words(part)?;
+                if rest.trim().is_empty() {
+                    pending.extend(which);
+                    continue;
+                }
+                which.append(&mut pending);
                 current = Some(which.clone());
                 (which, rest)
             };
@@ -51,8 +59,12 @@ impl BusinessHours {
                 days[d].extend(shifts.iter().copied());
             }
         }
+        if !pending.is_empty() {
+            return Err(HoursError(format!("the last days in {spec:?} have no hours; {WEEK_HINT}")));
+        }
         for d in &mut days {
             d.sort_unstable();
+            d.dedup();
         }
         check_week(&days)?;
         Ok(BusinessHours { days, holidays })

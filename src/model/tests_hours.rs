@@ -34,6 +34,9 @@ fn weeks_read_ranges_split_and_night_shifts() {
     assert!(week("mon 18:00-24:00, tue 00:00-02:00").is_ok());
     assert!(week("fri 22:00-06:00, sat 06:00-12:00").is_ok());
     assert!(week("").unwrap().days.iter().all(Vec::is_empty));
+    let listed = week("sat, sun 10:00-14:00").unwrap();
+    assert_eq!((listed.days[5].len(), listed.days[6].len(), listed.days[4].len()), (1, 1, 0));
+    assert!(week("mon-fri 09:00-17:00, sat closed").unwrap().days[5].is_empty());
 }
 
 #[test]
@@ -54,9 +57,15 @@ fn overlaps_are_refused_naming_the_days() {
 
 #[test]
 fn nonsense_is_refused_with_the_way_to_write_it() {
-    for bad in
-        ["xyz 09:00-17:00", "mon 9-5", "mon 25:00-26:00", "mon 24:00-02:00", "09:00-17:00", "mon 09:00"]
-    {
+    for bad in [
+        "xyz 09:00-17:00",
+        "mon 9-5",
+        "mon 25:00-26:00",
+        "mon 24:00-02:00",
+        "09:00-17:00",
+        "mon 09:00",
+        "mon-fri",
+    ] {
         let err = week(bad).unwrap_err();
         assert!(err.contains("write") || err.contains("names no day"), "{bad:?}: {err}");
     }

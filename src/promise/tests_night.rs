@@ -173,6 +173,10 @@ fn business_days_on_night_shifts() {
     assert_eq!(due.clock_from, local(Berlin, "2026-11-20T22:00"));
     assert_eq!(due.due_at, local(Berlin, "2026-11-21T06:00"));
     assert_eq!(due.reminder_at(&cal, 30), Some(local(Berlin, "2026-11-21T05:30")));
+    // "By end of day" in a night shift is the end of that shift, not of the next one.
+    let eod = |at: &str| due_at(&Span::EndOf(super::DayRef::Today), local(Berlin, at), &cal);
+    assert_eq!(eod("2026-11-21T02:00"), Some(local(Berlin, "2026-11-21T06:00")));
+    assert_eq!(eod("2026-11-20T12:00"), Some(local(Berlin, "2026-11-21T06:00")));
 }
 
 fn night_shift() -> impl Strategy<Value = (chrono::NaiveTime, chrono::NaiveTime)> {

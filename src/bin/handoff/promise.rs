@@ -28,7 +28,7 @@ pub(crate) struct DueArgs {
     #[arg(long)]
     hours: String,
     /// Closed on these dates (YYYY-MM-DD, comma-separated).
-    #[arg(long, value_delimiter = ',')]
+    #[arg(long, value_delimiter = ',', value_parser = date)]
     holidays: Vec<NaiveDate>,
     /// When the handoff arrived: RFC 3339 ("2026-11-20T22:00:00Z"), or a local
     /// "2026-11-20T17:00" read in --tz.
@@ -49,8 +49,10 @@ pub(crate) struct DueArgs {
 
 pub(crate) fn run(cmd: PromiseCmd) -> Result<()> {
     let PromiseCmd::Due(a) = cmd;
-    let tz: Tz = a.tz.trim().parse().map_err(|_| {
-        anyhow::anyhow!("{:?} is not a time zone; use an IANA name such as Europe/Berlin", a.tz)
+    let zone = a.tz.trim();
+    let any_case = || chrono_tz::TZ_VARIANTS.iter().copied().find(|t| t.name().eq_ignore_ascii_case(zone));
+    let tz: Tz = zone.parse().ok().or_else(any_case).ok_or_else(|| {
+        anyhow::anyhow!("{zone:?} is not a time zone; use an IANA name such as Europe/Berlin")
     })?;
     let hours = BusinessHours::parse_week(&a.hours, a.holidays).context("--hours")?;
     let received = received(&a.received, tz)?;
@@ -98,10 +100,20 @@ pub(crate) fn run(cmd: PromiseCmd) -> Result<()> {
     Ok(())
 }
 
-/// RFC 3339, or a local wall time without offset read in `tz`.
+/// A holiday, spaces around it allowed.
+fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("{s:?} is not a date like 2026-12-25"))
+}
+
+/// RFC 3339 (a space for the T allowed), or a local wall time without offset read in `tz`.
 fn received(s: &str, tz: Tz) -> Result<DateTime<Utc>> {
     let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+    let t_form = match (s.get(..10), s.get(10..)) {
+        (Some(day), Some(rest)) if rest.starts_with(' ') => format!("{day}T{}", rest.trim_start()),
+        _ => s.to_string(),
+    };
+    if let Ok(t) = DateTime::parse_from_rfc3339(&t_form) {
         return Ok(t.with_timezone(&Utc));
     }
     let wall = ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
