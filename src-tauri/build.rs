@@ -20,6 +20,7 @@ fn main() {
         "push_to_hubspot",
         "settings",
         "save_workspace",
+        "try_promise",
         "create_workspace",
         "add_source",
         "test_source",
@@ -34,6 +35,8 @@ fn main() {
         "claim_handoff",
         "release_handoff",
         "save_team",
+        "reparse_offer",
+        "reparse",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -84,6 +84,7 @@ pub fn run() {
             commands::handoff::push_to_hubspot,
             commands::settings::settings,
             commands::settings::save_workspace,
+            commands::settings::try_promise,
             commands::settings::create_workspace,
             commands::settings::add_source,
             commands::settings::test_source,
@@ -98,6 +99,8 @@ pub fn run() {
             commands::team::claim_handoff,
             commands::team::release_handoff,
             commands::team::save_team,
+            commands::reparse::reparse_offer,
+            commands::reparse::reparse,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

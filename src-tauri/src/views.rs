@@ -9,9 +9,13 @@ use handoff::store::{HandoffDetail, InboxEntry};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod hours;
+mod reparse;
 mod reports;
 mod settings;
 mod team;
+pub use hours::*;
+pub use reparse::*;
 pub use reports::*;
 pub use settings::*;
 pub use team::*;

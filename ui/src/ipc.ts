@@ -11,6 +11,8 @@ import type {
   Inbox,
   InboxQuery,
   Insights,
+  PromiseAnswer,
+  PromiseTry,
   ReplyDraft,
   Resolution,
   SettingsView,
@@ -72,6 +74,8 @@ export interface Backend {
   pushToHubspot(id: number): Promise<HandoffView>;
   settings(workspace: string): Promise<SettingsView>;
   saveWorkspace(form: WorkspaceForm): Promise<SettingsView>;
+  /** When a promise would be due on the hours in `form` (saved or not). */
+  tryPromise(form: WorkspaceForm, attempt: PromiseTry): Promise<PromiseAnswer>;
   createWorkspace(slug: string, name: string, timeZone: string): Promise<WorkspaceSummary>;
   /** Checks the login with `secret` first; the secret goes to the OS keychain. */
   addSource(workspace: string, form: SourceForm, secret: string): Promise<SettingsView>;
@@ -142,6 +146,7 @@ export const tauriBackend: Backend = {
   pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
   settings: (workspace) => call<SettingsView>("settings", { workspace }),
   saveWorkspace: (form) => call<SettingsView>("save_workspace", { form }),
+  tryPromise: (form, attempt) => call<PromiseAnswer>("try_promise", { form, attempt }),
   createWorkspace: (slug, name, timeZone) => call<WorkspaceSummary>("create_workspace", { slug, name, timeZone }),
   addSource: (workspace, form, secret) => call<SettingsView>("add_source", { workspace, form, secret }),
   testSource: (id) => call<string>("test_source", { id }),

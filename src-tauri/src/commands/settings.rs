@@ -6,8 +6,8 @@
 use crate::error::{AppError, CmdResult};
 use crate::state::{Db, Outbox};
 use crate::views::{
-    HubspotForm, HubspotView, PushCount, SettingsView, SmtpForm, SourceForm, SourceView, WorkspaceForm,
-    WorkspaceSummary, time,
+    HubspotForm, HubspotView, PromiseAnswer, PromiseTry, PushCount, SettingsView, SmtpForm, SourceForm,
+    SourceView, WorkspaceForm, WorkspaceSummary, time,
 };
 use handoff::Store;
 use handoff::connect::{self, ConnectError};
@@ -86,6 +86,7 @@ pub(crate) fn view(s: &Store, slug: &str) -> handoff::Result<SettingsView> {
         hubspot,
         keychain_problem: None,
         team: crate::views::TeamForm::new(&ws),
+        week: crate::views::WeekView::new(&ws, chrono::Utc::now()),
     })
 }
 
@@ -110,6 +111,22 @@ pub async fn save_workspace(db: tauri::State<'_, Db>, form: WorkspaceForm) -> Cm
         form.apply(&mut ws).map_err(invalid)?;
         s.update_workspace(&ws)?;
         Ok(view(s, &ws.slug)?)
+    })
+    .await
+}
+
+/// "Try a promise": when `attempt` would be due on the hours in `form` (as
+/// edited, not yet saved), with its reminder and how it was read.
+#[tauri::command]
+pub async fn try_promise(
+    db: tauri::State<'_, Db>,
+    form: WorkspaceForm,
+    attempt: PromiseTry,
+) -> CmdResult<PromiseAnswer> {
+    db.run_app(move |s| {
+        let mut ws = s.require_workspace(&form.slug)?;
+        form.apply(&mut ws).map_err(invalid)?;
+        attempt.answer(&ws, chrono::Utc::now()).map_err(invalid)
     })
     .await
 }

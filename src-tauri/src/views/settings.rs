@@ -6,7 +6,7 @@
 use super::time;
 use chrono::{NaiveDate, NaiveTime};
 use handoff::Workspace;
-use handoff::model::{BusinessHours, SmtpIdentity, SmtpTls, Template};
+use handoff::model::{BusinessHours, SmtpIdentity, SmtpTls, Template, hours};
 use handoff::store::{Source, SourceConfig, SourceHealth};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,6 +28,8 @@ pub struct SettingsView {
     pub keychain_problem: Option<String>,
     /// Team mode: who this app is to teammates.
     pub team: super::TeamForm,
+    /// The saved hours as a picture, and whether the workspace is open now.
+    pub week: super::WeekView,
 }
 
 /// A workspace's editable settings.
@@ -41,7 +43,8 @@ pub struct WorkspaceForm {
     pub name: String,
     /// IANA time zone.
     pub time_zone: String,
-    /// Monday first: each day's shifts, "09:00-12:00, 13:00-17:00"; empty: closed.
+    /// Monday first: each day's shifts, "09:00-12:00, 13:00-17:00" (a night
+    /// shift "22:00-06:00" runs into the next day; "24:00" is midnight); empty: closed.
     pub hours: Vec<String>,
     /// Closed on these dates (YYYY-MM-DD).
     pub holidays: Vec<String>,
@@ -90,8 +93,6 @@ impl TemplateForm {
     }
 }
 
-const DAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-
 impl WorkspaceForm {
     /// The form for a workspace.
     pub fn new(w: &Workspace) -> WorkspaceForm {
@@ -101,18 +102,7 @@ impl WorkspaceForm {
             slug: w.slug.clone(),
             name: w.name.clone(),
             time_zone: w.time_zone.clone(),
-            hours: w
-                .hours
-                .days
-                .iter()
-                .map(|shifts| {
-                    shifts
-                        .iter()
-                        .map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M")))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .collect(),
+            hours: w.hours.days.iter().map(|shifts| hours::format_shifts(shifts)).collect(),
             holidays: w.hours.holidays.iter().map(|d| d.to_string()).collect(),
             default_promise: w.default_promise.clone().unwrap_or_default(),
             backup_contact: w.backup_contact.clone().unwrap_or_default(),
@@ -142,8 +132,10 @@ impl WorkspaceForm {
         }
         let mut days: [Vec<(NaiveTime, NaiveTime)>; 7] = Default::default();
         for (i, text) in self.hours.iter().enumerate() {
-            days[i] = parse_shifts(text).map_err(|why| format!("{}'s hours: {why}", DAYS[i]))?;
+            days[i] =
+                hours::parse_shifts(text).map_err(|why| format!("{}'s hours: {why}", hours::WEEKDAYS[i]))?;
         }
+        hours::check_week(&days).map_err(|e| format!("{e}."))?;
         let mut holidays = Vec::new();
         for d in self.holidays.iter().map(|d| d.trim()).filter(|d| !d.is_empty()) {
             let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
@@ -186,27 +178,6 @@ fn builtin_templates() -> (Template, Template) {
 fn looks_like_email(s: &str) -> bool {
     s.split_once('@')
         .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !s.contains(char::is_whitespace))
-}
-
-/// "09:00-12:00, 13:00-17:00" (commas or semicolons; en dashes too); empty: closed.
-pub fn parse_shifts(text: &str) -> Result<Vec<(NaiveTime, NaiveTime)>, String> {
-    let mut shifts = Vec::new();
-    for part in text.split([',', ';']).map(str::trim).filter(|p| !p.is_empty()) {
-        let bad =
-            || format!("cannot read {part:?}; write shifts like 09:00-17:00, or leave it empty when closed");
-        let (a, b) = part.split_once(['-', '–']).ok_or_else(bad)?;
-        let t = |s: &str| NaiveTime::parse_from_str(s.trim(), "%H:%M").map_err(|_| bad());
-        let (a, b) = (t(a)?, t(b)?);
-        if b <= a {
-            return Err(format!("the shift {part:?} ends before it starts"));
-        }
-        shifts.push((a, b));
-    }
-    shifts.sort_unstable();
-    if shifts.windows(2).any(|w| w[1].0 < w[0].1) {
-        return Err(format!("the shifts in {text:?} overlap"));
-    }
-    Ok(shifts)
 }
 
 /// A source in the list.
@@ -436,20 +407,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shifts_read_split_days_and_refuse_nonsense() {
-        let t = |h, m| NaiveTime::from_hms_opt(h, m, 0);
-        let got = parse_shifts("13:00–17:30; 08:30-12:00").ok();
+    fn night_shifts_are_kept_and_overlaps_are_named_by_day() {
+        let store = handoff::Store::open_in_memory().ok();
+        let new = handoff::store::NewWorkspace::new("night", "Night", "Europe/Berlin");
+        let Some(mut w) = store.and_then(|s| s.create_workspace(&new).ok()) else {
+            panic!("an in-memory workspace")
+        };
+        let mut form = WorkspaceForm::new(&w);
+        form.hours[4] = "09:00-17:00, 22:00–06:00".into();
+        form.hours[6] = "18:00-24:00".into();
+        assert_eq!(form.clone().apply(&mut w), Ok(()));
+        let t = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        assert_eq!(w.hours.days[4], vec![(t(9), t(17)), (t(22), t(6))]);
+        let back = WorkspaceForm::new(&w);
         assert_eq!(
-            got,
-            Some(vec![
-                (t(8, 30).unwrap_or_default(), t(12, 0).unwrap_or_default()),
-                (t(13, 0).unwrap_or_default(), t(17, 30).unwrap_or_default())
-            ])
+            (back.hours[4].as_str(), back.hours[6].as_str()),
+            ("09:00-17:00, 22:00-06:00", "18:00-24:00")
         );
-        assert_eq!(parse_shifts("  ").ok(), Some(vec![]));
-        assert!(parse_shifts("17:00-09:00").is_err());
-        assert!(parse_shifts("9-5").is_err());
-        assert!(parse_shifts("09:00-13:00, 12:00-17:00").is_err());
+        let mut bad = back.clone();
+        bad.hours[5] = "05:00-12:00".into();
+        let err = bad.apply(&mut w).err().unwrap_or_default();
+        assert!(err.contains("Friday") && err.contains("Saturday"), "{err}");
+        let mut bad = back;
+        bad.hours[0] = "09:00-13:00, 12:00-17:00".into();
+        let err = bad.apply(&mut w).err().unwrap_or_default();
+        assert!(err.contains("Monday's shifts 09:00-13:00 and 12:00-17:00 overlap"), "{err}");
     }
 
     #[test]

@@ -3,6 +3,7 @@ import type { HubspotView } from "./HubspotView";
 import type { SmtpForm } from "./SmtpForm";
 import type { SourceView } from "./SourceView";
 import type { TeamForm } from "./TeamForm";
+import type { WeekView } from "./WeekView";
 import type { WorkspaceForm } from "./WorkspaceForm";
 
 /**
@@ -32,4 +33,8 @@ keychainProblem: string | null,
 /**
  * Team mode: who this app is to teammates.
  */
-team: TeamForm, };
+team: TeamForm, 
+/**
+ * The saved hours as a picture, and whether the workspace is open now.
+ */
+week: WeekView, };

@@ -18,7 +18,8 @@ name: string,
  */
 timeZone: string, 
 /**
- * Monday first: each day's shifts, "09:00-12:00, 13:00-17:00"; empty: closed.
+ * Monday first: each day's shifts, "09:00-12:00, 13:00-17:00" (a night
+ * shift "22:00-06:00" runs into the next day; "24:00" is midnight); empty: closed.
  */
 hours: Array<string>, 
 /**

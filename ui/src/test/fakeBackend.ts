@@ -7,11 +7,14 @@ import type {
   Inbox,
   InboxQuery,
   InboxRow,
+  PromiseAnswer,
+  PromiseTry,
   ReplyDraft,
   SettingsView,
   SmtpForm,
   SourceForm,
   WorkspaceForm,
+  WeekView,
   WorkspaceSummary,
 } from "../bindings";
 import type { TeamForm } from "../bindings/TeamForm";
@@ -96,7 +99,16 @@ export function makeSettings(slug = "acme", over: Partial<SettingsView> = {}): S
     secondTemplate: { subject: "Following up", body: "Hi {first_name},\n", custom: false },
   };
   const team: TeamForm = { enabled: false, name: "", email: "", staleAfterMinutes: 120, sentFolder: "" };
-  return { workspace, sources: [], smtp: null, hubspot: null, keychainProblem: null, team, ...over };
+  const open = (from: number, to: number, spill = false) => ({ from, to, spill });
+  const week: WeekView = {
+    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"].map((day, i) => ({
+      day,
+      stretches: i < 5 ? [open(540, 1020)] : [],
+    })),
+    state: "closed, opens Mon 09:00",
+    nextOpening: "2025-11-24T08:00:00Z",
+  };
+  return { workspace, sources: [], smtp: null, hubspot: null, keychainProblem: null, team, week, ...over };
 }
 
 export const WORKSPACES: WorkspaceSummary[] = [
@@ -220,6 +232,19 @@ export class FakeBackend implements Backend {
   settings = vi.fn(async (workspace: string): Promise<SettingsView> => this.settingsOf(workspace));
   saveWorkspace = vi.fn(async (form: WorkspaceForm): Promise<SettingsView> =>
     this.update(form.slug, (s) => ({ ...s, workspace: form })),
+  );
+  /** Answers "Try a promise" with a fixed answer; tests override it or read its calls. */
+  tryPromise = vi.fn(
+    async (_form: WorkspaceForm, attempt: PromiseTry): Promise<PromiseAnswer> => ({
+      understoodAs: attempt.text === "soon" ? "no time named, and no default given" : "1 business day",
+      afterHours: true,
+      receivedLocal: "Fri 20 Nov 17:00 CET",
+      clockFromLocal: "Mon 23 Nov 09:00 CET",
+      dueAt: attempt.text === "soon" ? null : "2026-11-23T16:00:00Z",
+      dueLocal: attempt.text === "soon" ? null : "Mon 23 Nov 17:00 CET",
+      reminderAt: attempt.text === "soon" ? null : "2026-11-23T15:30:00Z",
+      reminderLocal: attempt.text === "soon" ? null : "Mon 23 Nov 16:30 CET",
+    }),
   );
   createWorkspace = vi.fn(async (slug: string, name: string, timeZone: string): Promise<WorkspaceSummary> => {
     const summary = { slug, name, timeZone, handoffs: 0, open: 0, overdue: 0 };

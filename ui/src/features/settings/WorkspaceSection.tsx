@@ -5,6 +5,8 @@ import type { SettingsView, WorkspaceForm } from "../../bindings";
 import { busyLabel, Field, Status } from "./Field";
 import { useSettingsAction } from "./queries";
 import { PlaceholderList, TemplateFields } from "./TemplateFields";
+import { TryPromise } from "./TryPromise";
+import { WeekStrip } from "./WeekStrip";
 import { toDraft, toForm, WEEKDAYS, type WorkspaceDraft } from "./workspaceDraft";
 import { ZoneList } from "./zones";
 
@@ -53,7 +55,11 @@ export function WorkspaceSection({ view }: { view: SettingsView }) {
 
         <fieldset className="settings-group">
           <legend>Business hours</legend>
-          <p className="settings-hint">Shifts like 09:00-12:00, 13:00-17:00. Leave a day empty when closed.</p>
+          <p className="settings-hint">
+            Shifts like 09:00-12:00, 13:00-17:00; a night shift like 22:00-06:00 runs into the next day (24:00 is
+            midnight). Leave a day empty when closed.
+          </p>
+          <WeekStrip week={view.week} />
           <div className="settings-hours">
             {WEEKDAYS.map((day, i) => (
               <label key={day} className="settings-day">
@@ -138,6 +144,8 @@ export function WorkspaceSection({ view }: { view: SettingsView }) {
             </label>
           </div>
         </fieldset>
+
+        <TryPromise form={() => toForm(slug, draft)} />
 
         <TemplateFields title="First reply" kind="reply" value={draft.reply} onChange={(reply) => edit({ reply })} />
         <TemplateFields
