@@ -22,6 +22,8 @@ import type {
   WorkspaceSummary,
 } from "./bindings";
 import type { TeamForm } from "./bindings/TeamForm";
+import type { ReparseDone } from "./bindings/ReparseDone";
+import type { ReparseOffer } from "./bindings/ReparseOffer";
 
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
@@ -97,6 +99,10 @@ export interface Backend {
   releaseHandoff(id: number): Promise<HandoffView>;
   /** Team mode on or off for a workspace, and who this app is to teammates. */
   saveTeam(workspace: string, form: TeamForm): Promise<SettingsView>;
+  /** Flagged records an older version stored (the inbox offers to read them again). Optional: fakes may omit it. */
+  reparseOffer?(): Promise<ReparseOffer>;
+  /** Read every raw and partial record again with this version's readers. */
+  reparse?(): Promise<ReparseDone>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -161,6 +167,8 @@ export const tauriBackend: Backend = {
   claimHandoff: (id) => call<HandoffView>("claim_handoff", { id }),
   releaseHandoff: (id) => call<HandoffView>("release_handoff", { id }),
   saveTeam: (workspace, form) => call<SettingsView>("save_team", { workspace, form }),
+  reparseOffer: () => call<ReparseOffer>("reparse_offer"),
+  reparse: () => call<ReparseDone>("reparse"),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef } from "react";
 import type { InboxRow } from "../../bindings";
 import { InboxRowView } from "./InboxRowView";
+import { ReparseBanner } from "./ReparseBanner";
 import "./inbox.css";
 
 export const ROW_HEIGHT = 64;
@@ -39,6 +40,7 @@ export function Inbox(props: Props) {
       aria-busy={state === "loading"}
       aria-label="Inbox"
     >
+      <ReparseBanner onDone={props.onRetry} />
       {state === "error" ? (
         <ErrorPanel message={props.errorMessage} onRetry={props.onRetry} />
       ) : state === "empty" ? (
