@@ -24,6 +24,8 @@ export type { PromiseTry } from "./PromiseTry";
 export type { PushCount } from "./PushCount";
 export type { Reason } from "./Reason";
 export type { ReasonCount } from "./ReasonCount";
+export type { ReparseDone } from "./ReparseDone";
+export type { ReparseOffer } from "./ReparseOffer";
 export type { ReplyDraft } from "./ReplyDraft";
 export type { ReplyView } from "./ReplyView";
 export type { Resolution } from "./Resolution";
