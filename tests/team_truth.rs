@@ -394,3 +394,38 @@ fn relay_handoffs_have_the_relays_received_time_in_every_app() {
     assert_eq!(ra, rb, "one received time for both apps");
     assert!(ra >= posted - Span::seconds(1) && ra <= Utc::now(), "{ra} is the relay's receive time");
 }
+
+/// A teammate who answers from Gmail with the shared address in Bcc: the copy
+/// in the watched folder has no header of ours, but names the notification
+/// and goes to the visitor. The visitor's own answer names it too, and is not ours.
+#[test]
+fn a_bcc_copy_of_a_reply_from_a_mail_program_counts_and_the_visitors_own_reply_does_not() {
+    let kc = Keychain::start();
+    let d = Dovecot::start();
+    let dir = tempfile::tempdir().unwrap();
+    let a = App::new(dir.path(), "a", DANA, None);
+    assert!(add_imap(&a.db, &kc, &d, "shared", PASSWORD, true).status.success());
+    d.append("INBOX", &handoff_email("bcc", 1));
+    a.ok(&kc, &["sync"]);
+    let id = a.id(&email_key("bcc", 1));
+    let date = Utc::now().to_rfc2822();
+    let kim = format!(
+        "From: Kim Park <kim@example.test>\r\nTo: visitor1.bcc@example.org\r\nSubject: Re: your question\r\n\
+         Date: {date}\r\nMessage-ID: <CAK-bcc-1@mail.gmail.com>\r\nIn-Reply-To: <bcc-1@convira.example>\r\n\
+         References: <bcc-1@convira.example>\r\n\r\nHi, Kim here.\r\n"
+    );
+    let visitor = format!(
+        "From: Visitor <visitor1.bcc@example.org>\r\nTo: {USER}\r\nSubject: Re: Re: your question\r\n\
+         Date: {date}\r\nMessage-ID: <v-bcc-1@example.org>\r\nIn-Reply-To: <CAK-bcc-1@mail.gmail.com>\r\n\
+         References: <bcc-1@convira.example> <CAK-bcc-1@mail.gmail.com>\r\n\r\nThanks!\r\n"
+    );
+    d.append_all("INBOX", &[kim.into_bytes(), visitor.into_bytes()]);
+    a.ok(&kc, &["sync"]);
+    let state = Store::open(&a.db).unwrap().team_state(id).unwrap();
+    assert_eq!(state.answers.len(), 1, "{state:?}");
+    assert_eq!(
+        (state.answers[0].by.name.as_str(), state.answers[0].by.email.as_str()),
+        ("Kim Park", "kim@example.test")
+    );
+    assert!(Store::open(&a.db).unwrap().promise(id).unwrap().unwrap().met_at.is_some());
+}

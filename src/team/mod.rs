@@ -179,6 +179,24 @@ pub fn mail_reply(raw: &[u8]) -> Option<TeamReply> {
     Some(TeamReply { message_id, parents, by, at, raw: raw.to_vec(), marked, to, subject })
 }
 
+/// A reply without [`TEAMMATE_HEADER`] in the shared mailbox itself (the Bcc
+/// copy of an answer sent from Gmail, Outlook, …) as an answer: it names a
+/// handoff's notification in In-Reply-To/References, is addressed to that
+/// handoff's visitor, and is not from the visitor (whose own answer to us
+/// names the notification too). `visitor_of` gives the visitor's address of
+/// the handoff whose notification has a Message-ID.
+pub fn unmarked_answer(raw: &[u8], visitor_of: impl Fn(&str) -> Option<String>) -> Option<TeamReply> {
+    // Cheap test first: only threaded mail can be an answer.
+    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(raw.len().min(64 * 1024));
+    let head = String::from_utf8_lossy(&raw[..head_end]).to_ascii_lowercase();
+    if !head.contains("in-reply-to:") && !head.contains("references:") {
+        return None;
+    }
+    let reply = mail_reply(raw)?;
+    let visitor = reply.parents.iter().find_map(|p| visitor_of(p))?.to_ascii_lowercase();
+    (!reply.by.email.eq_ignore_ascii_case(&visitor) && reply.to.contains(&visitor)).then_some(reply)
+}
+
 /// A subject without its reply and forward prefixes ("Re: AW: Fwd: x" → "x"), lower-case.
 pub fn bare_subject(s: &str) -> String {
     let mut rest = s.trim();
@@ -226,6 +244,19 @@ Message-ID: <CAK1@mail.gmail.com>\r\nIn-Reply-To: <n1@bot.test>\r\n\r\nHi\r\n";
         assert_eq!(r.by, Teammate { name: "Kim Park".into(), email: "leads@acme.test".into() });
         assert_eq!((r.parents, r.to), (vec!["n1@bot.test".to_string()], vec!["v@x.test".to_string()]));
         assert_eq!(bare_subject(r.subject.as_deref().unwrap()), "your question");
+    }
+
+    #[test]
+    fn a_bcc_copy_from_a_mail_program_is_an_answer_but_the_visitors_own_reply_is_not() {
+        let visitor_of = |id: &str| (id == "n1@bot.test").then(|| "V@x.test".to_string());
+        let kim = b"From: Kim <kim@acme.test>\r\nTo: v@x.test\r\nBcc: leads@acme.test\r\nMessage-ID: <k1@gmail>\r\n\
+In-Reply-To: <n1@bot.test>\r\n\r\nHi\r\n";
+        assert_eq!(unmarked_answer(kim, visitor_of).unwrap().by.email, "kim@acme.test");
+        let visitor = b"From: V <v@x.test>\r\nTo: leads@acme.test\r\nMessage-ID: <v2@x>\r\n\
+References: <n1@bot.test> <k1@gmail>\r\n\r\nThanks\r\n";
+        assert!(unmarked_answer(visitor, visitor_of).is_none());
+        let unthreaded = b"From: Kim <kim@acme.test>\r\nTo: v@x.test\r\nMessage-ID: <k2@gmail>\r\n\r\nHi\r\n";
+        assert!(unmarked_answer(unthreaded, visitor_of).is_none());
     }
 
     #[test]

@@ -337,7 +337,7 @@ impl Mailbox {
         };
         let mut last = after;
         for chunk in wanted.chunks(BATCH) {
-            let items = self.fetch(chunk)?;
+            let items = team::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
             report.fetched += items.len();
             let top = chunk.iter().copied().max().unwrap_or(last).max(last);
             let cursor = Cursor::Imap { uid_validity: self.uid_validity, last_uid: top };

@@ -279,6 +279,30 @@ impl Mailbox {
     }
 }
 
+/// Bcc copies of answers sent from mail programs (no [`crate::team::TEAMMATE_HEADER`])
+/// among fetched mail, as answers instead of handoffs: see [`crate::team::unmarked_answer`].
+pub(super) fn unmarked_answers(
+    store: &Store,
+    workspace: &crate::model::Workspace,
+    items: Vec<crate::ingest::Parsed>,
+) -> Result<Vec<crate::ingest::Parsed>, ImapError> {
+    use crate::ingest::Parsed;
+    let visitor_of = |id: &str| -> Option<String> {
+        let handoff = store.handoff_by_message_id(workspace.id, id).ok()??;
+        store.handoff(handoff).ok()??.visitor.email
+    };
+    Ok(items
+        .into_iter()
+        .map(|p| match p {
+            Parsed::Handoff(h) => match crate::team::unmarked_answer(&h.raw, visitor_of) {
+                Some(reply) => Parsed::Answer(reply),
+                None => Parsed::Handoff(h),
+            },
+            other => other,
+        })
+        .collect())
+}
+
 /// How far back the Sent folder is searched for replies when a session starts.
 pub const SENT_LOOKBACK_DAYS: i64 = 14;
 
