@@ -23,5 +23,6 @@ mod smtp_harness;
 mod store;
 mod support;
 mod team;
+mod team_answers;
 mod team_truth;
 mod webhook;

@@ -28,6 +28,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 mod condstore;
+mod sent;
 mod team;
 mod transport;
 pub use team::NO_KEYWORDS;
@@ -337,7 +338,7 @@ impl Mailbox {
         };
         let mut last = after;
         for chunk in wanted.chunks(BATCH) {
-            let items = team::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
+            let items = sent::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
             report.fetched += items.len();
             let top = chunk.iter().copied().max().unwrap_or(last).max(last);
             let cursor = Cursor::Imap { uid_validity: self.uid_validity, last_uid: top };

@@ -12,7 +12,7 @@
 //!   commands go out raw and their answers are read with `imap-proto`.
 
 use super::condstore::Stored;
-use super::{ImapError, Mailbox, lost, quote};
+use super::{ImapError, Mailbox, quote};
 use crate::store::{ClaimOp, LostClaim, PendingClaim, SeenClaim, Settled, Store, Teammate};
 use crate::team::keywords;
 use chrono::Utc;
@@ -276,104 +276,6 @@ impl Mailbox {
             f.message_id = ids.iter().find(|i| i.uid == f.uid).and_then(|i| i.message_id.clone());
         }
         Ok(all)
-    }
-}
-
-/// Bcc copies of answers sent from mail programs (no [`crate::team::TEAMMATE_HEADER`])
-/// among fetched mail, as answers instead of handoffs: see [`crate::team::unmarked_answer`].
-pub(super) fn unmarked_answers(
-    store: &Store,
-    workspace: &crate::model::Workspace,
-    items: Vec<crate::ingest::Parsed>,
-) -> Result<Vec<crate::ingest::Parsed>, ImapError> {
-    use crate::ingest::Parsed;
-    let visitor_of = |id: &str| -> Option<String> {
-        let handoff = store.handoff_by_message_id(workspace.id, id).ok()??;
-        store.handoff(handoff).ok()??.visitor.email
-    };
-    Ok(items
-        .into_iter()
-        .map(|p| match p {
-            Parsed::Handoff(h) => match crate::team::unmarked_answer(&h.raw, visitor_of) {
-                Some(reply) => Parsed::Answer(reply),
-                None => Parsed::Handoff(h),
-            },
-            other => other,
-        })
-        .collect())
-}
-
-/// How far back the Sent folder is searched for replies when a session starts.
-pub const SENT_LOOKBACK_DAYS: i64 = 14;
-
-impl Mailbox {
-    /// Replies saved in `folder` (the shared Sent folder) by Handoff Desk or
-    /// any mail program, recorded as answers to the handoffs they answer
-    /// (each once; see [`crate::team::mail_reply`]). The first look in a
-    /// session reads the last [`SENT_LOOKBACK_DAYS`] days, later ones only
-    /// what is new. The watched folder is selected again after; if it was
-    /// recreated meanwhile the session is dropped so the next one re-scans.
-    /// Returns the handoffs newly answered.
-    pub fn sent_answers(
-        &mut self,
-        folder: &str,
-        store: &mut Store,
-        workspace: &crate::model::Workspace,
-    ) -> Result<Vec<i64>, ImapError> {
-        let no_folder = |e: imap::Error| match e {
-            imap::Error::No(why) | imap::Error::Bad(why) => {
-                ImapError::NoFolder { folder: folder.to_string(), why }
-            }
-            other => lost(other),
-        };
-        // Let the server tell what changed here first: the crate's EXAMINE
-        // reader refuses a teammate's flag change arriving with its answer.
-        self.noop()?;
-        let examined = self.session.examine(folder).map_err(no_folder)?;
-        let validity = examined.uid_validity.unwrap_or(0);
-        let read = self.sent_replies(validity);
-        let selected = self.session.select(&self.config.folder).map_err(lost)?;
-        if selected.uid_validity != Some(self.uid_validity) {
-            return Err(ImapError::Protocol(format!(
-                "{} was recreated on the server; reconnecting to re-scan it",
-                self.config.folder
-            )));
-        }
-        let (items, top) = read?;
-        self.sent_seen = Some((validity, top));
-        if items.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(store.ingest(workspace, items, Utc::now())?.answered)
-    }
-
-    /// The examined Sent folder's messages after what this session has read,
-    /// as possible answers, and the highest UID seen.
-    fn sent_replies(&mut self, validity: u32) -> Result<(Vec<crate::ingest::Parsed>, u32), ImapError> {
-        let query = match self.sent_seen {
-            Some((v, last)) if v == validity => format!("UID {}:*", last.saturating_add(1)),
-            _ => {
-                let since = (Utc::now() - chrono::Duration::days(SENT_LOOKBACK_DAYS)).format("%d-%b-%Y");
-                format!("SINCE {since}")
-            }
-        };
-        let after = match self.sent_seen {
-            Some((v, last)) if v == validity => last,
-            _ => 0,
-        };
-        // "n:*" always matches the highest UID, even below n.
-        let found: Vec<u32> = self.search_uids(&query)?.into_iter().filter(|&u| u > after).collect();
-        let mut items = Vec::new();
-        for chunk in found.chunks(super::BATCH) {
-            let fetched =
-                self.session.uid_fetch(super::uid_set(chunk), "(UID BODY.PEEK[HEADER])").map_err(lost)?;
-            for f in fetched.iter() {
-                if let Some(reply) = f.header().and_then(crate::team::mail_reply) {
-                    items.push(crate::ingest::Parsed::Answer(reply));
-                }
-            }
-        }
-        Ok((items, found.last().copied().unwrap_or(after).max(after)))
     }
 }
 
