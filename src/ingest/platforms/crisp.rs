@@ -93,10 +93,8 @@ impl Recogniser for Crisp {
                 ..Reading::default()
             };
         }
-        let (mut fields, transcript) = LAYOUT.read(mail, &["bot", "assistant", "magicreply", "chatbot"]);
-        if fields.name.is_none() {
-            fields.name = name_in_subject(subject);
-        }
+        let (mut fields, transcript) =
+            LAYOUT.read(mail, &["bot", "assistant", "magicreply", "chatbot"], name_in_subject(subject));
         fields.started = transcript.first().and_then(|m| m.at);
         Reading { fields, transcript, platform_name: Some("Crisp".into()), ..Reading::default() }
     }

@@ -90,11 +90,8 @@ impl Recogniser for Tawkto {
                 ..Reading::default()
             };
         }
-        let (mut fields, transcript) =
-            LAYOUT.read(mail, &["ai assist", "asistente ia", "assistant ia", "bot", "apollo"]);
-        if fields.name.is_none() {
-            fields.name = name_in_subject(subject);
-        }
+        let bots = ["ai assist", "asistente ia", "assistant ia", "bot", "apollo"];
+        let (mut fields, transcript) = LAYOUT.read(mail, &bots, name_in_subject(subject));
         fields.started = transcript.first().and_then(|m| m.at);
         Reading { fields, transcript, platform_name: Some("tawk.to".into()), ..Reading::default() }
     }
@@ -138,7 +135,7 @@ pub(super) struct ChatMail<'l> {
 }
 
 static STAMPED: LazyLock<Regex> = LazyLock::new(|| {
-    let re = r"^\[(?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)\]\s*(?:\t\s*)?(?P<n>[^\t:]{1,60}?)\s*(?:\t|:\s)\s*(?P<x>.+)$";
+    let re = r"^[\[(](?P<t>\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp][Mm])?)[\])]\s*(?:\t\s*)?(?P<n>[^\t:]{1,60}?)\s*(?:\t|:\s)\s*(?P<x>.+)$";
     crate::ingest::dates::re(re)
 });
 static NAME_DOT: LazyLock<Regex> = LazyLock::new(|| {
@@ -154,7 +151,12 @@ static NAME_TIME: LazyLock<Regex> = LazyLock::new(|| {
 
 impl ChatMail<'_> {
     /// Fields and transcript of `mail` in this layout (empty where not found).
-    pub(super) fn read(&self, mail: &Mail, bot_names: &[&str]) -> (Fields, Vec<Message>) {
+    pub(super) fn read(
+        &self,
+        mail: &Mail,
+        bot_names: &[&str],
+        name_hint: Option<String>,
+    ) -> (Fields, Vec<Message>) {
         let mut f = Fields::default();
         let mut lines = Vec::new();
         for text in [mail.text.as_str(), mail.html_text()] {
@@ -167,7 +169,8 @@ impl ChatMail<'_> {
             );
             fill(&mut f.page_url, value(&text, self.page).filter(|v| v.starts_with("http")));
             if lines.is_empty() {
-                lines = chat_lines(&text, mail, f.name.as_deref(), bot_names);
+                let visitor = f.name.as_deref().or(name_hint.as_deref());
+                lines = chat_lines(&text, mail, visitor, bot_names);
             }
             if lines.is_empty()
                 && let Some(m) = message_block(&text, self.message, self.message_ends)
@@ -176,6 +179,7 @@ impl ChatMail<'_> {
                 lines.push(Message { author: Author::Visitor, name: f.name.clone(), at, text: m });
             }
         }
+        fill(&mut f.name, name_hint);
         (f, lines)
     }
 }

@@ -85,10 +85,7 @@ impl Recogniser for Tidio {
                 ..Reading::default()
             };
         }
-        let (mut fields, transcript) = LAYOUT.read(mail, &["lyro", "bot"]);
-        if fields.name.is_none() {
-            fields.name = name_in_subject(subject);
-        }
+        let (mut fields, transcript) = LAYOUT.read(mail, &["lyro", "bot"], name_in_subject(subject));
         fields.started = transcript.first().and_then(|m| m.at);
         if lower.contains("lyro") || mail.body_has("Lyro AI Agent couldn't answer") {
             fields.bot = Some("Lyro".into());
