@@ -161,3 +161,60 @@ fn workspace_limits_a_run_and_dry_run_writes_nothing() {
     let left = store.reread_ids(&RereadFilter::default()).unwrap();
     assert_eq!(left, [b]);
 }
+
+#[test]
+fn a_partial_record_is_left_to_flagged_runs_and_its_running_promise_follows_the_bots_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    {
+        let store = Store::open(&db).unwrap();
+        let mut ws = NewWorkspace::new("acme", "Acme", "UTC");
+        ws.default_promise = Some("within 2 business days".into());
+        store.create_workspace(&ws).unwrap();
+    }
+    // An older reader got the name and an inferred reason, nothing else; the
+    // workspace's default promise started running.
+    let mut store = Store::open(&db).unwrap();
+    let ws = store.require_workspace("acme").unwrap();
+    let mut h = NewHandoff::raw(SourceKind::Import, RawKind::Email, notification());
+    h.parse_status = handoff::model::ParseStatus::Partial;
+    h.parse_notes.push("no email address found".into());
+    h.visitor.name = Some("Dana R.".into());
+    h.reason = handoff::model::Reason::HumanRequest;
+    h.reason_inferred = true;
+    let id = store.ingest(&ws, vec![Parsed::Handoff(Box::new(h))], chrono::Utc::now()).unwrap().inserted[0];
+    drop(store);
+    let before = show(&db, id);
+    assert_eq!(
+        (before["promise"]["origin"].as_str(), before["promise"]["state"].as_str()),
+        (Some("default"), Some("running"))
+    );
+
+    let out = ok(handoff(&db).args(["reparse", "--flagged"]));
+    assert!(out.contains("0 re-read"), "{out}");
+    assert_eq!(show(&db, id), before);
+
+    let out = ok(handoff(&db).arg("reparse"));
+    assert!(out.contains(&format!("#{id} [acme]: re-read: partial → ok")), "{out}");
+    let after = show(&db, id);
+    assert_eq!(after["visitor"]["name"], "Dana Reyes");
+    assert_eq!(after["visitor"]["email"], "dana.reyes@example.com");
+    // The inferred reason gives way to the one the bot gave.
+    assert_eq!(after["reason_inferred"], false);
+    assert_eq!(after["promise"]["text"], "We'll email you within 4 business hours");
+    assert_eq!(after["promise"]["origin"], "bot");
+    assert_eq!(after["promise"]["state"], "running");
+    assert_ne!(after["promise"]["due_at"], before["promise"]["due_at"]);
+    let last = after["events"].as_array().unwrap().last().unwrap()["detail"].as_str().unwrap().to_string();
+    assert!(last.contains("promise due time recomputed"), "{last}");
+    // Its follow-ups follow the new due time: one pending breach alert, at it.
+    let store = Store::open(&db).unwrap();
+    let pending: Vec<_> = store
+        .follow_ups(id)
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.done_at.is_none() && f.kind == handoff::model::FollowUpKind::Breach)
+        .collect();
+    assert_eq!(pending.len(), 1);
+    assert_eq!(Some(pending[0].due_at), store.promise(id).unwrap().map(|p| p.due_at));
+}
