@@ -192,7 +192,7 @@ fn fill(slot: &mut Option<String>, v: Option<String>) {
 
 /// The value after the first of `labels` that starts a line and is followed by
 /// ":" or a tab (a label that merely begins another word does not count).
-fn value(text: &str, labels: &[&str]) -> Option<String> {
+pub(super) fn value(text: &str, labels: &[&str]) -> Option<String> {
     for label in labels {
         for line in text.lines() {
             let l = line.trim();
