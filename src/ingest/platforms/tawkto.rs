@@ -159,7 +159,13 @@ impl ChatMail<'_> {
     ) -> (Fields, Vec<Message>) {
         let mut f = Fields::default();
         let mut lines = Vec::new();
-        for text in [mail.text.as_str(), mail.html_text()] {
+        for html in [false, true] {
+            // The HTML is converted only when the text part left something out.
+            let enough = !lines.is_empty() && f.email.is_some() && f.page_url.is_some();
+            if html && (enough || mail.html.is_none()) {
+                break;
+            }
+            let text = if html { mail.html_text() } else { mail.text.as_str() };
             let text = text.replace('\u{a0}', " ");
             fill(&mut f.name, value(&text, self.name).filter(|v| !v.contains('@')));
             fill(&mut f.email, value(&text, self.email).filter(|v| v.contains('@')));
