@@ -91,3 +91,25 @@ pub fn parse(v: &Value, raw: &[u8], source: SourceKind) -> Vec<Parsed> {
     }
     vec![Parsed::Handoff(Box::new(h))]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn odd_payloads_never_panic_and_operator_messages_are_skipped() {
+        let odd = [
+            json!({"website_id": "w", "event": "message:send", "data": {}}),
+            json!({"website_id": "w", "event": "message:send", "data": {"content": {"name": "a.pdf"}, "user": 3}}),
+            json!({"website_id": "w", "event": "message:send", "data": {"from": "operator", "content": "hi"}}),
+        ];
+        for v in &odd {
+            assert!(detect(v));
+            assert_eq!(parse(v, b"{}", SourceKind::Relay).len(), 1);
+        }
+        let op = parse(&odd[2], b"{}", SourceKind::Relay);
+        assert!(matches!(op.first(), Some(Parsed::Skipped(_))));
+        assert!(!detect(&json!({"event": "message:send", "data": {}})), "no website_id: not Crisp");
+    }
+}

@@ -157,3 +157,27 @@ fn finish(h: &mut NewHandoff, note: &str) {
         h.parse_notes.push(note.to_string());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn odd_payloads_never_panic_and_agent_starts_are_skipped() {
+        let odd = [
+            json!({"event": "chat:start", "property": {}}),
+            json!({"event": "chat:transcript_created", "property": {}, "chat": {"messages": [1, null, {"msg": 5}]}}),
+            json!({"event": "ticket:create", "property": {}, "ticket": {"message": ["x"]}, "requester": "x"}),
+            json!({"event": "chat:start", "property": {}, "message": {"text": "hi", "sender": {"type": "agent"}}}),
+        ];
+        for v in &odd {
+            assert!(detect(v));
+            let out = parse(v, b"{}", SourceKind::Relay);
+            assert_eq!(out.len(), 1);
+        }
+        let agent = parse(&odd[3], b"{}", SourceKind::Relay);
+        assert!(matches!(agent.first(), Some(Parsed::Skipped(_))));
+        assert!(!detect(&json!({"event": "chat:start"})), "no property: not tawk.to");
+    }
+}
