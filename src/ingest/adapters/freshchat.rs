@@ -94,3 +94,41 @@ pub fn parse(value: &Value, raw: &[u8], source: SourceKind) -> Vec<Parsed> {
     ));
     vec![Parsed::Handoff(Box::new(h))]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn one(v: &Value) -> Parsed {
+        let raw = serde_json::to_vec(v).unwrap_or_default();
+        parse(v, &raw, SourceKind::Relay).into_iter().next().unwrap_or_else(|| panic!("nothing parsed"))
+    }
+
+    fn assignment(assignor: &str, to_agent: &str) -> Value {
+        json!({"actor": {"actor_type": assignor, "actor_id": "x"}, "action": "conversation_assignment",
+               "action_time": "2026-11-19T03:32:44.210Z",
+               "data": {"assignment": {"assignor": assignor, "to_agent_id": to_agent, "to_group_id": "",
+                        "conversation": {"conversation_id": "c1"}}}})
+    }
+
+    #[test]
+    fn a_bot_or_system_assignment_is_the_handoff_an_agent_one_is_not() {
+        assert!(detect(&assignment("bot", "a1")));
+        assert!(
+            matches!(one(&assignment("bot", "a1")), Parsed::Handoff(h) if h.parse_status == ParseStatus::Partial)
+        );
+        assert!(matches!(one(&assignment("system", "a1")), Parsed::Handoff(_)));
+        assert!(matches!(one(&assignment("agent", "a1")), Parsed::Skipped(_)));
+        assert!(matches!(one(&assignment("bot", "")), Parsed::Skipped(_)));
+    }
+
+    #[test]
+    fn other_shapes_are_not_claimed_or_are_skipped() {
+        assert!(!detect(&json!({"action": "message_create"})));
+        assert!(!detect(&json!({"action": "chat_transferred", "actor": {"actor_type": "bot"}, "data": {}})));
+        let msg =
+            json!({"actor": {"actor_type": "user"}, "action": "message_create", "data": {"message": 5}});
+        assert!(matches!(one(&msg), Parsed::Skipped(_)));
+    }
+}

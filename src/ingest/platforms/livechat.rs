@@ -336,3 +336,56 @@ pub(crate) fn at_local(mail: &Mail, t: &str) -> Option<DateTime<Utc>> {
     let at = local.date_naive().and_time(time).and_local_timezone(offset).single()?.to_utc();
     Some(if at > sent + Duration::minutes(5) { at - Duration::days(1) } else { at })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::email::mail_of;
+
+    fn mail(from: &str, subject: &str, body: &str) -> Mail {
+        let raw = format!(
+            "From: {from}\r\nTo: a@acme.test\r\nSubject: {subject}\r\nDate: Thu, 19 Nov 2026 14:36:12 +0100\r\n\r\n{body}"
+        );
+        mail_of(raw.as_bytes()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_visitor_typing_the_wording_does_not_make_it_livechat() {
+        let m = mail("Dana <dana@example.com>", "hello", "Chat transcript please, I use LiveChat");
+        assert!(Livechat.recognise(&m).is_none());
+        let m = mail("LiveChat <no-reply@livechatinc.com>", "Chat transcript with Dana", "Visitor: Dana\n");
+        assert!(Livechat.recognise(&m).is_some_and(|e| e.score >= 90));
+    }
+
+    #[test]
+    fn chat_lines_read_the_widget_layouts_and_authors() {
+        let body = "Visitor: Dana Reyes\n[2:32:05 PM] Dana Reyes: Hi\n[2:32:07 PM] ChatBot: Hello\n\
+                    Mark Olsen (2:33 PM): Mark here\n21:17 Peter\nwords below\n";
+        let m = mail("LiveChat <no-reply@livechatinc.com>", "Chat transcript", body);
+        let t = chat_lines(&m, body, Some("Dana Reyes"), &[], &[]);
+        let authors: Vec<Author> = t.iter().map(|m| m.author).collect();
+        assert_eq!(authors, [Author::Visitor, Author::Bot, Author::Agent, Author::Agent]);
+        assert_eq!(t[3].text, "words below");
+        assert_eq!(t[0].at.map(|t| t.to_rfc3339()), Some("2026-11-19T13:32:05+00:00".into()));
+    }
+
+    #[test]
+    fn labels_are_whole_words() {
+        assert_eq!(label_value("Telefono: +39 02 555\nTelefon: +420 555", "Telefon"), Some("+420 555"));
+        assert_eq!(label_value("Name\n\nDana", "Name"), Some("Dana"));
+        assert_eq!(
+            name_and_address("Priya Nair <priya@example.com>").1.as_deref(),
+            Some("priya@example.com")
+        );
+    }
+
+    #[test]
+    fn odd_input_does_not_panic() {
+        for body in ["", "é:é", "[99:99 PM] x: y", "Name:", "\t\t\t", "Aé 1:00 PM", "Requester: ("] {
+            let m = mail("LiveChat <no-reply@livechatinc.com>", "New ticket", body);
+            let _ = Livechat.read(&m);
+            let _ = chat_lines(&m, body, None, &[], &[]);
+            let _ = at_local(&m, "13:61");
+        }
+    }
+}
