@@ -197,7 +197,7 @@ fn insert_handoff(
         h.message_id,
         h.parse_status.as_str(),
         notes,
-        super::reparse::READER_VERSION,
+        super::read_by::READER_VERSION,
     ])?;
     if changed == 0 {
         return Ok(None);

@@ -17,6 +17,7 @@ mod ingest;
 mod migrate;
 mod outbox;
 mod promises;
+mod read_by;
 mod replies;
 mod reparse;
 mod search;
@@ -34,7 +35,8 @@ pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
 pub use outbox::{Job, JobState, NewJob};
 pub use promises::{PlannedPromise, plan_promise};
 pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
-pub use reparse::{READER_VERSION, Reread, RereadFilter, RereadOffer, StoredSource, read_by_older};
+pub use read_by::{READER_VERSION, RereadOffer, read_by_older};
+pub use reparse::{Reread, RereadFilter, StoredSource};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
 pub use team::{
