@@ -12,11 +12,11 @@
 
 use super::canonical::CanonicalHandoff;
 use super::fields::{self, Fields};
-use super::nonhandoff;
 use super::platforms::{self, Mail};
 use super::transcript::{self, Context, Transcript};
-use super::dates;
-use crate::model::{Author, NewHandoff, ParseStatus, RawKind, SourceKind};
+use super::{dates, html};
+use super::{forward, nonhandoff};
+use crate::model::{Author, Message, NewHandoff, ParseStatus, RawKind, SourceKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 use regex::Regex;
@@ -87,9 +87,16 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
     if let Some(canon) = canonical_text(&plain) {
         return from_canonical(canon, raw, source, &env);
     }
-    let mail = mail_view(&msg, &env, plain, html_src);
-    let picked = platforms::pick(&mail);
-    let reading = picked.as_ref().map(|(r, _)| r.read(&mail));
+    let outer = mail_view(&msg, &env, plain, html_src);
+    // A person's forward: the platform's original is what is read.
+    let forwarded = forward::unwrap(&outer);
+    let env = match &forwarded {
+        Some(f) => forwarded_envelope(f, &env),
+        None => env,
+    };
+    let mail = forwarded.as_ref().unwrap_or(&outer);
+    let picked = platforms::pick(mail);
+    let reading = picked.as_ref().map(|(r, _)| r.read(mail));
     let mut read = read_text(&mail.text, &env);
     if !read.sufficient() && mail.html.is_some() {
         let text = cap(mail.html_text(), TEXT_CAP, &mut notes);
@@ -101,6 +108,16 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
         if other.transcript.messages.len() > read.transcript.messages.len() {
             read.transcript = other.transcript;
         }
+    }
+    if read.transcript.messages.is_empty()
+        && reading.as_ref().is_none_or(|r| r.transcript.is_empty())
+        && let Some(t) = attached_transcript(mail, &read.fields, &env)
+    {
+        notes.push("the transcript was read from the attached file".into());
+        read.transcript = t;
+    }
+    if forwarded.is_some() {
+        notes.push("forwarded by a person: the original notification inside was read".into());
     }
     let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), message_key(&env));
     h.parse_notes = notes;
@@ -130,7 +147,7 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
             let telling = !read.transcript.messages.is_empty()
                 || ((read.fields.email.is_some() || read.fields.phone.is_some())
                     && read.fields.question.is_some());
-            let verdict = if telling { None } else { nonhandoff::classify(&mail, &content_types(&msg)) };
+            let verdict = if telling { None } else { nonhandoff::classify(mail, &content_types(&msg)) };
             match verdict {
                 Some(why) => {
                     overlay(&mut h, &env);
@@ -142,6 +159,85 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
         }
     }
     h
+}
+
+/// The envelope of a forwarded original: its sender, subject and date; the
+/// outer mail's Message-ID (the one that arrived).
+fn forwarded_envelope(f: &Mail, outer: &Envelope) -> Envelope {
+    Envelope {
+        message_id: outer.message_id.clone(),
+        // The handoff keeps the subject that arrived ("Fwd: …"): replies thread to it.
+        subject: outer.subject.clone().or_else(|| f.subject.clone()),
+        sent_at: f.sent_at.or(outer.sent_at),
+        offset: outer.offset,
+        from_name: f.from_name.clone(),
+        from_addr: f.from_addr.clone(),
+        reply_name: None,
+        reply_addr: None,
+    }
+}
+
+/// A transcript sent as an attached file (.txt, .html, .json): the one that
+/// reads as the most messages.
+fn attached_transcript(mail: &Mail, f: &Fields, env: &Envelope) -> Option<Transcript> {
+    let ctx = context(f, env, false);
+    mail.attachments
+        .iter()
+        .filter_map(|(name, ct, body)| {
+            let lower = name.to_ascii_lowercase();
+            // Invitations and delivery reports carry text parts too: never a transcript.
+            let structural = ct.starts_with("message/")
+                || ["text/calendar", "application/ics", "text/rfc822-headers", "text/x-vcard", "text/vcard"]
+                    .contains(&ct.as_str())
+                || [".ics", ".vcs", ".vcf", ".eml"].iter().any(|e| lower.ends_with(e));
+            if structural {
+                return None;
+            }
+            let messages = if ct == "application/json" || lower.ends_with(".json") {
+                json_transcript(body)
+            } else if ct == "text/html" || lower.ends_with(".html") || lower.ends_with(".htm") {
+                transcript::parse(&html::to_text(body), &ctx).messages
+            } else {
+                transcript::parse(body, &ctx).messages
+            };
+            (!messages.is_empty()).then_some(messages)
+        })
+        .max_by_key(Vec::len)
+        .map(|messages| Transcript { messages, lines: None })
+}
+
+/// Messages from a JSON transcript file: the canonical shape, or an array of
+/// `{from|author|sender|role, text|message|body|content, at|time|timestamp}`
+/// (at the top or under `transcript`/`messages`).
+fn json_transcript(body: &str) -> Vec<Message> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return Vec::new() };
+    if let Some(c) = canonical_value(v.clone()) {
+        let h = c.into_new(SourceKind::Import, Vec::new());
+        if !h.transcript.is_empty() {
+            return h.transcript;
+        }
+    }
+    let list = v
+        .as_array()
+        .or_else(|| v.get("transcript").and_then(|t| t.as_array()))
+        .or_else(|| v.get("messages").and_then(|t| t.as_array()));
+    let pick = |m: &serde_json::Value, keys: &[&str]| {
+        keys.iter().find_map(|k| m.get(*k).and_then(|x| x.as_str())).map(str::to_string)
+    };
+    list.into_iter()
+        .flatten()
+        .filter_map(|m| {
+            let text = pick(m, &["text", "message", "body", "content"])?;
+            let who = pick(m, &["from", "author", "sender", "role", "type"]).unwrap_or_default();
+            let author = transcript::role_word(&who).unwrap_or(Author::Visitor);
+            let at = ["at", "time", "timestamp", "created_at"]
+                .iter()
+                .find_map(|k| m.get(*k).and_then(super::adapters::parse_time));
+            Some(Message { author, name: None, at, text: text.trim().to_string() })
+        })
+        .filter(|m| !m.text.is_empty())
+        .take(5_000)
+        .collect()
 }
 
 /// The view a platform recogniser gets of a raw email (for recognisers'

@@ -13,6 +13,7 @@ pub mod dates;
 pub mod email;
 pub mod fields;
 pub mod file;
+pub mod forward;
 pub mod html;
 pub mod imap;
 pub mod nonhandoff;

@@ -26,7 +26,8 @@
 //!   bot phase), skipping greetings, thanks, contact details, answers to "what's
 //!   your name?" and bare requests for a human; the wording is kept as written.
 //!
-//! Patterns cover English plus German, French and Spanish basics. Every regex
+//! Patterns cover English plus German, French and Spanish basics, and the
+//! commonest Portuguese, Italian, Dutch, Czech and Japanese wordings. Every regex
 //! is compiled once; [`finish`] on a 10-line transcript takes a few µs.
 
 use crate::model::{Author, Message, NewHandoff, Reason};
@@ -81,6 +82,7 @@ pat!(W_KNOWLEDGE_GAP, [
     r"\baucune? (réponse|article|résultat)", r"\bje ne sais pas", r"\bintrouvable", r"\bnon trouvé",
     r"\bsans réponse", r"\bsin respuesta", r"\bno (lo )?sé\b", r"\bno encontr",
     r"\bning(una|ún) (respuesta|artículo|resultado)",
+    r"\bsem resposta", r"\bnessuna risposta", r"\bgeen antwoord", r"\bbez odpovědi", r"回答(が)?(ない|なし)",
 ]);
 #[rustfmt::skip]
 pat!(W_HUMAN, [
@@ -90,6 +92,7 @@ pat!(W_HUMAN, [
     r"\b(user|visitor|customer) request", r"\bmitarbeiter", r"\bmensch", r"\bpersönlich", r"\bberater",
     r"\bhumain", r"\bconseill", r"\bune personne", r"\bopérateur", r"\bparler (à|avec)", r"\bhumano",
     r"\buna persona", r"\basesor", r"\bagente\b", r"\bhablar con", r"\boperador",
+    r"\batendente", r"\boperatore", r"\bmedewerker", r"\boperátor", r"担当者", r"オペレーター",
 ]);
 #[rustfmt::skip]
 pat!(W_FRUSTRATION, [
@@ -108,6 +111,7 @@ pat!(W_POLICY, [
     r"\bvertrag", r"\bstornier", r"\bremboursement", r"\bannul", r"\brésili", r"\bfactur", r"\bplainte",
     r"\bjuridique", r"\brgpd", r"\bcontrat", r"\bréclamation", r"\breembolso", r"\bfactura", r"\breclamaci",
     r"\bqueja", r"\bcontrato", r"\bdevoluci",
+    r"\breembolso", r"\brimborso", r"\bterugbetaling", r"返金",
 ]);
 #[rustfmt::skip]
 pat!(W_HIGH_INTENT, [
@@ -116,6 +120,7 @@ pat!(W_HIGH_INTENT, [
     r"\bangebot", r"\bkauf", r"\bvertrieb", r"\bbestell", r"\bprix\b", r"\btarif", r"\bdevis\b", r"\bachat",
     r"\bacheter", r"\bcommercial", r"\bprecio", r"\bcotizaci", r"\bpresupuesto", r"\bcompra", r"\bventas\b",
     r"\bdemostraci",
+    r"\bor[cç]amento", r"\bpreventivo", r"\bofferte\b", r"見積",
 ]);
 
 // ---- what people write in a transcript (infer, derive_question) ----
@@ -131,6 +136,14 @@ pat!(T_HUMAN_ASK, [
     r"\b(un|une) (humain|vraie personne|conseiller|conseillère|agent|opérateur)\b",
     r"\bparler (à|avec) (quelqu'un|un|une)", r"\b(un|una) (humano|persona|agente|asesor|operador)\b",
     r"\bhablar con (alguien|un|una)",
+    // Portuguese, Italian, Dutch, Czech, Japanese; "can a human …", "¿me pueden llamar?"
+    r"\bcan (a|an|some) ?(human|real person|person|agent|someone)\b",
+    r"\b(me )?(pueden|puede|podéis|podrían) llamar", r"\bll[aá]men(me)?\b",
+    r"\bfalar com (um|uma|alguém|algum|o|a)\b", r"\b(preciso|quero) (de )?(um|uma) (atendente|pessoa|humano|agente|operador)",
+    r"\bparlare con (un|una|qualcuno|l'operatore)", r"\b(un|una) (operatore|operatrice|persona reale|umano)\b",
+    r"\bmet (een|iemand|een echte) (medewerker|mens|persoon)", r"\b(een|echte) (medewerker|mens)\b",
+    r"\bmluvit s (operátorem|člověkem|někým)", r"\bs operátorem\b",
+    r"担当者(と|に|へ|を)", r"オペレーター", r"人(間)?と話", r"スタッフ(と|に)",
 ]);
 #[rustfmt::skip]
 pat!(T_FRUSTRATION, [
@@ -141,6 +154,10 @@ pat!(T_FRUSTRATION, [
     r"\bsinnlos", r"\bbringt (mir )?nichts", r"\bhilft (mir )?nicht", r"\bschei(ß|ss)e", r"\bverdammt",
     r"\binutile", r"\bça ne m'aide pas", r"\bn'importe quoi", r"\bmerde", r"\bputain", r"\binútil",
     r"\bno sirve", r"\bno me ayuda", r"\bmierda", r"\bjoder",
+    r"\bannoy", r"\b(doesn't|does not|didn't|did not) help( me)? at all\b",
+    r"\b(second|third|fourth|fifth|2nd|3rd|4th) time (i'm|i am|i've|that i|i) (ask|asking|asked|writ|told)",
+    r"\b(second|third|fourth|fifth|2nd|3rd) time (your|the) bot\b",
+    r"\bnão (ajuda|serve para nada)\b", r"\bnon (mi )?aiuta\b", r"\bhelpt (me )?niet\b", r"\bnepomáhá",
 ]);
 #[rustfmt::skip]
 pat!(T_POLICY, [
@@ -152,6 +169,9 @@ pat!(T_POLICY, [
     r"\bannul", r"\brésili", r"\bfactur", r"\bavocat", r"\bcontrat", r"\brgpd", r"\bplainte",
     r"\bréclamation", r"\breembols", r"\bdevoluci", r"\bfactura", r"\babogad", r"\bcontrato", r"\breclamaci",
     r"\bqueja",
+    r"\bdevoluç", r"\bestorno", r"\brimbors", r"\brecesso\b", r"\bfattura", r"\bdisdett",
+    r"\bterugbetal", r"\bgeld terug", r"\bopzeg", r"\bfactuur", r"\bvrácen", r"\breklamac", r"\bfaktur",
+    r"返金", r"キャンセル", r"解約", r"請求",
 ]);
 #[rustfmt::skip]
 pat!(T_HIGH_INTENT, [
@@ -162,6 +182,9 @@ pat!(T_HIGH_INTENT, [
     r"\bbestellen\b", r"\blizenzen\b", r"\bprix\b", r"\btarif", r"\bdevis\b", r"\bcombien\b", r"\bacheter\b",
     r"\bcommander\b", r"\bprecio", r"\bcu[aá]nto cuesta", r"\bcotizaci", r"\bpresupuesto", r"\bcomprar\b",
     r"\blicencias\b",
+    r"\bor[cç]amento", r"\bpreço", r"\bcotação", r"\bpreventivo", r"\bprezz", r"\bacquist",
+    r"\bofferte\b", r"\blicenties\b", r"\bprijs", r"\bwat kost", r"\bcenov", r"\bkolik stojí",
+    r"見積", r"価格", r"料金", r"購入",
 ]);
 #[rustfmt::skip]
 pat!(T_BOT_FAILURE, [
@@ -177,6 +200,16 @@ pat!(T_BOT_FAILURE, [
     r"\bje n'ai pas (trouvé|d'information|la réponse|cette information|compris)", r"\bno (lo )?sé\b",
     r"\bno estoy seguro", r"\bno (encontré|pude encontrar)", r"\bno tengo (esa|información|la respuesta)",
     r"\bno entendí",
+    r"\bnão (sei|encontrei|entendi|tenho essa)", r"\bnon (lo )?so\b", r"\bnon ho (trovato|capito)",
+    r"\bgeen antwoord\b", r"\bweet ik (helaas )?niet", r"\bniet gevonden", r"\bnevím\b", r"\bnenašel",
+    r"わかりません", r"分かりません", r"見つかりません",
+]);
+// A visitor saying the bot could not answer ("the bot had no answer").
+#[rustfmt::skip]
+pat!(V_BOT_FAILED, [
+    r"\b(the |your )?(bot|chatbot|assistant) (had no answer|has no answer|couldn't answer|could not answer|can't answer|cannot answer|didn't know|does(n't| not) know|didn't understand|did not understand)",
+    r"\bil bot non (sa|ha saputo|capisce)", r"\bo bot não (sabe|soube|entendeu)", r"\bel bot no (sabe|supo|entendió)",
+    r"\bder bot (wei(ß|ss)|wusste|versteht) (es )?nicht", r"\bde bot (weet|begrijpt) (het )?niet",
 ]);
 #[rustfmt::skip]
 pat!(T_HANDOFF, [
@@ -284,6 +317,9 @@ fn infer_ranked(transcript: &[Message]) -> Option<(u8, Reason, String)> {
         }
         if human && rank > HUMAN {
             take(&mut best, HUMAN, Reason::HumanRequest, format!("visitor asked: {}", quote(text)));
+        }
+        if rank > BOT_FAILED && !human && V_BOT_FAILED.is_match(text) {
+            take(&mut best, BOT_FAILED, Reason::KnowledgeGap, format!("visitor said: {}", quote(text)));
         }
         if rank > POLICY
             && let Some(term) = T_POLICY.find(text)
