@@ -153,9 +153,11 @@ fn run(cli: Cli) -> Result<()> {
                 "Try: handoff list   ·   handoff search refund   ·   handoff gaps   ·   handoff show <id>"
             );
         }
+        // No embedding here: the gap checklist indexes new questions when it
+        // is next built (`handoff gaps`, the window, the engine in the
+        // background), so an import costs parse, store and index only.
         Command::Import { paths, workspace, batch } => {
-            import::run(&mut store, &paths, workspace.as_deref(), batch)?;
-            index_gaps(&mut store);
+            import::run(&mut store, &paths, workspace.as_deref(), batch)?
         }
         Command::Reparse { flagged, workspace, dry_run } => {
             reparse::run(&mut store, flagged, workspace.as_deref(), dry_run)?

@@ -112,6 +112,10 @@ pub fn gaps(
     if let Some(why) = grouper.fallback_reason() {
         eprintln!("note: {why}");
     }
+    // Questions imported since the last look are embedded once and kept.
+    if let Err(e) = grouper.index(store) {
+        eprintln!("warning: gap checklist: {e}");
+    }
     let mut text = String::new();
     for ws in &workspaces {
         let m = month.unwrap_or_else(|| Month::of(Utc::now(), ws.tz()));
