@@ -16,7 +16,15 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
         Some(w) => has_portal(s, w)?,
         None => false,
     };
-    let hubspot = HubspotPush::new(connected, s.push_record(id)?);
+    let mut hubspot = HubspotPush::new(connected, s.push_record(id)?);
+    // A queued push waiting out HubSpot's "slow down" says until when.
+    if hubspot.state == "queued"
+        && let Some(w) = &ws
+        && let Some(p) = s.hubspot_portal(w.id)?
+        && p.retry_at.is_some_and(|t| t > Utc::now())
+    {
+        hubspot.message = p.retry_why;
+    }
     let team = match &ws {
         Some(w) => TeamView::new(&d.team, w, Utc::now()),
         None => TeamView { enabled: false, me: None, claim: None, answers: Vec::new(), warning: None },

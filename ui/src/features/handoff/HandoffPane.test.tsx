@@ -280,6 +280,16 @@ describe("HubSpot card", () => {
     expect(screen.queryByTestId("hubspot-push")).toBeNull();
   });
 
+  it("says until when a queued push waits when HubSpot asked the portal to slow down", async () => {
+    const backend = new FakeBackend();
+    const why = "HubSpot asked to slow down (You have reached your secondly limit.); every push to this portal waits until 14:05:10 (5 s)";
+    backend.views.set(1, makeView(makeRow(1), { hubspot: { state: "queued", message: why, contactId: null, pushedAt: null } }));
+    renderPane(backend);
+    const text = await screen.findByTestId("hubspot-text");
+    expect(text.textContent).toBe(`Queued: ${why}.`);
+    expect(screen.queryByTestId("hubspot-push")).toBeNull();
+  });
+
   it("shows why a push failed, offers to try again, and shows a refused push's message", async () => {
     const backend = new FakeBackend();
     backend.views.set(

@@ -12,7 +12,12 @@ function describe(p: HubspotPush): { text: string; button: string | null } {
     case "not_pushed":
       return { text: "Not in HubSpot yet.", button: "Push to HubSpot" };
     case "queued":
-      return { text: "Queued: it goes out as soon as HubSpot answers (it waits out rate limits and offline spells).", button: null };
+      return {
+        text: p.message
+          ? `Queued: ${p.message}.`
+          : "Queued: it goes out as soon as HubSpot answers (it waits out rate limits and offline spells).",
+        button: null,
+      };
     case "pushed":
       return { text: "In HubSpot: contact upserted, tagged as an escalation, transcript attached as a note.", button: "Push again" };
     case "no_email":
