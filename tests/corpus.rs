@@ -210,8 +210,10 @@ fn score(dir: &Path, only: Option<&str>) -> Score {
             s.reason.add(ok);
         }
         if let Some(w) = want["time"].as_str() {
-            let w = chrono::DateTime::parse_from_rfc3339(w).unwrap_or_else(|e| panic!("{label}: time {w}: {e}"));
-            let candidates = [h.escalated_at, h.started_at, h.sent_at, h.transcript.first().and_then(|m| m.at)];
+            let w =
+                chrono::DateTime::parse_from_rfc3339(w).unwrap_or_else(|e| panic!("{label}: time {w}: {e}"));
+            let candidates =
+                [h.escalated_at, h.started_at, h.sent_at, h.transcript.first().and_then(|m| m.at)];
             let ok = candidates.iter().flatten().any(|t| (*t - w.to_utc()).num_seconds().abs() <= 120);
             if !ok {
                 miss("time", &want["time"], format!("{candidates:?}"));
@@ -224,7 +226,8 @@ fn score(dir: &Path, only: Option<&str>) -> Score {
                 let from = t["from"].as_str();
                 let found = h.transcript.iter().any(|m| {
                     let got = norm(&m.text);
-                    let words = got.contains(&text) || (text.contains(&got) && got.len() * 5 >= text.len() * 4);
+                    let words =
+                        got.contains(&text) || (text.contains(&got) && got.len() * 5 >= text.len() * 4);
                     words && from.is_none_or(|f| f == m.author.as_str())
                 });
                 s.turns += 1;
@@ -259,7 +262,10 @@ fn report(s: &Score, title: &str) -> String {
     ] {
         out.push_str(&format!("  {name:<18} {}\n", t.show()));
     }
-    out.push_str(&format!("  {:<18} {recall:.3} ({}/{} turns)\n", "transcript recall", s.turns_found, s.turns));
+    out.push_str(&format!(
+        "  {:<18} {recall:.3} ({}/{} turns)\n",
+        "transcript recall", s.turns_found, s.turns
+    ));
     out.push_str(&format!(
         "  {:<18} {} of {} non-handoffs{}\n",
         "false positives",
