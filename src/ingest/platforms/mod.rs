@@ -147,11 +147,11 @@ impl Mail {
     }
 
     /// Whether either body (text, HTML source) contains `needle` (case-sensitive:
-    /// template markers are fixed strings).
+    /// template markers are fixed strings). The HTML is searched as written,
+    /// not converted: recognising must stay cheap, and only the mail chosen
+    /// pays for the conversion.
     pub fn body_has(&self, needle: &str) -> bool {
-        self.text.contains(needle)
-            || self.html.as_deref().is_some_and(|h| h.contains(needle))
-            || self.html_text().contains(needle)
+        self.text.contains(needle) || self.html.as_deref().is_some_and(|h| h.contains(needle))
     }
 }
 
