@@ -11,12 +11,12 @@
 //! what was not found is said in `parse_notes` in words a person can act on.
 
 use super::canonical::CanonicalHandoff;
+use super::dates;
 use super::fields::{self, Fields};
 use super::platforms::{self, Mail};
 use super::transcript::{self, Context, Transcript};
-use super::{dates, html};
-use super::{forward, nonhandoff};
-use crate::model::{Author, Message, NewHandoff, ParseStatus, RawKind, SourceKind};
+use super::{attached, forward, nonhandoff};
+use crate::model::{Author, NewHandoff, ParseStatus, RawKind, SourceKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 use regex::Regex;
@@ -111,7 +111,7 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
     }
     if read.transcript.messages.is_empty()
         && reading.as_ref().is_none_or(|r| r.transcript.is_empty())
-        && let Some(t) = attached_transcript(mail, &read.fields, &env)
+        && let Some(t) = attached::transcript(mail, &context(&read.fields, &env, false))
     {
         notes.push("the transcript was read from the attached file".into());
         read.transcript = t;
@@ -147,7 +147,8 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
             let telling = !read.transcript.messages.is_empty()
                 || ((read.fields.email.is_some() || read.fields.phone.is_some())
                     && read.fields.question.is_some());
-            let verdict = if telling { None } else { nonhandoff::classify(mail, &content_types(&msg)) };
+            let verdict =
+                if telling { None } else { nonhandoff::classify(mail, &nonhandoff::content_types(&msg)) };
             match verdict {
                 Some(why) => {
                     overlay(&mut h, &env);
@@ -177,69 +178,6 @@ fn forwarded_envelope(f: &Mail, outer: &Envelope) -> Envelope {
     }
 }
 
-/// A transcript sent as an attached file (.txt, .html, .json): the one that
-/// reads as the most messages.
-fn attached_transcript(mail: &Mail, f: &Fields, env: &Envelope) -> Option<Transcript> {
-    let ctx = context(f, env, false);
-    mail.attachments
-        .iter()
-        .filter_map(|(name, ct, body)| {
-            let lower = name.to_ascii_lowercase();
-            // Invitations and delivery reports carry text parts too: never a transcript.
-            let structural = ct.starts_with("message/")
-                || ["text/calendar", "application/ics", "text/rfc822-headers", "text/x-vcard", "text/vcard"]
-                    .contains(&ct.as_str())
-                || [".ics", ".vcs", ".vcf", ".eml"].iter().any(|e| lower.ends_with(e));
-            if structural {
-                return None;
-            }
-            let messages = if ct == "application/json" || lower.ends_with(".json") {
-                json_transcript(body)
-            } else if ct == "text/html" || lower.ends_with(".html") || lower.ends_with(".htm") {
-                transcript::parse(&html::to_text(body), &ctx).messages
-            } else {
-                transcript::parse(body, &ctx).messages
-            };
-            (!messages.is_empty()).then_some(messages)
-        })
-        .max_by_key(Vec::len)
-        .map(|messages| Transcript { messages, lines: None })
-}
-
-/// Messages from a JSON transcript file: the canonical shape, or an array of
-/// `{from|author|sender|role, text|message|body|content, at|time|timestamp}`
-/// (at the top or under `transcript`/`messages`).
-fn json_transcript(body: &str) -> Vec<Message> {
-    let Ok(v) = serde_json::from_str::<serde_json::Value>(body) else { return Vec::new() };
-    if let Some(c) = canonical_value(v.clone()) {
-        let h = c.into_new(SourceKind::Import, Vec::new());
-        if !h.transcript.is_empty() {
-            return h.transcript;
-        }
-    }
-    let list = v
-        .as_array()
-        .or_else(|| v.get("transcript").and_then(|t| t.as_array()))
-        .or_else(|| v.get("messages").and_then(|t| t.as_array()));
-    let pick = |m: &serde_json::Value, keys: &[&str]| {
-        keys.iter().find_map(|k| m.get(*k).and_then(|x| x.as_str())).map(str::to_string)
-    };
-    list.into_iter()
-        .flatten()
-        .filter_map(|m| {
-            let text = pick(m, &["text", "message", "body", "content"])?;
-            let who = pick(m, &["from", "author", "sender", "role", "type"]).unwrap_or_default();
-            let author = transcript::role_word(&who).unwrap_or(Author::Visitor);
-            let at = ["at", "time", "timestamp", "created_at"]
-                .iter()
-                .find_map(|k| m.get(*k).and_then(super::adapters::parse_time));
-            Some(Message { author, name: None, at, text: text.trim().to_string() })
-        })
-        .filter(|m| !m.text.is_empty())
-        .take(5_000)
-        .collect()
-}
-
 /// The view a platform recogniser gets of a raw email (for recognisers'
 /// own tests); `None` when the bytes are no readable email.
 pub fn mail_of(raw: &[u8]) -> Option<Mail> {
@@ -248,18 +186,6 @@ pub fn mail_of(raw: &[u8]) -> Option<Mail> {
     let mut notes = Vec::new();
     let (plain, html_src) = bodies(&msg, &mut notes);
     Some(mail_view(&msg, &env, plain, html_src))
-}
-
-/// Every part's content type ("multipart/report", "text/calendar").
-fn content_types(msg: &mail_parser::Message<'_>) -> Vec<String> {
-    msg.parts
-        .iter()
-        .take(PART_CAP)
-        .filter_map(|p| {
-            let ct = p.content_type()?;
-            Some(format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
-        })
-        .collect()
 }
 
 /// The mail as the platform recognisers see it.
@@ -654,7 +580,7 @@ fn canonical_text(text: &str) -> Option<CanonicalHandoff> {
     None
 }
 
-fn canonical_value(v: serde_json::Value) -> Option<CanonicalHandoff> {
+pub(super) fn canonical_value(v: serde_json::Value) -> Option<CanonicalHandoff> {
     if !CanonicalHandoff::looks_canonical(&v) {
         return None;
     }

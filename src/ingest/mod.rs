@@ -8,6 +8,7 @@
 //! can record and report them instead of losing them silently.
 
 pub mod adapters;
+mod attached;
 pub mod canonical;
 pub mod dates;
 pub mod email;

@@ -11,6 +11,7 @@
 
 use super::dates;
 use super::platforms::Mail;
+use mail_parser::MimeHeaders;
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -79,6 +80,18 @@ pub fn classify(mail: &Mail, content_types: &[String]) -> Option<String> {
         );
     }
     None
+}
+
+/// Every part's content type (the first 256 parts) ("multipart/report", "text/calendar").
+pub fn content_types(msg: &mail_parser::Message<'_>) -> Vec<String> {
+    msg.parts
+        .iter()
+        .take(256)
+        .filter_map(|p| {
+            let ct = p.content_type()?;
+            Some(format!("{}/{}", ct.ctype(), ct.subtype().unwrap_or_default()).to_ascii_lowercase())
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! one JSON object per line with `--json`, for scripts).
 
 mod args;
+mod args_connect;
 mod crm;
 mod follow;
 mod import;

@@ -246,3 +246,47 @@ fn strip_prefix_ci<'t>(s: &'t str, prefix: &str) -> Option<&'t str> {
     let head = s.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix).then(|| s.get(prefix.len()..)).flatten()
 }
+
+#[cfg(test)]
+mod fixtures {
+    use super::RECOGNISERS;
+
+    /// Every email in these platforms' corpus folders
+    /// (`tests/fixtures/corpus/email/<name>/`) is read by that platform's
+    /// recogniser: as a handoff, or kept raw as one of its non-handoff mails.
+    /// (Other folders also hold mails the generic reader reads on purpose,
+    /// such as form plugins' localised variants.)
+    /// `HANDOFF_DEBUG_FIXTURES=1` prints what each was read as.
+    #[test]
+    fn every_platform_folder_is_read_by_its_own_recogniser() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/email");
+        let mut checked = 0;
+        let whole = ["chatwoot", "rocketchat", "tiledesk", "typebot"];
+        for r in RECOGNISERS.iter().filter(|r| whole.contains(&r.name())) {
+            let Ok(dir) = std::fs::read_dir(root.join(r.name())) else { continue };
+            for path in dir.flatten().map(|f| f.path()).filter(|p| p.extension().is_some_and(|e| e == "eml"))
+            {
+                let raw = std::fs::read(&path).unwrap();
+                let mut h = crate::ingest::email::parse_email(&raw, crate::model::SourceKind::Import);
+                crate::ingest::reason::finish(&mut h);
+                if std::env::var("HANDOFF_DEBUG_FIXTURES").is_ok() {
+                    eprintln!(
+                        "{}: {:?} {:?} {:?} {:?}",
+                        path.display(),
+                        h.parse_status,
+                        h.platform,
+                        h.visitor,
+                        h.reason
+                    );
+                    for m in &h.transcript {
+                        eprintln!("    {:?} {:?} {:?}: {}", m.author, m.name, m.at, m.text);
+                    }
+                }
+                let want = format!("email:{}", r.name());
+                assert_eq!(h.platform.as_deref(), Some(want.as_str()), "{}", path.display());
+                checked += 1;
+            }
+        }
+        assert!(checked > 0, "no platform fixtures under {}", root.display());
+    }
+}

@@ -147,39 +147,3 @@ fn read_transcript(mail: &Mail, html: &str, r: &mut Reading) {
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
-#[cfg(test)]
-mod fixtures {
-    /// Every Rocket.Chat fixture is claimed by this recogniser.
-    #[test]
-    fn the_corpus_folder_is_read_as_rocketchat() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/email/rocketchat");
-        for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = f.path();
-            if path.extension().is_none_or(|e| e != "eml") {
-                continue;
-            }
-            let raw = std::fs::read(&path).unwrap();
-            let mut h = crate::ingest::email::parse_email(&raw, crate::model::SourceKind::Import);
-            crate::ingest::reason::finish(&mut h);
-            if std::env::var("HANDOFF_DEBUG_FIXTURES").is_ok() {
-                eprintln!(
-                    "{}: {:?} {:?} reason={:?} esc={:?} start={:?} page={:?}\n  notes={:?}",
-                    path.display(),
-                    h.parse_status,
-                    h.visitor,
-                    h.reason,
-                    h.escalated_at,
-                    h.started_at,
-                    h.page.url,
-                    h.parse_notes
-                );
-                for m in &h.transcript {
-                    eprintln!("    {:?} {:?} {:?}: {}", m.author, m.name, m.at, m.text);
-                }
-            }
-            assert_eq!(h.platform.as_deref(), Some("email:rocketchat"), "{}", path.display());
-        }
-    }
-}

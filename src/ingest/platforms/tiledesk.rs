@@ -89,38 +89,3 @@ impl Recogniser for Tiledesk {
         r
     }
 }
-
-#[cfg(test)]
-mod fixtures {
-    /// Every Tiledesk fixture is claimed by this recogniser.
-    #[test]
-    fn the_corpus_folder_is_read_as_tiledesk() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/email/tiledesk");
-        for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = f.path();
-            if path.extension().is_none_or(|e| e != "eml") {
-                continue;
-            }
-            let raw = std::fs::read(&path).unwrap();
-            let mut h = crate::ingest::email::parse_email(&raw, crate::model::SourceKind::Import);
-            crate::ingest::reason::finish(&mut h);
-            if std::env::var("HANDOFF_DEBUG_FIXTURES").is_ok() {
-                eprintln!(
-                    "{}: {:?} {:?} reason={:?} esc={:?} page={:?}\n  notes={:?}",
-                    path.display(),
-                    h.parse_status,
-                    h.visitor,
-                    h.reason,
-                    h.escalated_at,
-                    h.page.url,
-                    h.parse_notes
-                );
-                for m in &h.transcript {
-                    eprintln!("    {:?} {:?} {:?}: {}", m.author, m.name, m.at, m.text);
-                }
-            }
-            assert_eq!(h.platform.as_deref(), Some("email:tiledesk"), "{}", path.display());
-        }
-    }
-}

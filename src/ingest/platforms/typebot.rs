@@ -91,34 +91,3 @@ impl Recogniser for Typebot {
 fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
-
-#[cfg(test)]
-mod fixtures {
-    /// Every Typebot fixture is claimed by this recogniser.
-    #[test]
-    fn the_corpus_folder_is_read_as_typebot() {
-        let dir =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/corpus/email/typebot");
-        for f in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = f.path();
-            if path.extension().is_none_or(|e| e != "eml") {
-                continue;
-            }
-            let raw = std::fs::read(&path).unwrap();
-            let mut h = crate::ingest::email::parse_email(&raw, crate::model::SourceKind::Import);
-            crate::ingest::reason::finish(&mut h);
-            if std::env::var("HANDOFF_DEBUG_FIXTURES").is_ok() {
-                eprintln!(
-                    "{}: {:?} {:?} {:?} {:?} {:?}",
-                    path.display(),
-                    h.parse_status,
-                    h.visitor,
-                    h.page.url,
-                    h.reason,
-                    h.transcript
-                );
-            }
-            assert_eq!(h.platform.as_deref(), Some("email:typebot"), "{}", path.display());
-        }
-    }
-}
