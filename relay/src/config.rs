@@ -94,8 +94,40 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Cap on `?wait=`.
     pub max_wait: Duration,
+    /// Connection caps, timeouts and header and body memory limits.
+    pub limits: Limits,
     /// The channels, in file order.
     pub channels: Vec<ChannelConfig>,
+}
+
+/// What one client, or all together, may hold of the relay (see README, "Hardened defaults").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A request head must be in within this of the connection opening or of its previous answer.
+    pub header_timeout: Duration,
+    /// A request body must be in within this of its head.
+    pub body_timeout: Duration,
+    /// Open connections at most.
+    pub max_connections: usize,
+    /// Open connections at most per IPv4 address or IPv6 /64.
+    pub max_connections_per_ip: usize,
+    /// Largest request head (request line and all headers) in bytes.
+    pub max_header_bytes: usize,
+    /// Body bytes the relay buffers at most, all requests together.
+    pub max_body_memory_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            max_connections_per_ip: 64,
+            max_header_bytes: 16 << 10,
+            max_body_memory_bytes: 16 << 20,
+        }
+    }
 }
 
 /// One validated `[[channels]]` entry.
@@ -148,6 +180,12 @@ struct RawConfig {
     purge_interval_seconds: Option<u64>,
     max_body_bytes: Option<usize>,
     max_wait_seconds: Option<u64>,
+    header_timeout_seconds: Option<u64>,
+    body_timeout_seconds: Option<u64>,
+    max_connections: Option<usize>,
+    max_connections_per_ip: Option<usize>,
+    max_header_bytes: Option<usize>,
+    max_body_memory_bytes: Option<usize>,
     #[serde(default)]
     channels: Vec<RawChannel>,
 }
@@ -195,7 +233,7 @@ impl Config {
 
         let (listen, listen_field) = match env("HANDOFF_RELAY_LISTEN") {
             Some(v) => (v, "HANDOFF_RELAY_LISTEN"),
-            None => (raw.listen.unwrap_or_else(|| "127.0.0.1:8787".into()), "listen"),
+            None => (raw.listen.clone().unwrap_or_else(|| "127.0.0.1:8787".into()), "listen"),
         };
         let listen: SocketAddr = listen.trim().parse().map_err(|_| {
             invalid(listen_field, format!("{listen:?} is not an IP:port; use e.g. \"127.0.0.1:8787\""))
@@ -203,7 +241,7 @@ impl Config {
 
         let database = match env("HANDOFF_RELAY_DB") {
             Some(v) => PathBuf::from(v),
-            None => base.join(raw.database.unwrap_or_else(|| "relay.db".into())),
+            None => base.join(raw.database.clone().unwrap_or_else(|| "relay.db".into())),
         };
 
         let retention_hours = raw.retention_hours.unwrap_or(336.0);
@@ -218,6 +256,8 @@ impl Config {
         if max_body_bytes == 0 {
             return Err(invalid("max_body_bytes", "must be at least 1; the default is 262144 (256 KiB)"));
         }
+
+        let limits = limits(&raw, max_body_bytes)?;
 
         if raw.channels.is_empty() {
             return Err(invalid(
@@ -252,9 +292,53 @@ impl Config {
             purge_interval: Duration::from_secs(purge_interval_seconds),
             max_body_bytes,
             max_wait: Duration::from_secs(raw.max_wait_seconds.unwrap_or(60)),
+            limits,
             channels,
         })
     }
+}
+
+fn limits(raw: &RawConfig, max_body_bytes: usize) -> Result<Limits, ConfigError> {
+    let d = Limits::default();
+    let seconds = |value: Option<u64>, field: &str, default: Duration| match value {
+        None => Ok(default),
+        Some(0) => Err(invalid(field, format!("must be at least 1; the default is {}", default.as_secs()))),
+        Some(s) => Ok(Duration::from_secs(s)),
+    };
+    let count = |value: Option<usize>, field: &str, default: usize| match value {
+        None => Ok(default),
+        Some(0) => Err(invalid(field, format!("must be at least 1; the default is {default}"))),
+        Some(n) => Ok(n),
+    };
+    let limits = Limits {
+        header_timeout: seconds(raw.header_timeout_seconds, "header_timeout_seconds", d.header_timeout)?,
+        body_timeout: seconds(raw.body_timeout_seconds, "body_timeout_seconds", d.body_timeout)?,
+        max_connections: count(raw.max_connections, "max_connections", d.max_connections)?,
+        max_connections_per_ip: count(
+            raw.max_connections_per_ip,
+            "max_connections_per_ip",
+            d.max_connections_per_ip,
+        )?,
+        max_header_bytes: count(raw.max_header_bytes, "max_header_bytes", d.max_header_bytes)?,
+        max_body_memory_bytes: count(
+            raw.max_body_memory_bytes,
+            "max_body_memory_bytes",
+            d.max_body_memory_bytes,
+        )?,
+    };
+    if !(1024..=1 << 20).contains(&limits.max_header_bytes) {
+        return Err(invalid("max_header_bytes", "must be between 1024 and 1048576; the default is 16384"));
+    }
+    if limits.max_body_memory_bytes < max_body_bytes {
+        return Err(invalid(
+            "max_body_memory_bytes",
+            format!(
+                "is smaller than max_body_bytes ({max_body_bytes}), so no large webhook could ever be read; \
+                 raise it (the default is 16777216, 16 MiB)"
+            ),
+        ));
+    }
+    Ok(limits)
 }
 
 fn channel(

@@ -32,6 +32,20 @@ pub enum ApiError {
     },
     /// The body could not be read.
     BodyRead,
+    /// The body did not arrive within the body timeout.
+    BodyTimeout {
+        /// The configured timeout in seconds.
+        secs: u64,
+    },
+    /// Other uploads hold the whole body memory budget.
+    Busy,
+    /// One header is longer than the relay keeps.
+    HeaderTooLarge {
+        /// The header.
+        name: &'static str,
+        /// Its limit in bytes.
+        max: usize,
+    },
     /// The channel is over its webhook rate.
     RateLimited {
         /// Until a request would be accepted.
@@ -84,6 +98,9 @@ impl ApiError {
                 StatusCode::BAD_REQUEST
             }
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::HeaderTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::VerifyToken => StatusCode::FORBIDDEN,
             Self::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -115,6 +132,16 @@ impl ApiError {
                  config if the platform really sends webhooks this large"
             ),
             Self::BodyRead => "the request body could not be read; send it again".into(),
+            Self::BodyTimeout { secs } => format!(
+                "the request body did not arrive within {secs} s; send it again (raise body_timeout_seconds in \
+                 the relay's config if this client is really that slow)"
+            ),
+            Self::Busy => "the relay is holding as many unfinished uploads as its memory budget allows \
+                           (max_body_memory_bytes); retry shortly"
+                .into(),
+            Self::HeaderTooLarge { name, max } => format!(
+                "the {name} header is longer than this relay accepts ({max} bytes); send a shorter one"
+            ),
             Self::RateLimited { retry_after, per_minute } => format!(
                 "this channel is over its limit of {per_minute} webhooks per minute; retry after {} s, or raise \
                  rate_per_minute in the relay's config",
@@ -161,6 +188,13 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs(*retry_after)));
+        }
+        if matches!(self, Self::Busy | Self::BodyTimeout { .. }) {
+            // The rest of the body is not wanted: close rather than read it.
+            response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+            if let Self::Busy = &self {
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+            }
         }
         if let Self::Bearer = &self {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));

@@ -50,6 +50,21 @@ pub struct EventsPage {
     /// Present (and true) only when events were purged before this reader got them.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub gap: bool,
+    /// With `gap`: how many events retention removed above `after` (at most)
+    /// and when they had come in, while the relay's purge log still knows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lost: Option<LostJson>,
+}
+
+/// What a `gap` lost.
+#[derive(Debug, Serialize)]
+pub struct LostJson {
+    /// How many events, at most.
+    pub events: i64,
+    /// When the oldest of them came in (RFC 3339, UTC).
+    pub oldest_received_at: String,
+    /// When the newest of them came in.
+    pub newest_received_at: String,
 }
 
 /// One event as sent to the reader.
@@ -113,6 +128,12 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+fn rfc3339(ms: i64) -> String {
+    DateTime::from_timestamp_millis(ms)
+        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
 fn render(page: Page, after: i64) -> EventsPage {
     let next = match page.events.last() {
         Some(last) => last.id,
@@ -123,9 +144,7 @@ fn render(page: Page, after: i64) -> EventsPage {
         .events
         .into_iter()
         .map(|e| {
-            let received_at = DateTime::from_timestamp_millis(e.received_at_ms)
-                .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-                .unwrap_or_default();
+            let received_at = rfc3339(e.received_at_ms);
             let (body, body_base64) = match String::from_utf8(e.body) {
                 Ok(text) => (Some(text), None),
                 Err(raw) => (None, Some(base64::engine::general_purpose::STANDARD.encode(raw.into_bytes()))),
@@ -133,5 +152,10 @@ fn render(page: Page, after: i64) -> EventsPage {
             EventJson { id: e.id, received_at, content_type: e.content_type, body, body_base64 }
         })
         .collect();
-    EventsPage { events, next, gap: page.gap }
+    let lost = page.lost.map(|l| LostJson {
+        events: l.events,
+        oldest_received_at: rfc3339(l.oldest_received_ms),
+        newest_received_at: rfc3339(l.newest_received_ms),
+    });
+    EventsPage { events, next, gap: page.gap, lost }
 }

@@ -1,8 +1,9 @@
 //! `POST /v1/hooks/{channel}`: a chatbot platform delivers one webhook.
 //!
 //! Checks run cheapest-first and before anything is stored: channel (404),
-//! `?token=` (401, before the body is even read), body size (413, also for
-//! chunked bodies), signature over the raw bytes (401), rate (429 +
+//! `?token=` (401, before the body is even read), `Content-Type` length (431),
+//! body size (413, also for chunked bodies; see [`crate::body`] for the body
+//! timeout and memory budget), signature over the raw bytes (401), rate (429 +
 //! `Retry-After`; only authenticated requests spend the channel's allowance).
 //!
 //! A channel configured with a URL validation handshake answers it after the
@@ -26,10 +27,17 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use http_body_util::LengthLimitError;
 use serde::{Deserialize, Serialize};
 
-use crate::{App, error::ApiError};
+use crate::{
+    App,
+    body::{BodyBytes, BodyError},
+    error::ApiError,
+};
+
+/// Longest `Content-Type` kept with an event; a longer one is refused with 431
+/// (real media types with parameters are well under 200 bytes).
+pub const MAX_CONTENT_TYPE_BYTES: usize = 1024;
 
 /// The webhook URL's query.
 #[derive(Debug, Deserialize)]
@@ -67,7 +75,18 @@ pub async fn receive(
         return Err(ApiError::HookToken);
     }
 
-    let body = read_body(&headers, body, app.max_body_bytes).await?;
+    let content_type = headers.get(header::CONTENT_TYPE).map(|v| v.to_str().map(str::to_owned));
+    let content_type = match content_type {
+        Some(Ok(v)) if v.len() > MAX_CONTENT_TYPE_BYTES => {
+            return Err(ApiError::HeaderTooLarge { name: "Content-Type", max: MAX_CONTENT_TYPE_BYTES });
+        }
+        Some(Ok(v)) => Some(v),
+        // Not visible ASCII: not a media type, so it is not kept.
+        Some(Err(_)) | None => None,
+    };
+
+    // Held until the answer: the body's share of the relay's body memory budget.
+    let BodyBytes { bytes: body, permit: _permit } = read_body(&app, &headers, body).await?;
 
     if let Some(answer) =
         crate::handshake::answer_post(&channel, &headers, validation_token.as_deref(), &body)
@@ -87,7 +106,6 @@ pub async fn receive(
         .check()
         .map_err(|retry_after| ApiError::RateLimited { retry_after, per_minute: limiter.rate() })?;
 
-    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
     let received_at_ms = chrono::Utc::now().timestamp_millis();
     let event_id = app
         .store
@@ -97,28 +115,13 @@ pub async fn receive(
     Ok((StatusCode::ACCEPTED, Json(Accepted { id: event_id })).into_response())
 }
 
-/// Reads the whole body, refusing more than `max` bytes whether the client
-/// declared a length or streams it chunked.
-async fn read_body(headers: &HeaderMap, body: Body, max: usize) -> Result<Vec<u8>, ApiError> {
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > max as u64) {
-        return Err(ApiError::TooLarge { max });
-    }
-    match axum::body::to_bytes(body, max).await {
-        Ok(bytes) => Ok(bytes.to_vec()),
-        Err(e) => {
-            let inner = e.into_inner();
-            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
-            while let Some(err) = source {
-                if err.is::<LengthLimitError>() {
-                    return Err(ApiError::TooLarge { max });
-                }
-                source = err.source();
-            }
-            Err(ApiError::BodyRead)
-        }
-    }
+/// Reads the whole body within the relay's body limits (see [`crate::body`]).
+async fn read_body(app: &App, headers: &HeaderMap, body: Body) -> Result<BodyBytes, ApiError> {
+    let max = app.max_body_bytes;
+    crate::body::read(headers, body, max, &app.body_budget, app.body_timeout).await.map_err(|e| match e {
+        BodyError::TooLarge => ApiError::TooLarge { max },
+        BodyError::Timeout => ApiError::BodyTimeout { secs: app.body_timeout.as_secs() },
+        BodyError::Busy => ApiError::Busy,
+        BodyError::Read => ApiError::BodyRead,
+    })
 }

@@ -13,7 +13,9 @@
 //! is on disk; shutdown ends long-polls at once, lets in-flight requests
 //! finish and stops the retention loop.
 
+pub mod body;
 pub mod channels;
+pub mod check;
 pub mod config;
 pub mod error;
 pub mod events;
@@ -21,6 +23,7 @@ pub mod handshake;
 pub mod hooks;
 pub mod limits;
 pub mod retention;
+pub mod serve;
 pub mod signature;
 pub mod store;
 pub mod team;
@@ -35,8 +38,8 @@ use axum::{
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
-    channels::Channels, config::Config, error::ApiError, retention::Purger, store::Store, store::StoreError,
-    team::TeamSignals,
+    body::BodyBudget, channels::Channels, config::Config, error::ApiError, retention::Purger,
+    serve::ConnLimits, store::Store, store::StoreError, team::TeamSignals,
 };
 
 /// Why the relay could not start or keep serving.
@@ -56,9 +59,6 @@ pub enum RelayError {
         /// Why.
         source: std::io::Error,
     },
-    /// The server failed while running.
-    #[error("the HTTP server stopped with an error: {0}")]
-    Serve(std::io::Error),
 }
 
 /// What every handler shares.
@@ -72,6 +72,10 @@ pub struct App {
     pub max_body_bytes: usize,
     /// Cap on `?wait=`.
     pub max_wait: Duration,
+    /// Time allowed for a request body.
+    pub body_timeout: Duration,
+    /// Body bytes buffered at most, all requests together.
+    pub body_budget: BodyBudget,
     /// Turns true when the relay begins shutting down.
     pub shutdown: watch::Receiver<bool>,
     /// Wakes `GET /v1/team` long-polls per channel.
@@ -86,6 +90,7 @@ pub struct Relay {
     shutdown: watch::Sender<bool>,
     retention: Duration,
     purge_interval: Duration,
+    limits: ConnLimits,
 }
 
 impl Relay {
@@ -104,6 +109,8 @@ impl Relay {
             store: Arc::new(store),
             max_body_bytes: config.max_body_bytes,
             max_wait: config.max_wait,
+            body_timeout: config.limits.body_timeout,
+            body_budget: BodyBudget::new(config.limits.max_body_memory_bytes),
             shutdown: shutdown_rx,
             team: TeamSignals::new(config.channels.iter().map(|c| c.id.as_str())),
         };
@@ -113,6 +120,12 @@ impl Relay {
             shutdown,
             retention: config.retention,
             purge_interval: config.purge_interval,
+            limits: ConnLimits {
+                max_connections: config.limits.max_connections,
+                max_per_ip: config.limits.max_connections_per_ip,
+                header_timeout: config.limits.header_timeout,
+                max_header_bytes: config.limits.max_header_bytes,
+            },
         })
     }
 
@@ -121,18 +134,31 @@ impl Relay {
         self.listener.local_addr()
     }
 
+    /// Lowers the total connection cap (to fit the open-file limit, say).
+    pub fn cap_connections(&mut self, max: usize) {
+        self.limits.max_connections = self.limits.max_connections.min(max.max(1));
+    }
+
+    /// The total connection cap in force.
+    pub fn max_connections(&self) -> usize {
+        self.limits.max_connections
+    }
+
     /// Serves until `signal` completes, then shuts down cleanly.
     pub async fn run(self, signal: impl Future<Output = ()> + Send + 'static) -> Result<(), RelayError> {
         let purger = Purger::start(Arc::clone(&self.app.store), self.retention, self.purge_interval);
         let shutdown = self.shutdown;
-        let stopping = async move {
+        let stopped = shutdown.subscribe();
+        tokio::spawn(async move {
             signal.await;
-            // Long-polls watch this and return at once, so graceful shutdown is quick.
+            // Long-polls and connections watch this: polls return at once, so shutdown is quick.
             shutdown.send_replace(true);
-        };
-        let served = axum::serve(self.listener, router(self.app)).with_graceful_shutdown(stopping).await;
+            // Keep the sender alive until every watcher has seen it.
+            shutdown.closed().await;
+        });
+        serve::serve(self.listener, router(self.app), self.limits, stopped).await;
         purger.stop().await;
-        served.map_err(RelayError::Serve)
+        Ok(())
     }
 }
 

@@ -31,6 +31,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let warnings = handoff_relay::check::warnings(&config);
     if args.check {
         println!(
             "config ok: {} channel(s), listen {}, database {}",
@@ -38,7 +39,13 @@ fn main() -> ExitCode {
             config.listen,
             config.database.display()
         );
+        for warning in &warnings {
+            println!("warning: {warning}");
+        }
         return ExitCode::SUCCESS;
+    }
+    for warning in &warnings {
+        eprintln!("handoff-relay: warning: {warning}");
     }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
@@ -58,7 +65,19 @@ fn main() -> ExitCode {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let channels = config.channels.len();
-    let relay = Relay::bind(config).await?;
+    let mut relay = Relay::bind(config).await?;
+    // Leave room for the database files, the log and accepting (a refused connection needs a descriptor too).
+    if let Some(files) = handoff_relay::serve::raise_nofile_limit() {
+        let fit = usize::try_from(files.saturating_sub(64)).unwrap_or(usize::MAX);
+        if fit < relay.max_connections() {
+            eprintln!(
+                "handoff-relay: the open-file limit is {files}, so at most {fit} connections are served at once \
+                 (max_connections is {}); raise LimitNOFILE in the service unit to serve more",
+                relay.max_connections()
+            );
+            relay.cap_connections(fit);
+        }
+    }
     let addr = relay.local_addr().context("cannot read the bound address")?;
     {
         let mut out = std::io::stdout().lock();

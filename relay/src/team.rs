@@ -37,6 +37,7 @@ use tokio::{sync::watch, time::Instant};
 
 use crate::{
     App,
+    body::BodyError,
     channels::Channel,
     error::ApiError,
     store::{Claimed, Released, TeamMark, TeamRecord},
@@ -176,7 +177,7 @@ pub async fn claim(
     body: Body,
 ) -> Result<(StatusCode, Json<ClaimAnswer>), ApiError> {
     let channel = reader(&app, &headers)?;
-    let fields = read_object(&headers, body).await?;
+    let fields = read_object(&app, &headers, body).await?;
     let key = key_field(&fields)?;
     let name = name_field(&fields)?;
     let email = email_field(&fields)?;
@@ -201,7 +202,7 @@ pub async fn release(
     body: Body,
 ) -> Result<(StatusCode, Json<ReleaseAnswer>), ApiError> {
     let channel = reader(&app, &headers)?;
-    let fields = read_object(&headers, body).await?;
+    let fields = read_object(&app, &headers, body).await?;
     let key = key_field(&fields)?;
     let email = email_field(&fields)?;
     let now_ms = chrono::Utc::now().timestamp_millis();
@@ -225,7 +226,7 @@ pub async fn answered(
     body: Body,
 ) -> Result<Json<AnsweredAnswer>, ApiError> {
     let channel = reader(&app, &headers)?;
-    let fields = read_object(&headers, body).await?;
+    let fields = read_object(&app, &headers, body).await?;
     let key = key_field(&fields)?;
     let name = name_field(&fields)?;
     let email = email_field(&fields)?;
@@ -292,28 +293,14 @@ fn reader(app: &App, headers: &HeaderMap) -> Result<Arc<Channel>, ApiError> {
 }
 
 /// Reads at most [`MAX_BODY_BYTES`] and parses them as a JSON object.
-async fn read_object(headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
-    let too_large = ApiError::TeamBodyTooLarge { max: MAX_BODY_BYTES };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES as u64) {
-        return Err(too_large);
-    }
-    let bytes = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            let inner = e.into_inner();
-            let mut source: Option<&(dyn std::error::Error + 'static)> = Some(inner.as_ref());
-            while let Some(err) = source {
-                if err.is::<http_body_util::LengthLimitError>() {
-                    return Err(too_large);
-                }
-                source = err.source();
-            }
-            return Err(ApiError::BodyRead);
-        }
+async fn read_object(app: &App, headers: &HeaderMap, body: Body) -> Result<Map<String, Value>, ApiError> {
+    let read = crate::body::read(headers, body, MAX_BODY_BYTES, &app.body_budget, app.body_timeout).await;
+    let bytes = match read {
+        Ok(read) => read.bytes,
+        Err(BodyError::TooLarge) => return Err(ApiError::TeamBodyTooLarge { max: MAX_BODY_BYTES }),
+        Err(BodyError::Timeout) => return Err(ApiError::BodyTimeout { secs: app.body_timeout.as_secs() }),
+        Err(BodyError::Busy) => return Err(ApiError::Busy),
+        Err(BodyError::Read) => return Err(ApiError::BodyRead),
     };
     match serde_json::from_slice::<Value>(&bytes) {
         Ok(Value::Object(fields)) => Ok(fields),

@@ -9,6 +9,7 @@ mod config;
 mod durability;
 mod events;
 mod handshake;
+mod hardening;
 mod hooks;
 mod limits;
 mod long_poll;

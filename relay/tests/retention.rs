@@ -25,11 +25,16 @@ fn purged_events_disappear_and_unread_ones_are_reported_as_a_gap() {
         std::thread::sleep(Duration::from_millis(200));
     };
     assert_eq!(page["gap"], true, "{page}");
+    assert_eq!(page["lost"]["events"], 2, "the gap says how many: {page}");
+    let oldest = page["lost"]["oldest_received_at"].as_str().unwrap();
+    let newest = page["lost"]["newest_received_at"].as_str().unwrap();
+    assert!(oldest.ends_with('Z') && oldest <= newest, "and when they had come in: {page}");
     assert_eq!(page["next"], second, "next steps over the purged hole");
     let (_, page) = relay.events(PLAIN_READ, &format!("?after={second}"));
     assert!(page.get("gap").is_none(), "a reader past the hole missed nothing: {page}");
     let (_, page) = relay.events(PLAIN_READ, &format!("?after={first}"));
     assert_eq!(page["gap"], true, "the second event was purged unread");
+    assert!(page["lost"]["events"].as_i64().unwrap() >= 1, "{page}");
 
     let third = relay.post_plain("{\"n\":3}");
     assert!(third > second, "ids are not reused after a purge");

@@ -27,8 +27,14 @@ mod team;
 pub use team::{Claimed, Released, TeamMark, TeamRecord};
 
 /// Schema migrations, applied in order; index + 1 is the `user_version` after each.
-const MIGRATIONS: &[&str] =
-    &[include_str!("../../migrations/0001_init.sql"), include_str!("../../migrations/0002_team.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_init.sql"),
+    include_str!("../../migrations/0002_team.sql"),
+    include_str!("../../migrations/0003_purge_log.sql"),
+];
+
+/// Purge log rows are kept this long (90 days), then trimmed.
+const PURGE_LOG_KEEP_MS: i64 = 90 * 24 * 3600 * 1000;
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -108,11 +114,52 @@ pub struct Page {
     pub gap: bool,
     /// The highest id of this channel that retention purged (0 when none).
     pub purged_through: i64,
+    /// What the purges behind a `gap` removed, when the purge log still knows.
+    pub lost: Option<Lost>,
 }
 
-/// A page stops growing once its bodies pass this many bytes (it always holds
-/// at least one event), so `limit` × `max_body_bytes` cannot blow up memory.
-pub const PAGE_BODY_BYTES: usize = 4 << 20;
+/// The events retention removed above a reader's cursor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lost {
+    /// How many, at most (a purge that also removed events the reader had
+    /// already read is counted whole).
+    pub events: i64,
+    /// When the oldest of them had come in (ms since the Unix epoch).
+    pub oldest_received_ms: i64,
+    /// When the newest of them had come in.
+    pub newest_received_ms: i64,
+}
+
+/// A page holds no more events than fit in this many bytes of JSON, counting
+/// everything an event becomes (id, time, content type, escaped or base64
+/// body; see [`json_size`]), though always at least one event, so neither
+/// `limit` × `max_body_bytes` nor stored headers can blow up memory.
+pub const PAGE_BYTES: usize = 4 << 20;
+
+/// The bytes `event` takes in a page's JSON, at most (keys, punctuation, id
+/// and time included; a string counted as JSON escapes it, a non-UTF-8 body
+/// as base64).
+pub fn json_size(event: &StoredEvent) -> usize {
+    // {"id":…,"received_at":"2026-11-22T10:00:00.123Z","content_type":null,"body_base64":""},
+    const FIXED: usize = 120;
+    let body = match std::str::from_utf8(&event.body) {
+        Ok(text) => escaped_len(text),
+        Err(_) => event.body.len().div_ceil(3) * 4,
+    };
+    FIXED + event.content_type.as_deref().map_or(0, escaped_len) + body
+}
+
+/// The length of `text` as a JSON string's contents (serde_json escapes
+/// quote, backslash and control characters; `\u00XX` is the longest).
+fn escaped_len(text: &str) -> usize {
+    text.bytes()
+        .map(|b| match b {
+            b'"' | b'\\' | b'\n' | b'\r' | b'\t' | 0x08 | 0x0c => 2,
+            0..=0x1f => 6,
+            _ => 1,
+        })
+        .sum()
+}
 
 /// The open database.
 #[derive(Debug)]
@@ -157,7 +204,7 @@ impl Store {
     }
 
     /// Up to `limit` events of `channel` with id > `after`, oldest first
-    /// (fewer when their bodies pass [`PAGE_BODY_BYTES`]).
+    /// (fewer when they would pass [`PAGE_BYTES`] as JSON).
     pub fn page(&self, channel: &str, after: i64, limit: u32) -> Result<Page, StoreError> {
         let mut conn = lock(&self.read);
         let tx = conn.transaction()?;
@@ -171,11 +218,13 @@ impl Store {
             let mut bytes = 0;
             while let Some(row) = rows.next()? {
                 let event = StoredEvent::from_row(row)?;
-                bytes += event.body.len();
-                events.push(event);
-                if bytes >= PAGE_BODY_BYTES {
+                let size = json_size(&event);
+                // Always at least one event, so a reader can never be stuck behind a large one.
+                if !events.is_empty() && bytes + size > PAGE_BYTES {
                     break;
                 }
+                bytes += size;
+                events.push(event);
             }
         }
         let purged_through: i64 = tx
@@ -183,15 +232,41 @@ impl Store {
             .query_row([channel], |row| row.get(0))
             .optional()?
             .unwrap_or(0);
+        let gap = purged_through > after;
+        let lost = if gap {
+            tx.prepare_cached(
+                "SELECT SUM(events), MIN(oldest_received), MAX(newest_received) FROM purge_log \
+                 WHERE channel = ?1 AND last_id > ?2",
+            )?
+            .query_row(params![channel, after], |row| {
+                Ok(match (row.get(0)?, row.get(1)?, row.get(2)?) {
+                    (Some(events), Some(oldest_received_ms), Some(newest_received_ms)) => {
+                        Some(Lost { events, oldest_received_ms, newest_received_ms })
+                    }
+                    _ => None,
+                })
+            })?
+        } else {
+            None
+        };
         tx.finish()?;
-        Ok(Page { events, gap: purged_through > after, purged_through })
+        Ok(Page { events, gap, purged_through, lost })
     }
 
     /// Deletes events received before `cutoff_ms`, remembering per channel the
     /// highest id deleted; returns how many rows went.
     pub fn purge(&self, cutoff_ms: i64) -> Result<usize, StoreError> {
+        let now_ms = chrono::Utc::now().timestamp_millis();
         let mut conn = lock(&self.write);
         let tx = conn.transaction()?;
+        tx.execute(
+            "INSERT INTO purge_log \
+             (channel, first_id, last_id, events, oldest_received, newest_received, purged_at) \
+             SELECT channel, MIN(id), MAX(id), COUNT(*), MIN(received_at), MAX(received_at), ?2 \
+             FROM events WHERE received_at < ?1 GROUP BY channel",
+            params![cutoff_ms, now_ms],
+        )?;
+        tx.execute("DELETE FROM purge_log WHERE purged_at < ?1", [now_ms.saturating_sub(PURGE_LOG_KEEP_MS)])?;
         tx.execute(
             "INSERT INTO channel_purges (channel, last_purged_id) \
              SELECT channel, MAX(id) FROM events WHERE received_at < ?1 GROUP BY channel \
@@ -307,12 +382,45 @@ mod tests {
         let page = store.page("a", 0, 10).unwrap();
         assert_eq!(page.events.iter().map(|e| e.id).collect::<Vec<_>>(), vec![a2]);
         assert!(page.gap, "a1 was purged unread");
+        assert_eq!(
+            page.lost,
+            Some(Lost { events: 1, oldest_received_ms: 1_000, newest_received_ms: 1_000 }),
+            "the purge log says how many and when"
+        );
         assert!(!store.page("a", a1, 10).unwrap().gap, "a reader already past a1 missed nothing");
         assert!(store.page("b", 0, 10).unwrap().gap);
         assert!(!store.page("c", 0, 10).unwrap().gap);
 
         // Ids are not reused once everything is gone.
         assert_eq!(store.purge(10_000).unwrap(), 1);
+        let lost = store.page("a", 0, 10).unwrap().lost.unwrap();
+        assert_eq!((lost.events, lost.oldest_received_ms, lost.newest_received_ms), (2, 1_000, 5_000));
+        assert_eq!(store.page("a", a1, 10).unwrap().lost.map(|l| l.events), Some(1));
         assert!(store.insert("a", 20_000, None, b"").unwrap() > a2);
+    }
+}
+
+#[cfg(test)]
+mod page_tests {
+    use super::*;
+
+    #[test]
+    fn the_page_cap_counts_stored_content_types_and_escapes_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("relay.db")).unwrap();
+        // Bodies alone are tiny; 300 KB content types (stored before the relay capped them) are not.
+        let big_type = "a".repeat(300_000);
+        for _ in 0..100 {
+            store.insert("a", 1, Some(&big_type), b"{}").unwrap();
+        }
+        let page = store.page("a", 0, 500).unwrap();
+        let size: usize = page.events.iter().map(json_size).sum();
+        assert!(size <= PAGE_BYTES, "{size}");
+        assert_eq!(page.events.len(), PAGE_BYTES / (300_000 + 122), "as many as fit, no more");
+        // Control characters are counted as the escapes JSON sends.
+        let event = StoredEvent { id: 1, received_at_ms: 0, content_type: None, body: vec![1; 10] };
+        assert_eq!(json_size(&event), 120 + 60);
+        let one = StoredEvent { id: 1, received_at_ms: 0, content_type: None, body: vec![0xff; 3] };
+        assert_eq!(json_size(&one), 124, "non-UTF-8 goes as base64");
     }
 }
