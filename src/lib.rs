@@ -9,12 +9,14 @@
 pub mod connect;
 pub mod demo;
 pub mod error;
+pub mod export;
 pub mod gaps;
 pub mod hubspot;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod promise;
+pub mod redact;
 pub mod reparse;
 pub mod reply;
 pub mod secrets;

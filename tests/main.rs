@@ -12,6 +12,7 @@ mod imap;
 mod inbox;
 mod live;
 mod metrics;
+mod privacy;
 mod promise_rules;
 mod promises;
 mod reason;

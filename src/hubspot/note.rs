@@ -70,7 +70,10 @@ pub fn note_html(ws: &Workspace, d: &HandoffDetail) -> String {
         head.push_str(&format!("<p>The bot promised: “{}”</p>", escape(p)));
     }
     if let Some(q) = &h.question {
-        head.push_str(&format!("<p>Question: “{}”</p>", paragraph_text(q)));
+        head.push_str(&format!(
+            "<p>Question: “{}”</p>",
+            paragraph_text(&crate::redact::for_workspace(ws, q))
+        ));
     }
     head.push_str("<hr>");
     let foot = format!("<p><small>Handoff Desk ref {}</small></p>", note_ref(ws, d));
@@ -94,7 +97,9 @@ pub fn note_html(ws: &Workspace, d: &HandoffDetail) -> String {
         body.push_str("<p><em>No transcript came with this handoff.</em></p>");
     }
     for (i, m) in d.transcript.iter().enumerate() {
-        let full = line(m, &m.text);
+        // Masked when the workspace asks for it (the contact fields above stay: they name the contact).
+        let text = crate::redact::for_workspace(ws, &m.text);
+        let full = line(m, &text);
         let n = full.chars().count();
         if used + n <= budget {
             body.push_str(&full);
@@ -105,7 +110,7 @@ pub fn note_html(ws: &Workspace, d: &HandoffDetail) -> String {
         let room = budget - used;
         let mut take = room;
         while take > 0 {
-            let cut: String = m.text.chars().take(take).collect();
+            let cut: String = text.chars().take(take).collect();
             let l = line(m, &format!("{cut} …"));
             if l.chars().count() <= room {
                 body.push_str(&l);

@@ -18,6 +18,25 @@ pub struct WorkspaceSettings {
     pub hubspot: Option<HubspotSettings>,
     /// Team mode: who this app is to teammates sharing the mailbox or relay.
     pub team: Option<TeamSettings>,
+    /// Retention and redaction.
+    pub privacy: PrivacySettings,
+}
+
+/// How long a workspace keeps visitors' data, and what is masked before it
+/// leaves the machine. Zero keeps forever (the default: nothing is removed
+/// until the owner chooses a period).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PrivacySettings {
+    /// Remove raw originals (the email or webhook as received) this many days after arrival.
+    pub raw_days: u32,
+    /// Remove the personal data of resolved or closed handoffs this many calendar
+    /// months after they were closed (their counts stay for the monthly figures).
+    pub handoff_months: u32,
+    /// Mask phone numbers, card-like numbers, IBANs and email addresses in
+    /// transcript text that leaves the machine (HubSpot notes, backup-contact
+    /// emails, chat alerts): see [`crate::redact`].
+    pub redact: bool,
 }
 
 /// Team mode for one workspace: claims and answers are shared with

@@ -181,6 +181,7 @@ pub fn backup_alert(ws: &Workspace, h: &Handoff, p: &Promise, follow_up_id: i64)
         }
     }
     if let Some(q) = &h.question {
+        let q = crate::redact::for_workspace(ws, q);
         body.push_str(&format!("\nThey asked:\n> {}\n", q.replace('\n', "\n> ")));
     }
     body.push_str(&format!("\nHandoff #{} in Handoff Desk.\n", h.id));

@@ -141,8 +141,9 @@ impl Store {
 
     /// Handoffs matching `f`, newest first.
     pub fn list(&self, f: &ListFilter) -> Result<Vec<Handoff>> {
-        let mut sql =
-            format!("SELECT {COLUMNS} FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id WHERE 1=1");
+        let mut sql = format!(
+            "SELECT {COLUMNS} FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id WHERE h.purged_at IS NULL"
+        );
         let mut args: Vec<Value> = Vec::new();
         if let Some(ws) = f.workspace_id {
             args.push(ws.into());

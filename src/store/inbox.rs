@@ -167,7 +167,7 @@ impl Store {
 /// The inbox's rows before ordering; parameters ?1 to ?6 from [`filter_params`].
 const FROM_WHERE: &str = "FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id
                LEFT JOIN promises p ON p.handoff_id = h.id
-              WHERE (?1 IS NULL OR h.workspace_id = ?1)
+              WHERE (?1 IS NULL OR h.workspace_id = ?1) AND h.purged_at IS NULL
                 AND (?2 IS NULL OR h.reason = ?2)
                 AND (CASE WHEN ?3 IS NULL THEN h.status NOT IN ('resolved', 'lost') ELSE h.status = ?3 END)
                 AND (NOT ?4 OR (p.met_at IS NULL AND p.state IN ('running', 'breached') AND p.due_at <= ?5))

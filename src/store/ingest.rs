@@ -151,6 +151,10 @@ fn insert_handoff(
     h: &NewHandoff,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
+    // An erased visitor's handoff stays erased when its source is read again.
+    if super::erase::was_erased(tx, ws.id, &h.source_key)? {
+        return Ok(None);
+    }
     let received = received_at(h, now);
     let after_hours =
         crate::promise::Calendar::for_workspace(ws).is_after_hours(h.escalated_at.unwrap_or(received));

@@ -15,6 +15,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0006_team.sql", include_str!("../../migrations/0006_team.sql")),
     ("0007_hubspot_holds.sql", include_str!("../../migrations/0007_hubspot_holds.sql")),
     ("0008_read_by.sql", include_str!("../../migrations/0008_read_by.sql")),
+    ("0009_privacy.sql", include_str!("../../migrations/0009_privacy.sql")),
 ];
 
 /// The schema version this build brings a database to.

@@ -9,6 +9,9 @@
 //!   input again is a no-op;
 //! - the desktop app and the CLI may open the same file at once (WAL, busy timeout).
 
+mod backup;
+pub mod cipher;
+mod erase;
 mod gaps;
 mod handoffs;
 mod hubspot;
@@ -20,12 +23,15 @@ mod promises;
 mod read_by;
 mod reparse;
 mod replies;
+mod retention;
 mod search;
 mod sources;
 mod team;
 mod timers;
 mod workspaces;
 
+pub use backup::{BackupInfo, BackupSettings, RestoreInfo};
+pub use erase::{ErasedHandoff, Erasure, ErasureCounts, ErasurePlan, ErasureTarget, Scrub, Tombstone};
 pub use gaps::{GapCheck, GapQuestion, GapReply, text_hash, vector_bytes, vector_from};
 pub use handoffs::{HandoffDetail, ListFilter};
 pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
@@ -37,6 +43,7 @@ pub use promises::{PlannedPromise, plan_promise};
 pub use read_by::{READER_VERSION, RereadOffer, read_by_older};
 pub use reparse::{Reread, RereadFilter, StoredSource};
 pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
+pub use retention::{RetentionReport, purge_due};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
 pub use team::{
@@ -55,18 +62,66 @@ use std::path::{Path, PathBuf};
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// The SQLCipher key when the file is encrypted.
+    key: Option<cipher::Key>,
 }
 
 impl Store {
     /// Open (creating if needed) the database at `path` and bring its schema up to date.
+    ///
+    /// A plain file opens as plain SQLite; an encrypted one (see [`cipher`])
+    /// with the key from the OS keychain. A new file is created plain, 0600,
+    /// in a folder created 0700 (Unix); [`Store::create_encrypted`] makes an
+    /// encrypted one.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
         let path = path.as_ref();
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let key = if cipher::is_encrypted(path) { Some(cipher::key_for_open(path)?) } else { None };
+        Self::open_with(path, key)
+    }
+
+    /// Create a new encrypted data file at `path` with the keychain's data-file
+    /// key (made and saved on first use). An existing file is opened as it is.
+    pub fn create_encrypted(path: impl AsRef<Path>) -> Result<Store> {
+        let path = path.as_ref();
+        if path.exists() {
+            return Self::open(path);
+        }
+        Self::open_with(path, Some(cipher::key_or_create()?))
+    }
+
+    /// Open or create the file at `path` encrypted with `key`, a key the caller
+    /// holds (benchmarks; a key kept elsewhere than this keychain).
+    pub fn open_with_key(path: impl AsRef<Path>, key: cipher::Key) -> Result<Store> {
+        Self::open_with(path.as_ref(), Some(key))
+    }
+
+    fn open_with(path: &Path, key: Option<cipher::Key>) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
             std::fs::create_dir_all(dir).map_err(|source| Error::Io { path: dir.to_path_buf(), source })?;
+            private_mode(dir, 0o700)?;
+        }
+        if !path.exists() {
+            // Created by us, readable by the owner only; SQLite gives the WAL
+            // and shared-memory files the database file's permissions.
+            let mut opts = std::fs::OpenOptions::new();
+            opts.write(true).create(true).truncate(false);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+            opts.open(path).map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
         }
         let conn =
             Connection::open(path).map_err(|source| Error::Open { path: path.to_path_buf(), source })?;
-        Self::setup(conn, Some(path.to_path_buf()))
+        if let Some(k) = &key {
+            cipher::apply_key(&conn, k)?;
+        }
+        let mut store = Self::setup(conn, Some(path.to_path_buf()))?;
+        store.key = key;
+        Ok(store)
+    }
+
+    /// Whether the file is encrypted at rest.
+    pub fn encrypted(&self) -> bool {
+        self.key.is_some()
     }
 
     /// A private in-memory database, for tests and previews.
@@ -88,7 +143,7 @@ impl Store {
         )?;
         conn.set_prepared_statement_cache_capacity(64);
         migrate::migrate(&mut conn)?;
-        Ok(Store { conn, path })
+        Ok(Store { conn, path, key: None })
     }
 
     /// The file this store lives in (`None` in memory).
@@ -109,6 +164,19 @@ impl Store {
             rows.collect::<rusqlite::Result<Vec<_>>>()?.into_iter().filter(|s| s != "ok").collect();
         Ok(problems)
     }
+}
+
+/// Set a folder's permission bits (Unix; elsewhere the platform's defaults stand).
+fn private_mode(path: &Path, mode: u32) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|source| Error::Io { path: path.to_path_buf(), source })?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 /// Milliseconds since the epoch, the stored form of every instant.

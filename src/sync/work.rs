@@ -1,5 +1,5 @@
-//! The engine's two clockwork tasks: the timer tick (follow-ups, exactly once)
-//! and the outbox worker (SMTP sends, HubSpot pushes). Both run until cancelled, wake early on
+//! The engine's clockwork tasks: the timer tick (follow-ups, exactly once;
+//! once a day retention and the automatic backup) and the outbox worker (SMTP sends, HubSpot pushes). Both run until cancelled, wake early on
 //! [`super::Engine::kick`], and report through the engine's event stream.
 
 use super::{Shared, SyncEvent};
@@ -11,7 +11,13 @@ use tokio_util::sync::CancellationToken;
 
 /// Fire due follow-ups every `tick_every` (and when kicked).
 pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<Notify>) {
+    let mut chores_done: Option<chrono::NaiveDate> = None;
     loop {
+        let today = shared.options.clock.now().date_naive();
+        if chores_done != Some(today) {
+            chores_done = Some(today);
+            daily(&shared).await;
+        }
         let (db, clock, late) = (shared.db.clone(), shared.options.clock.clone(), shared.options.late_after);
         let res = tokio::task::spawn_blocking(move || {
             Store::open(&db).and_then(|mut s| s.fire_due(clock.now(), late))
@@ -45,6 +51,26 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
             _ = tokio::time::sleep(shared.options.tick_every) => {}
         }
     }
+}
+
+/// Once a day (and at start): each workspace's retention, then the automatic
+/// backup. Problems are reported, never fatal.
+async fn daily(shared: &Shared) {
+    let (db, clock) = (shared.db.clone(), shared.options.clock.clone());
+    let res = tokio::task::spawn_blocking(move || {
+        let mut store = Store::open(&db)?;
+        let now = clock.now();
+        store.apply_retention(now, false)?;
+        store.daily_backup_if_due(now)?;
+        Ok::<_, crate::Error>(())
+    })
+    .await;
+    let message = match res {
+        Ok(Ok(())) => return,
+        Ok(Err(e)) => format!("retention or the daily backup: {e}"),
+        Err(e) => format!("retention or the daily backup stopped: {e}"),
+    };
+    let _ = shared.events.send(SyncEvent::Problem { message });
 }
 
 /// Send due outbox jobs; sleep until the next one is due (at most `tick_every`).

@@ -277,6 +277,9 @@ pub(crate) enum Command {
     /// The promise calculator: when a promise is due on given hours (no data file needed).
     #[command(subcommand)]
     Promise(crate::promise::PromiseCmd),
+    /// Erase, retention, backup, restore, export, encryption.
+    #[command(flatten)]
+    Privacy(crate::args_privacy::PrivacyCmd),
 }
 
 #[derive(Subcommand)]

@@ -4,11 +4,13 @@
 
 mod args;
 mod args_connect;
+mod args_privacy;
 mod crm;
 mod follow;
 mod import;
 mod live;
 mod print;
+mod privacy;
 mod promise;
 mod reparse;
 mod report;
@@ -42,12 +44,28 @@ fn main() {
     }
 }
 
-fn open(db: Option<PathBuf>) -> Result<Store> {
-    let path = match db {
-        Some(p) => p,
+fn db_path(db: Option<PathBuf>) -> Result<PathBuf> {
+    match db {
+        Some(p) => Ok(p),
         None => handoff::store::default_path()
-            .context("cannot find a data directory for this user; pass --db PATH or set HANDOFF_DB")?,
-    };
+            .context("cannot find a data directory for this user; pass --db PATH or set HANDOFF_DB"),
+    }
+}
+
+fn open(db: Option<PathBuf>) -> Result<Store> {
+    let named = db.is_some();
+    let path = db_path(db)?;
+    // The user's own data file is created encrypted where a keychain answers;
+    // a file named with --db / HANDOFF_DB (scripts, tests, the demo) is created plain.
+    if !named && !path.exists() {
+        match Store::create_encrypted(&path) {
+            Ok(s) => return Ok(s),
+            Err(e) => eprintln!(
+                "note: creating {} unencrypted ({e}); `handoff encrypt` converts it later",
+                path.display()
+            ),
+        }
+    }
     Ok(Store::open(&path)?)
 }
 
@@ -60,6 +78,11 @@ fn run(cli: Cli) -> Result<()> {
         Command::Promise(cmd) => return promise::run(cmd),
         other => other,
     };
+    if let Command::Privacy(cmd @ (args_privacy::PrivacyCmd::Encrypt | args_privacy::PrivacyCmd::Decrypt)) =
+        &command
+    {
+        return privacy::convert(&db_path(cli.db)?, matches!(cmd, args_privacy::PrivacyCmd::Encrypt));
+    }
     let mut store = open(cli.db)?;
     match command {
         Command::Init { workspace, name, tz } => {
@@ -316,6 +339,7 @@ fn run(cli: Cli) -> Result<()> {
         },
         Command::Doctor => print::doctor(&store)?,
         Command::Promise(cmd) => promise::run(cmd)?,
+        Command::Privacy(cmd) => privacy::run(&mut store, cmd)?,
     }
     Ok(())
 }
@@ -434,7 +458,7 @@ fn names<const N: usize>(n: [&str; N]) -> String {
 }
 
 /// `2026-10-01`, an RFC 3339 instant, or `7d` / `12h` / `30m` back from now.
-fn parse_since(s: &str) -> Result<DateTime<Utc>> {
+pub(crate) fn parse_since(s: &str) -> Result<DateTime<Utc>> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(t.with_timezone(&Utc));
     }
