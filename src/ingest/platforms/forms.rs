@@ -58,7 +58,7 @@ impl Recogniser for Forms {
         if let Some(f) = CF7_FOOTERS.iter().find(|f| mail.body_has(f)) {
             return Some(Evidence::new(90, format!("Contact Form 7's footer \"{f}\"")));
         }
-        let html = mail.html.as_deref().unwrap_or_default().to_ascii_lowercase();
+        let html = mail.html_lower();
         if html.contains("bgcolor=\"#eaf2fa\"") && html.contains("font-family: sans-serif; font-size:12px") {
             return Some(Evidence::new(85, "Gravity Forms' {all_fields} table (label rows #EAF2FA)"));
         }
@@ -157,7 +157,7 @@ fn product(mail: &Mail) -> &'static str {
         "Typeform"
     } else if mail.from_domain_is("hubspot.com") {
         "HubSpot Forms"
-    } else if mail.html.as_deref().is_some_and(|h| h.to_ascii_lowercase().contains("bgcolor=\"#eaf2fa\"")) {
+    } else if mail.html_lower().contains("bgcolor=\"#eaf2fa\"") {
         "Gravity Forms"
     } else {
         "WPForms"

@@ -106,6 +106,10 @@ pub struct Mail {
     pub html: Option<String>,
     /// [`Mail::html_text`], converted once when first asked for.
     pub(crate) html_text: std::cell::OnceCell<String>,
+    /// [`Mail::html_lower`], lower-cased once when first asked for.
+    pub(crate) html_lower: std::cell::OnceCell<String>,
+    /// The subject lower-cased, once when first asked for.
+    pub(crate) subject_lower: std::cell::OnceCell<String>,
     /// Text-like attachments: (file name, content type, text).
     pub attachments: Vec<(String, String, String)>,
     /// The Date header.
@@ -121,6 +125,12 @@ impl Mail {
         self.html_text.get_or_init(|| self.html.as_deref().map(super::html::to_text).unwrap_or_default())
     }
 
+    /// The HTML body's source in ASCII lower case (empty when there is none),
+    /// for markup markers whose case varies between senders.
+    pub fn html_lower(&self) -> &str {
+        self.html_lower.get_or_init(|| self.html.as_deref().map(str::to_ascii_lowercase).unwrap_or_default())
+    }
+
     /// The sender's domain, lower case ("chatwoot.com").
     pub fn from_domain(&self) -> Option<&str> {
         self.from_addr.as_deref().and_then(|a| a.rsplit_once('@')).map(|(_, d)| d)
@@ -128,7 +138,9 @@ impl Mail {
 
     /// Whether the sender's domain is `domain` or one of its subdomains.
     pub fn from_domain_is(&self, domain: &str) -> bool {
-        self.from_domain().is_some_and(|d| d == domain || d.ends_with(&format!(".{domain}")))
+        self.from_domain()
+            .and_then(|d| d.strip_suffix(domain))
+            .is_some_and(|rest| rest.is_empty() || rest.ends_with('.'))
     }
 
     /// The first header of this (lower-case) name.
@@ -143,7 +155,13 @@ impl Mail {
 
     /// Whether the subject contains `needle` (case-insensitive).
     pub fn subject_has(&self, needle: &str) -> bool {
-        self.subject.as_deref().is_some_and(|s| s.to_lowercase().contains(&needle.to_lowercase()))
+        let subject =
+            self.subject_lower.get_or_init(|| self.subject.as_deref().unwrap_or_default().to_lowercase());
+        if needle.chars().any(char::is_uppercase) {
+            subject.contains(&needle.to_lowercase())
+        } else {
+            subject.contains(needle)
+        }
     }
 
     /// Whether either body (text, HTML source) contains `needle` (case-sensitive:
