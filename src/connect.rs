@@ -9,9 +9,10 @@
 
 use crate::hubspot::worker::{self, PushOptions};
 use crate::hubspot::{self, Failure, TOKEN_KEY};
-use crate::ingest::imap::{Canceller, Mailbox, TlsMode};
+use crate::ingest::imap::{Canceller, ImapConfig, Mailbox, TlsMode};
 use crate::ingest::relay::RelayClient;
 use crate::model::{HubspotSettings, SmtpIdentity, SmtpTls, Workspace};
+use crate::oauth::Grant;
 use crate::reply::smtp;
 use crate::secrets::{Keychain, SMTP_KEY, SecretError, source_key};
 use crate::store::{Source, SourceConfig, Store};
@@ -52,6 +53,7 @@ fn nonempty(what: &str, secret: &str) -> Result<()> {
 /// What a source's secret is called.
 pub fn secret_name(config: &SourceConfig) -> &'static str {
     match config {
+        SourceConfig::Imap(c) if c.oauth.is_some() => "sign-in",
         SourceConfig::Imap(_) => "IMAP password",
         SourceConfig::Relay(_) => "relay read token",
     }
@@ -118,6 +120,67 @@ pub fn add_source(
     }
 }
 
+/// Add a source that signs in with OAuth, from a finished sign-in: log in
+/// with the access token (unless `verify` is off), keep the refresh token in
+/// the keychain, then add the source.
+pub fn add_oauth_source(
+    store: &Store,
+    keychain: &Keychain,
+    ws: &Workspace,
+    name: &str,
+    config: ImapConfig,
+    grant: &Grant,
+    verify: bool,
+) -> Result<Source> {
+    let refresh = oauth_refresh(grant)?;
+    if config.tls == TlsMode::Plain && !is_loopback(&config.host) {
+        return Err(ConnectError::Invalid(format!(
+            "refusing an unencrypted IMAP connection to {}: the token would cross the network in clear. Use implicit TLS (port 993) or STARTTLS (port 143).",
+            config.host
+        )));
+    }
+    if store.sources()?.iter().any(|s| s.workspace_slug == ws.slug && s.name == name) {
+        return Err(ConnectError::Invalid(format!(
+            "this workspace already has a source named {name:?}. Pick another name, or remove that source first."
+        )));
+    }
+    let config = SourceConfig::Imap(config);
+    if verify {
+        check_source(&config, &grant.access_token)?;
+    }
+    keychain.set(&ws.slug, &source_key(name), refresh)?;
+    match store.add_source(ws.id, name, &config) {
+        Ok(s) => {
+            crate::oauth::remember(&ws.slug, &source_key(name), grant);
+            Ok(s)
+        }
+        Err(e) => {
+            let _ = keychain.delete(&ws.slug, &source_key(name));
+            Err(e.into())
+        }
+    }
+}
+
+/// Sign an OAuth source in again: check the new access token, then replace
+/// the refresh token in the keychain.
+pub fn replace_oauth_grant(keychain: &Keychain, source: &Source, grant: &Grant, verify: bool) -> Result<()> {
+    let refresh = oauth_refresh(grant)?;
+    if verify {
+        check_source(&source.config, &grant.access_token)?;
+    }
+    keychain.set(&source.workspace_slug, &source_key(&source.name), refresh)?;
+    crate::oauth::remember(&source.workspace_slug, &source_key(&source.name), grant);
+    Ok(())
+}
+
+fn oauth_refresh(grant: &Grant) -> Result<&str> {
+    grant.refresh_token.as_deref().filter(|r| !r.is_empty()).ok_or_else(|| {
+        ConnectError::Invalid(
+            "the sign-in gave no refresh token, so it could not be kept; sign in again.".into(),
+        )
+    })
+}
+
 /// Replace a source's password or token (checked first unless `verify` is off).
 pub fn replace_source_secret(keychain: &Keychain, source: &Source, secret: &str, verify: bool) -> Result<()> {
     nonempty(secret_name(&source.config), secret)?;
@@ -130,7 +193,10 @@ pub fn replace_source_secret(keychain: &Keychain, source: &Source, secret: &str,
 
 /// Log in to a saved source with its saved secret.
 pub fn test_source(keychain: &Keychain, source: &Source) -> Result<()> {
-    let secret = keychain.get(&source.workspace_slug, &source_key(&source.name))?;
+    let secret = crate::oauth::source_secret(keychain, source).map_err(|e| match e {
+        crate::oauth::OAuthError::Keychain(k) => ConnectError::Keychain(k),
+        other => ConnectError::Check(other.to_string()),
+    })?;
     check_source(&source.config, &secret)
 }
 

@@ -8,6 +8,7 @@
 
 pub mod connect;
 pub mod demo;
+pub mod discover;
 pub mod error;
 pub mod export;
 pub mod gaps;
@@ -15,6 +16,7 @@ pub mod hubspot;
 pub mod ingest;
 pub mod metrics;
 pub mod model;
+pub mod oauth;
 pub mod promise;
 pub mod redact;
 pub mod reparse;

@@ -61,12 +61,13 @@ pub struct Watch {
 
 impl Watch {
     pub fn start(db: &Path, kc: &Keychain) -> Watch {
-        let mut child = cli(db, kc)
-            .args(["watch", "--json"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        Self::start_with(cli(db, kc))
+    }
+
+    /// `watch --json` run by `cli` (a `handoff` command with its environment).
+    pub fn start_with(mut cli: Command) -> Watch {
+        let mut child =
+            cli.args(["watch", "--json"]).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
         let out = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {

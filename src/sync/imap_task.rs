@@ -66,6 +66,16 @@ fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: boo
         match result {
             Ok(()) => return OnceReport::new(source, total, None),
             Err(Failure::Cancelled) => break,
+            Err(Failure::SignInAgain(message)) => {
+                let _ = Store::open(&shared.db)
+                    .and_then(|s| s.record_health(source.id, Utc::now(), Err(&message)));
+                shared.report(source, SourceState::Error, Some(message.clone()), false);
+                if once {
+                    return OnceReport::new(source, total, Some(message));
+                }
+                last_error = Some(message);
+                wait_for_sign_in(shared, source, cancel);
+            }
             Err(Failure::Error(message, transient)) => {
                 let _ = Store::open(&shared.db)
                     .and_then(|s| s.record_health(source.id, Utc::now(), Err(&message)));
@@ -85,8 +95,27 @@ fn blocking_loop(shared: &Shared, source: &Source, cancel: &Canceller, once: boo
     OnceReport::new(source, total, last_error)
 }
 
+/// Only a person can fix a revoked sign-in: no request to the provider on a
+/// timer. Look in the keychain (local) until a new sign-in replaced the
+/// refresh token, or "sync now" asks for one more try.
+fn wait_for_sign_in(shared: &Shared, source: &Source, cancel: &Canceller) {
+    let key = crate::secrets::source_key(&source.name);
+    let read = || shared.keychain.as_ref().and_then(|k| k.get(&source.workspace_slug, &key).ok());
+    let before = read();
+    while !cancel.is_cancelled() {
+        if cancel.sleep_or_woken(SIGN_IN_LOOK) || read() != before {
+            return;
+        }
+    }
+}
+
+/// How often a source waiting for a new sign-in looks in the keychain.
+const SIGN_IN_LOOK: Duration = Duration::from_secs(2);
+
 enum Failure {
     Cancelled,
+    /// The OAuth sign-in expired or was revoked: a person must sign in again.
+    SignInAgain(String),
     /// A message for people, and whether a plain retry can help.
     Error(String, bool),
 }
@@ -95,6 +124,18 @@ impl From<ImapError> for Failure {
     fn from(e: ImapError) -> Self {
         match e {
             ImapError::Cancelled => Failure::Cancelled,
+            other => {
+                let transient = other.is_transient();
+                Failure::Error(other.to_string(), transient)
+            }
+        }
+    }
+}
+
+impl From<crate::oauth::OAuthError> for Failure {
+    fn from(e: crate::oauth::OAuthError) -> Self {
+        match e {
+            crate::oauth::OAuthError::SignInAgain { .. } => Failure::SignInAgain(e.to_string()),
             other => {
                 let transient = other.is_transient();
                 Failure::Error(other.to_string(), transient)
@@ -120,11 +161,20 @@ fn session(
     attempt: &mut u32,
 ) -> Result<(), Failure> {
     shared.report(source, SourceState::Connecting, None, false);
-    let password = shared.secret(source).map_err(|m| Failure::Error(m, false))?;
+    let password = shared.secret(source)?;
     let mut store = Store::open(&shared.db)?;
     let gone = || Failure::Error(format!("the workspace of {} is gone", source.label()), false);
     let mut workspace = store.workspace_by_id(source.workspace_id)?.ok_or_else(gone)?;
-    let mut mailbox = Mailbox::connect(config, &password, cancel)?;
+    let mut mailbox = match Mailbox::connect(config, &password, cancel) {
+        // The server refused the access token (expired early, revoked):
+        // refresh it once and try again; a refused refresh is "sign in again".
+        Err(ImapError::Token { .. }) => {
+            crate::oauth::forget(&source.workspace_slug, &crate::secrets::source_key(&source.name));
+            let fresh = shared.secret(source)?;
+            Mailbox::connect(config, &fresh, cancel)?
+        }
+        other => other?,
+    };
     drop(password);
     let mut how = if mailbox.idles() {
         "watching the folder (IDLE)".to_string()

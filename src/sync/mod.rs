@@ -246,16 +246,15 @@ impl Shared {
         base.mul_f64(0.75 + fastrand::f64() * 0.5)
     }
 
-    fn secret(&self, source: &Source) -> std::result::Result<String, String> {
+    /// What the source logs in with (see [`crate::oauth::source_secret`]).
+    fn secret(&self, source: &Source) -> std::result::Result<String, crate::oauth::OAuthError> {
         let Some(keychain) = &self.keychain else {
             return Err(crate::secrets::SecretError::Unavailable(
                 "no keychain was opened for the engine".into(),
             )
-            .to_string());
+            .into());
         };
-        keychain
-            .get(&source.workspace_slug, &crate::secrets::source_key(&source.name))
-            .map_err(|e| e.to_string())
+        crate::oauth::source_secret(keychain, source)
     }
 }
 

@@ -97,7 +97,7 @@ async fn session(
     let token = tokio::task::spawn_blocking(move || keychain_shared.secret(&src))
         .await
         .map_err(|e| (format!("internal error: {e}"), true))?
-        .map_err(|m| (m, false))?;
+        .map_err(|e| (e.to_string(), false))?;
     let client = RelayClient::new(config, &token).map_err(from_relay)?;
     let (db, ws_id, id) = (shared.db.clone(), source.workspace_id, source.id);
     let store: Shelf = tokio::task::spawn_blocking(move || Store::open(&db))

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::ingest::imap::{Canceller, ImapConfig, Mailbox};
 use crate::ingest::relay::{RelayClient, TeamRecord};
 use crate::model::SourceKind;
-use crate::secrets::{Keychain, source_key};
+use crate::secrets::Keychain;
 use crate::store::{
     ClaimOp, LostClaim, SeenAnswer, SeenClaim, Settled, Source, SourceConfig, Store, TeamState, Teammate,
 };
@@ -73,7 +73,11 @@ pub async fn check(db: &Path, keychain: Option<&Keychain>, handoff_id: i64) -> R
     .await?;
     let Some((source, message_id, me)) = found else { return Ok(false) };
     let Some(kc) = keychain else { return Ok(false) };
-    let Ok(secret) = kc.get(&source.workspace_slug, &source_key(&source.name)) else { return Ok(false) };
+    // Blocking: the keychain, and for an OAuth source perhaps a token refresh.
+    let (kc2, source2) = (kc.clone(), source.clone());
+    let Ok(secret) = blocking(move || Ok(crate::oauth::source_secret(&kc2, &source2))).await? else {
+        return Ok(false);
+    };
     match &source.config {
         SourceConfig::Imap(config) => {
             let Some(message_id) = message_id else { return Ok(false) };
@@ -166,10 +170,14 @@ pub async fn push_pending(db: &Path, keychain: Option<&Keychain>, workspace_id: 
     })
     .await?;
     for source in sources {
-        let secret = match keychain {
-            Some(kc) => kc.get(&source.workspace_slug, &source_key(&source.name)).map_err(|e| e.to_string()),
-            None => Err("no keychain is open".to_string()),
-        };
+        let (kc2, source2) = (keychain.cloned(), source.clone());
+        let secret = blocking(move || {
+            Ok(match kc2 {
+                Some(kc) => crate::oauth::source_secret(&kc, &source2).map_err(|e| e.to_string()),
+                None => Err("no keychain is open".to_string()),
+            })
+        })
+        .await?;
         match &source.config {
             SourceConfig::Imap(config) => {
                 let (db2, config) = (db.to_path_buf(), config.clone());

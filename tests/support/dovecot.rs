@@ -110,7 +110,30 @@ impl Dovecot {
         Self::start_with(NO_KEYWORDS)
     }
 
+    /// A server that also takes OAuth access tokens (`mechanisms`: `xoauth2`,
+    /// `oauthbearer` or both), checked by Dovecot's oauth2 passdb against the
+    /// introspection endpoint (RFC 7662) at `introspection_url`.
+    pub fn start_oauth(introspection_url: &str, mechanisms: &str) -> Dovecot {
+        let extra = format!(
+            "passdb {{\n  driver = oauth2\n  mechanisms = {mechanisms}\n  args = @DIR@/oauth2.conf.ext\n}}\n"
+        );
+        Self::start_configured(&extra, &format!("plain login {mechanisms}"), |d| {
+            // Dovecot 2.3's dovecot-oauth2.conf.ext settings (see
+            // /usr/share/dovecot/dovecot-oauth2.conf.ext): POST token=… to
+            // the introspection URL, the user is the answer's `username`,
+            // inactive tokens refused.
+            let conf = format!(
+                "introspection_mode = post\nintrospection_url = {introspection_url}\nforce_introspection = yes\nusername_attribute = username\nactive_attribute = active\nactive_value = true\ntimeout_msecs = 5000\n"
+            );
+            std::fs::write(d.join("oauth2.conf.ext"), conf).unwrap();
+        })
+    }
+
     fn start_with(extra: &str) -> Dovecot {
+        Self::start_configured(extra, "plain login", |_| {})
+    }
+
+    fn start_configured(extra: &str, mechanisms: &str, prepare: impl FnOnce(&Path)) -> Dovecot {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let lmtp_port = loop {
@@ -127,7 +150,9 @@ impl Dovecot {
             [USER, VISITOR, BACKUP].iter().map(|u| format!("{u}:{{PLAIN}}{PASSWORD}::::::\n")).collect();
         std::fs::write(d.join("users"), users).unwrap();
         std::fs::write(d.join("global-acl"), "* owner lrsteikxp\n").unwrap();
+        prepare(d);
         let conf = format!("{CONF}{extra}")
+            .replace("auth_mechanisms = plain login", &format!("auth_mechanisms = {mechanisms}"))
             .replace("@DIR@", &d.to_string_lossy())
             .replace("@PORT@", &port.to_string())
             .replace("@LMTP@", &lmtp_port.to_string());

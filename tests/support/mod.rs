@@ -5,8 +5,10 @@ pub mod dovecot;
 pub mod hubspot;
 pub mod keychain;
 pub mod mail;
+pub mod oauth;
 pub mod relay;
 pub mod smtp;
+pub mod web;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

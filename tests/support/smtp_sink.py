@@ -8,6 +8,11 @@ Configured by the environment (tests/support/smtp.rs sets it):
   SMTP_USER/PASS     the one accepted login; AUTH is optional, a wrong one gets 535
   SMTP_LOG           optional file; one JSON line is appended per accepted message:
                      {"mail_from", "rcpt_tos", "message_id", "size", "delivered"}
+  SMTP_INTROSPECT    optional; when set, AUTH XOAUTH2 is offered and its bearer token is
+                     checked at this RFC 7662 introspection URL (the OAuth stand-in's, the
+                     same Dovecot asks): active, and its username the XOAUTH2 user, or 535
+                     (answered at once, as Exchange Online does; Gmail's JSON challenge is
+                     not played).
   SMTP_LOCAL_DOMAIN  recipients in this domain (default example.test) go to Dovecot;
                      Dovecot refusing one (no such user) gets 550 at RCPT. Recipients
                      in any other domain stand for the outside world: accepted and
@@ -26,6 +31,9 @@ import logging
 import os
 import re
 import smtplib
+import base64
+import urllib.parse
+import urllib.request
 
 from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
@@ -34,6 +42,7 @@ LMTP_HOST, LMTP_PORT = '127.0.0.1', int(os.environ.get('LMTP_PORT', '10024'))
 SMTP_USER = os.environ.get('SMTP_USER', 'helpdesk@example.test').encode()
 SMTP_PASS = os.environ.get('SMTP_PASS', 'secret').encode()
 SMTP_LOG = os.environ.get('SMTP_LOG') or None
+INTROSPECT = os.environ.get('SMTP_INTROSPECT') or None
 LOCAL_DOMAIN = os.environ.get('SMTP_LOCAL_DOMAIN', 'example.test').lower()
 ENHANCED_CODE = re.compile(r'^\d\.\d{1,3}\.\d{1,3} ')
 
@@ -86,7 +95,37 @@ def message_id(content):
     return ' '.join(str(value).split()) if value is not None else None
 
 
+def introspect(token):
+    data = urllib.parse.urlencode({'token': token}).encode()
+    req = urllib.request.Request(INTROSPECT, data=data,
+                                 headers={'Content-Type': 'application/x-www-form-urlencoded'})
+    with urllib.request.urlopen(req, timeout=5) as r:
+        return json.loads(r.read())
+
+
 class LmtpRelay:
+    async def auth_XOAUTH2(self, server, args):
+        """XOAUTH2 (https://developers.google.com/workspace/gmail/imap/xoauth2-protocol):
+        base64 of user=…^Aauth=Bearer …^A^A, as the initial response or after an empty 334."""
+        if not INTROSPECT:
+            return AuthResult(success=False, handled=False)
+        if len(args) > 2:
+            try:
+                raw = base64.b64decode(args[2], validate=True)
+            except ValueError:
+                return AuthResult(success=False, handled=False)
+        else:
+            raw = await server.challenge_auth('')
+            if not isinstance(raw, bytes):
+                return AuthResult(success=False, handled=True)
+        fields = dict(p.split('=', 1) for p in raw.decode(errors='replace').split('\x01') if '=' in p)
+        user, auth = fields.get('user', ''), fields.get('auth', '')
+        if not auth.startswith('Bearer '):
+            return AuthResult(success=False, handled=False)
+        answer = await asyncio.get_running_loop().run_in_executor(None, introspect, auth[7:])
+        ok = answer.get('active') is True and answer.get('username') == user
+        return AuthResult(success=ok, handled=False, auth_data=LoginPassword(user.encode(), b''))
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if is_local(address):
             loop = asyncio.get_running_loop()

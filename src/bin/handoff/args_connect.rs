@@ -84,6 +84,8 @@ pub(crate) enum HubspotCmd {
     },
 }
 
+// Parsed once per process: the size of the `add` variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 pub(crate) enum SourceCmd {
     /// Add a source; asks for its password or token and keeps it in the OS keychain.
@@ -105,6 +107,23 @@ pub(crate) enum SourceCmd {
         /// Save without first checking that the server accepts it.
         #[arg(long)]
         no_check: bool,
+    },
+    /// Sign a Google or Microsoft source in again (after "sign in again").
+    Signin {
+        /// `workspace/name`.
+        source: String,
+        /// Save without first checking that the server accepts the sign-in.
+        #[arg(long)]
+        no_check: bool,
+    },
+    /// Show the mail server settings found for an address (preset,
+    /// autoconfig, SRV or MX), without connecting.
+    Discover {
+        /// The mailbox address.
+        address: String,
+        /// One JSON object.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove a source (its handoffs stay) and its keychain item.
     Remove {
@@ -145,18 +164,22 @@ pub(crate) enum AddSource {
     Imap {
         #[command(flatten)]
         common: AddCommon,
-        /// Server name.
+        /// Server name (default: found from the address: a provider preset,
+        /// the domain's autoconfig file, SRV or MX records).
         #[arg(long)]
-        host: String,
+        host: Option<String>,
         /// Port (default: 993 for implicit TLS, 143 otherwise).
         #[arg(long)]
         port: Option<u16>,
         /// implicit (993), starttls (143), or plain (loopback only).
-        #[arg(long, default_value = "implicit")]
-        tls: String,
-        /// Login name.
+        #[arg(long)]
+        tls: Option<String>,
+        /// Login name: the mailbox address.
         #[arg(long)]
         user: String,
+        /// Sign in with google or microsoft in the browser instead of a password.
+        #[arg(long, value_parser = ["google", "microsoft"])]
+        oauth: Option<String>,
         /// Folder to watch.
         #[arg(long, default_value = "INBOX")]
         folder: String,

@@ -14,6 +14,7 @@ mod privacy;
 mod promise;
 mod reparse;
 mod report;
+mod signin;
 mod team;
 
 use anyhow::{Context, Result, bail};
@@ -376,28 +377,55 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             port,
             tls,
             user,
+            oauth,
             folder,
             from_filter,
             subject_filter,
             no_idle,
             poll_seconds,
         }) => {
-            let tls = match tls.as_str() {
-                "implicit" => TlsMode::Implicit,
-                "starttls" => TlsMode::Starttls,
-                "plain" => TlsMode::Plain,
-                other => bail!(
-                    "unknown --tls {other:?}: use implicit (port 993), starttls (port 143) or plain (loopback only)"
-                ),
+            let tls = tls
+                .map(|t| match t.as_str() {
+                    "implicit" => Ok(TlsMode::Implicit),
+                    "starttls" => Ok(TlsMode::Starttls),
+                    "plain" => Ok(TlsMode::Plain),
+                    other => Err(anyhow::anyhow!(
+                        "unknown --tls {other:?}: use implicit (port 993), starttls (port 143) or plain (loopback only)"
+                    )),
+                })
+                .transpose()?;
+            let mut provider = oauth.as_deref().map(signin::provider).transpose()?;
+            let mut config = match host {
+                Some(host) => {
+                    let tls = tls.unwrap_or(TlsMode::Implicit);
+                    let port = port.unwrap_or(if tls == TlsMode::Implicit { 993 } else { 143 });
+                    ImapConfig::new(&host, port, tls, &user)
+                }
+                None => {
+                    let found = signin::discover(&user)?;
+                    if provider.is_none() && found.oauth.is_some() && !common.password_stdin {
+                        provider = found.oauth;
+                    }
+                    let mut c = signin::imap_config(&found, &user);
+                    if let Some(t) = tls {
+                        c.tls = t;
+                    }
+                    if let Some(p) = port {
+                        c.port = p;
+                    }
+                    c
+                }
             };
-            let port = port.unwrap_or(if tls == TlsMode::Implicit { 993 } else { 143 });
-            let mut config = ImapConfig::new(&host, port, tls, &user);
             config.folder = folder;
             config.from_filter = from_filter;
             config.subject_filter = subject_filter;
             config.idle = !no_idle;
             config.poll_seconds = poll_seconds.max(1);
+            config.oauth = provider;
             let ws = store.require_workspace(&common.workspace)?;
+            if config.oauth.is_some() {
+                return signin::add(store, &ws, &common.name, config, !common.no_check);
+            }
             live::add(store, &ws, &common.name, SourceConfig::Imap(config), input(&common), !common.no_check)
         }
         SourceCmd::Add(AddSource::Relay { common, url, wait_seconds }) => {
@@ -412,6 +440,8 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             live::replace_secret(&named(&source)?, input, !no_check)
         }
         SourceCmd::Remove { source } => live::remove(store, &named(&source)?),
+        SourceCmd::Signin { source, no_check } => signin::again(&named(&source)?, !no_check),
+        SourceCmd::Discover { address, json } => signin::show(&address, json),
         SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
         SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
     }

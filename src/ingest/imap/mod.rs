@@ -28,6 +28,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
 mod condstore;
+mod login;
 mod sent;
 mod team;
 mod transport;
@@ -73,6 +74,10 @@ pub struct ImapConfig {
     /// Seconds between polls when IDLE is off or not offered; also the re-IDLE interval cap.
     #[serde(default = "poll_default")]
     pub poll_seconds: u64,
+    /// Sign in with this OAuth provider (the keychain holds its refresh
+    /// token); `None`: a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<crate::discover::OAuthProvider>,
 }
 
 fn inbox() -> String {
@@ -98,6 +103,7 @@ impl ImapConfig {
             subject_filter: None,
             idle: true,
             poll_seconds: poll_default(),
+            oauth: None,
         }
     }
 
@@ -152,6 +158,18 @@ pub enum ImapError {
     Auth {
         /// Login name.
         user: String,
+        /// The server's words.
+        why: String,
+    },
+    /// The server refused the OAuth access token.
+    #[error(
+        "the IMAP server refused the {provider} sign-in for {user}: {why}. If IMAP is turned off for this mailbox, turn it on (Google Workspace: Admin console → Apps → Gmail → End User Access → IMAP; Microsoft 365: Exchange admin center → the mailbox → Manage email apps → IMAP); otherwise sign in again (Settings → Sources → Sign in again, or `handoff source signin WORKSPACE/NAME`)."
+    )]
+    Token {
+        /// Login name.
+        user: String,
+        /// Which provider.
+        provider: String,
         /// The server's words.
         why: String,
     },
@@ -224,6 +242,8 @@ pub struct Mailbox {
 
 impl Mailbox {
     /// Connect, log in and select the folder. Every step has [`NET_TIMEOUT`].
+    /// `password`: the password, or for an OAuth source ([`ImapConfig::oauth`])
+    /// a current access token (see [`crate::oauth::access_token`]).
     pub fn connect(config: &ImapConfig, password: &str, cancel: &Canceller) -> Result<Mailbox, ImapError> {
         let connect_err =
             |why: String| ImapError::Connect { host: config.host.clone(), port: config.port, why };
@@ -269,16 +289,38 @@ impl Mailbox {
                 )
             }
         };
-        let mut client = imap::Client::new(stream);
-        if config.tls != TlsMode::Starttls {
-            client.read_greeting().map_err(lost)?;
-        }
-        let mut session = client.login(&config.user, password).map_err(|(e, _)| match e {
-            imap::Error::No(why) | imap::Error::Bad(why) => {
-                ImapError::Auth { user: config.user.clone(), why: why.trim_end_matches('.').to_string() }
+        let session = match config.oauth {
+            None => {
+                let mut client = imap::Client::new(stream);
+                if config.tls != TlsMode::Starttls {
+                    client.read_greeting().map_err(lost)?;
+                }
+                client.login(&config.user, password).map_err(|(e, _)| match e {
+                    imap::Error::No(why) | imap::Error::Bad(why) => ImapError::Auth {
+                        user: config.user.clone(),
+                        why: why.trim_end_matches('.').to_string(),
+                    },
+                    other => lost(other),
+                })?
             }
-            other => lost(other),
-        })?;
+            Some(provider) => {
+                // The mechanism is picked from the CAPABILITY before login,
+                // which the `imap` crate cannot ask for: asked by hand first.
+                let mut stream = stream;
+                let caps = login::capabilities(&mut stream, config.tls != TlsMode::Starttls)?;
+                login::with_token(imap::Client::new(stream), config, provider, password, &caps)?
+            }
+        };
+        Mailbox::selected(session, sock, config, tap)
+    }
+
+    /// After login: capabilities, SELECT.
+    fn selected(
+        mut session: imap::Session<Stream>,
+        sock: TcpStream,
+        config: &ImapConfig,
+        tap: Tap,
+    ) -> Result<Mailbox, ImapError> {
         let caps = session.capabilities().map_err(lost)?;
         let (can_idle, condstore) = (caps.has_str("IDLE"), caps.has_str("CONDSTORE"));
         drop(caps);

@@ -61,6 +61,16 @@ impl Canceller {
         Ok(())
     }
 
+    /// Sleep up to `d`; returns early on cancel or wake, and says whether it was woken.
+    pub fn sleep_or_woken(&self, d: Duration) -> bool {
+        let (lock, cv) = &*self.inner;
+        let Ok(guard) = lock.lock() else { return true };
+        let Ok((mut guard, _)) = cv.wait_timeout_while(guard, d, |s| !s.cancelled && !s.woken) else {
+            return true;
+        };
+        std::mem::replace(&mut guard.woken, false) || guard.cancelled
+    }
+
     /// Sleep up to `d`; returns early on cancel or wake.
     pub fn sleep(&self, d: Duration) {
         let (lock, cv) = &*self.inner;
