@@ -100,6 +100,9 @@ pub fn add_source(
             c.host
         )));
     }
+    if let SourceConfig::Relay(c) = &config {
+        crate::ingest::relay::check_url(&c.url).map_err(|e| ConnectError::Invalid(e.to_string()))?;
+    }
     nonempty(secret_name(&config), secret)?;
     // A taken name would otherwise overwrite the other source's secret below.
     if store.sources()?.iter().any(|s| s.workspace_slug == ws.slug && s.name == name) {

@@ -19,6 +19,7 @@ mod promise_rules;
 mod promises;
 mod reason;
 mod relay_client;
+mod relay_gap;
 mod relay_team;
 mod reparse;
 mod reply;

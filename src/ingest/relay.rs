@@ -89,6 +89,16 @@ pub enum RelayError {
         /// Cause.
         why: String,
     },
+    /// A plain `http://` address off this machine: the token would cross the network in clear.
+    #[error(
+        "refusing the relay address {url}: {why}. Use the relay's https:// address (its README shows a TLS proxy in front of it); plain http:// is only for a relay on this machine (localhost, 127.0.0.1, ::1)."
+    )]
+    Insecure {
+        /// The address as given.
+        url: String,
+        /// What is wrong with it.
+        why: String,
+    },
     /// A release was refused: another teammate holds the claim.
     #[error("{} holds this claim; only they can release it.", holder(by_name, by_email))]
     HeldByTeammate {
@@ -110,9 +120,50 @@ impl RelayError {
             self,
             RelayError::Unauthorized { .. }
                 | RelayError::BadAnswer { .. }
+                | RelayError::Insecure { .. }
                 | RelayError::HeldByTeammate { .. }
         )
     }
+}
+
+/// Refuses a relay address that would send the read token in clear: only
+/// `https://`, or `http://` to this machine's own loopback addresses (the same
+/// rule as a plain IMAP source, see [`crate::connect::add_source`]).
+pub fn check_url(url: &str) -> Result<(), RelayError> {
+    let insecure = |why: &str| Err(RelayError::Insecure { url: url.to_string(), why: why.to_string() });
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return insecure("it is not a web address like https://relay.example.com");
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" => {
+            // host_str writes IPv6 addresses in brackets.
+            let host = parsed.host_str().unwrap_or("").trim_matches(['[', ']']);
+            let loopback = host.eq_ignore_ascii_case("localhost")
+                || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback());
+            if loopback {
+                Ok(())
+            } else {
+                insecure(
+                    "plain http:// would send the channel's read token and every handoff across the network in clear",
+                )
+            }
+        }
+        other => insecure(&format!("{other}:// is not a relay address")),
+    }
+}
+
+/// What the relay's retention removed before this app fetched it (the relay's `lost`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub struct RelayLost {
+    /// How many events, at most.
+    pub events: i64,
+    /// When the oldest of them reached the relay.
+    #[serde(rename = "oldest_received_at")]
+    pub oldest: DateTime<Utc>,
+    /// When the newest of them reached the relay.
+    #[serde(rename = "newest_received_at")]
+    pub newest: DateTime<Utc>,
 }
 
 /// One webhook the relay took.
@@ -135,6 +186,8 @@ pub struct Page {
     pub next: i64,
     /// Events between the cursor and this page were purged by the relay's retention.
     pub gap: bool,
+    /// With `gap`: how many and when, when the relay says (older relays do not).
+    pub lost: Option<RelayLost>,
 }
 
 impl Page {
@@ -216,6 +269,8 @@ struct Wire {
     next: i64,
     #[serde(default)]
     gap: bool,
+    #[serde(default)]
+    lost: Option<RelayLost>,
 }
 
 #[derive(Deserialize)]
@@ -245,6 +300,7 @@ impl std::fmt::Debug for RelayClient {
 impl RelayClient {
     /// A client; `token` is the channel's read token.
     pub fn new(config: &RelayConfig, token: &str) -> Result<RelayClient, RelayError> {
+        check_url(&config.url)?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
             .user_agent(concat!("handoff-desk/", env!("CARGO_PKG_VERSION")))
@@ -287,7 +343,7 @@ impl RelayClient {
             };
             events.push(RelayEvent { id: e.id, body, received_at: e.received_at });
         }
-        Ok(Page { events, next: wire.next.max(after), gap: wire.gap })
+        Ok(Page { events, next: wire.next.max(after), gap: wire.gap, lost: wire.lost.filter(|_| wire.gap) })
     }
 
     /// Claims the handoff `key` for this teammate. `won` is false (not an
@@ -412,4 +468,26 @@ fn root_cause(e: &reqwest::Error) -> String {
         src = s.source();
     }
     msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_https_or_loopback_http_relay_addresses_are_accepted() {
+        for ok in
+            ["https://relay.example.com", "http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:9"]
+        {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in
+            ["http://relay.example.com", "http://10.0.0.5:8787", "http://0.0.0.0:1", "ftp://x", "relay"]
+        {
+            let e = check_url(bad).unwrap_err().to_string();
+            assert!(e.contains("https://") && e.contains(bad), "{e}");
+            assert!(!check_url(bad).unwrap_err().is_transient());
+        }
+        assert!(RelayClient::new(&RelayConfig::new("http://relay.example.com"), "t").is_err());
+    }
 }

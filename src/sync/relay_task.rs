@@ -119,6 +119,19 @@ async fn session(
             let wait =
                 if catching_up || once { Duration::ZERO } else { Duration::from_secs(config.wait_seconds) };
             let page = client.fetch(after, wait).await.map_err(from_relay)?;
+            if page.gap {
+                // Recorded before the cursor moves past the hole: the relay says it only once.
+                let lost = page.lost;
+                let gap = blocking(&store, move |store| {
+                    let gap_id = store.record_relay_gap(id, Utc::now(), lost)?;
+                    Ok(store.open_relay_gaps(id)?.into_iter().find(|g| g.id == gap_id))
+                })
+                .await?;
+                if let Some(gap) = gap {
+                    let message = format!("{}: {}", source.label(), gap.notice());
+                    let _ = shared.events.send(super::SyncEvent::Problem { message });
+                }
+            }
             if !page.events.is_empty() || page.next != after {
                 shared.report(source, SourceState::Syncing, None, false);
                 let items = page.parse();
@@ -141,12 +154,13 @@ async fn session(
                 continue;
             }
             let _ = blocking(&store, move |store| store.record_health(id, Utc::now(), Ok(()))).await;
-            let message = if page.gap {
-                "some events expired on the relay before they were fetched (its retention window passed)"
-            } else {
-                "long-polling the relay"
+            // An unacknowledged retention gap stays the source's status until the user acknowledges it.
+            let gaps = blocking(&store, move |store| store.open_relay_gaps(id)).await?;
+            let message = match gaps.last() {
+                Some(gap) => gap.notice(),
+                None => "long-polling the relay".into(),
             };
-            shared.report(source, SourceState::Idle, Some(message.into()), true);
+            shared.report(source, SourceState::Idle, Some(message), true);
             if once {
                 return Ok(());
             }

@@ -43,12 +43,19 @@ pub fn binary() -> PathBuf {
 
 impl Relay {
     pub fn start() -> Relay {
+        Relay::start_with_retention(24.0)
+    }
+
+    /// A relay that purges events older than `hours` (checking every second when that is under an hour).
+    pub fn start_with_retention(hours: f64) -> Relay {
+        let purge = if hours < 1.0 { 1 } else { 60 };
         let dir = tempfile::tempdir().unwrap();
         let port = super::dovecot::free_port();
         let config = format!(
             r#"listen = "127.0.0.1:{port}"
 database = "relay.db"
-retention_hours = 24
+retention_hours = {hours}
+purge_interval_seconds = {purge}
 max_body_bytes = 65536
 max_wait_seconds = 60
 

@@ -140,6 +140,12 @@ pub(crate) enum SourceCmd {
         /// `workspace/name`.
         source: String,
     },
+    /// Acknowledge a relay source's retention-gap notice (events that expired on
+    /// the relay before they were fetched), so it is no longer shown.
+    AckGap {
+        /// `workspace/name`.
+        source: String,
+    },
 }
 
 #[derive(clap::Args)]

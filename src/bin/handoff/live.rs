@@ -96,10 +96,12 @@ pub fn list(store: &Store, json: bool) -> Result<()> {
     }
     for s in sources {
         let health = store.health(s.id)?;
+        let gaps = store.open_relay_gaps(s.id)?;
         if json {
+            let notices: Vec<String> = gaps.iter().map(|g| g.notice()).collect();
             let v = serde_json::json!({
                 "id": s.id, "source": s.label(), "kind": s.config.kind(), "config": s.config,
-                "enabled": s.enabled, "health": health,
+                "enabled": s.enabled, "health": health, "gaps": gaps, "gap_notices": notices,
             });
             println!("{v}");
             continue;
@@ -112,6 +114,26 @@ pub fn list(store: &Store, json: bool) -> Result<()> {
         };
         let enabled = if s.enabled { "" } else { " (disabled)" };
         println!("{:<28} {:<48} {}{}", s.label(), print::cut(&s.config.describe(), 48), state, enabled);
+        print_gaps(&s, &gaps);
+    }
+    Ok(())
+}
+
+/// A relay source's unacknowledged retention gaps, and how to acknowledge them.
+fn print_gaps(source: &Source, gaps: &[handoff::store::RelayGap]) {
+    for gap in gaps {
+        println!("  ! lost on the relay: {}", gap.notice());
+    }
+    if !gaps.is_empty() {
+        println!("  (shown until acknowledged: `handoff source ack-gap {}`)", source.label());
+    }
+}
+
+/// `source ack-gap`: the relay source's retention-gap notices are acknowledged.
+pub fn ack_gap(store: &Store, source: &Source) -> Result<()> {
+    match store.acknowledge_relay_gaps(source.id, chrono::Utc::now())? {
+        0 => println!("{} has no retention gap to acknowledge.", source.label()),
+        n => println!("Acknowledged {n} retention gap notice(s) of {}.", source.label()),
     }
     Ok(())
 }
@@ -162,6 +184,15 @@ pub fn sync(store: &Store, json: bool) -> Result<bool> {
                     String::new()
                 }
             );
+        }
+    }
+    if !json {
+        for s in store.sources()? {
+            let gaps = store.open_relay_gaps(s.id)?;
+            if !gaps.is_empty() {
+                println!("{}:", s.label());
+                print_gaps(&s, &gaps);
+            }
         }
     }
     Ok(all_ok)

@@ -444,6 +444,7 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
         SourceCmd::Discover { address, json } => signin::show(&address, json),
         SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
         SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
+        SourceCmd::AckGap { source } => live::ack_gap(store, &named(&source)?),
     }
 }
 
