@@ -6,6 +6,7 @@
 //! ask of it. It has no Tauri dependency.
 #![warn(missing_docs)]
 
+pub mod alerts;
 pub mod connect;
 pub mod demo;
 pub mod discover;

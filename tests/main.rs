@@ -1,8 +1,10 @@
 //! Integration tests of the core and the CLI: one test binary, one module per scenario.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
+mod alerts;
 mod chaos;
 mod cli;
+mod companion;
 mod corpus;
 mod crash;
 mod discover;
@@ -29,4 +31,5 @@ mod support;
 mod team;
 mod team_answers;
 mod team_truth;
+mod wake;
 mod webhook;

@@ -228,7 +228,7 @@ fn a_visitor_answer_cancels_the_second_attempt() {
 }
 
 #[test]
-fn a_week_offline_is_caught_up_in_one_summary_without_a_flood_or_emails() {
+fn a_week_offline_is_one_late_alert_per_open_handoff_and_one_summary() {
     let mut store = Store::open_in_memory().unwrap();
     let mut ws = workspace(&store, Some("backup@acme.test"));
     ws.settings.follow_ups.backup_email = true;
@@ -241,21 +241,51 @@ fn a_week_offline_is_caught_up_in_one_summary_without_a_flood_or_emails() {
 
     let week_later = z(MON_10) + Duration::days(7);
     let r = store.fire_due(week_later, Duration::minutes(10)).unwrap();
-    assert!(r.fired.is_empty(), "no notification per item after a week away: {:?}", r.fired);
-    assert_eq!(
-        r.caught_up.len(),
-        3 * 3 + 1,
-        "reminder, backup alert and breach per handoff, plus the callback"
-    );
-    assert!(r.queued_jobs.is_empty(), "no week-old alert emails");
+    // Still open, unanswered and unclaimed: each handoff's breach fires now,
+    // marked late, and its backup contact is emailed (marked late too).
+    assert_eq!(r.fired.len(), 3, "one notification per still-open handoff, not three: {:?}", r.fired);
+    assert!(r.fired.iter().all(|n| n.kind == FollowUpKind::Breach && n.body.contains("Late: was due")));
+    assert_eq!(r.caught_up.len(), 3 * 2 + 1, "reminder and backup alert per handoff, plus the callback");
+    assert_eq!(r.queued_jobs.len(), 3, "one late backup email per open handoff");
+    let late: i64 = store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM replies WHERE kind = 'backup_alert' AND subject LIKE '[Late] %'
+               AND body_text LIKE 'Late: this alert was due %, sent at % after Handoff Desk started again.%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(late, 3);
     let summary = r.summary.unwrap();
-    assert!(summary.contains("3 promises broke"), "{summary}");
+    assert!(summary.contains("3 reminders passed"), "{summary}");
     assert!(summary.contains("1 callback is overdue"), "{summary}");
     for id in &ids {
         assert_eq!(store.promise(*id).unwrap().unwrap().state, PromiseState::Breached);
     }
     let again = store.fire_due(week_later + Duration::minutes(1), Duration::minutes(10)).unwrap();
     assert_eq!((again.fired.len(), again.caught_up.len(), again.summary), (0, 0, None));
+}
+
+#[test]
+fn a_late_follow_up_of_a_claimed_handoff_is_only_a_summary_line() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut ws = workspace(&store, Some("backup@acme.test"));
+    ws.settings.follow_ups.backup_email = true;
+    ws.settings.smtp = Some(plain_identity(2525));
+    store.update_workspace(&ws).unwrap();
+    let id = ingest_one(&mut store, &ws, live("c", Some("within 2 hours")), z(MON_10));
+    let sam = handoff::store::Teammate { name: "Sam".into(), email: "sam@acme.test".into() };
+    store.claim_handoff(id, &sam, z(MON_10)).unwrap();
+    let r = store
+        .fire_due_with(
+            z(MON_10) + Duration::hours(5),
+            Duration::minutes(10),
+            handoff::store::FireOptions { woke: true, ..Default::default() },
+        )
+        .unwrap();
+    assert!(r.fired.is_empty() && r.queued_jobs.is_empty(), "{r:?}");
+    assert!(r.summary.unwrap().starts_with("While this computer slept: 1 promise broke"));
 }
 
 #[test]

@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod alerts;
 pub mod hours;
 mod promise;
 mod settings;
 #[cfg(test)]
 mod tests_hours;
+pub use alerts::{AlertChannel, AlertEvent, AlertRoute, AlertSender, AlertSettings, EngineRole};
 pub use hours::HoursError;
 pub use promise::*;
 pub use settings::*;

@@ -20,6 +20,8 @@ pub struct WorkspaceSettings {
     pub team: Option<TeamSettings>,
     /// Retention and redaction.
     pub privacy: PrivacySettings,
+    /// Slack and Teams alerts (the webhook URLs are in the keychain).
+    pub alerts: super::alerts::AlertSettings,
 }
 
 /// How long a workspace keeps visitors' data, and what is masked before it

@@ -138,6 +138,9 @@ fn run_one(
             return Ok(report("failed", e.message));
         }
     };
+    // Committed before the conversation starts: a crash before this point
+    // sent nothing and the job is simply tried again.
+    store.mark_posted(job.id, clock())?;
     match smtp::send(&identity, password.as_deref(), &message) {
         Ok(()) => {
             if std::env::var_os(CRASH_AFTER_SEND_ENV).is_some() {

@@ -17,6 +17,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_read_by.sql", include_str!("../../migrations/0008_read_by.sql")),
     ("0009_privacy.sql", include_str!("../../migrations/0009_privacy.sql")),
     ("0010_relay_gaps.sql", include_str!("../../migrations/0010_relay_gaps.sql")),
+    ("0011_alerts.sql", include_str!("../../migrations/0011_alerts.sql")),
 ];
 
 /// The schema version this build brings a database to.

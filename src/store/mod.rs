@@ -9,6 +9,7 @@
 //!   input again is a no-op;
 //! - the desktop app and the CLI may open the same file at once (WAL, busy timeout).
 
+mod alerts;
 mod backup;
 pub mod cipher;
 mod erase;
@@ -31,6 +32,7 @@ mod team;
 mod timers;
 mod workspaces;
 
+pub use alerts::{ALERT_KINDS, AlertJob};
 pub use backup::{BackupInfo, BackupSettings, RestoreInfo};
 pub use erase::{ErasedHandoff, Erasure, ErasureCounts, ErasurePlan, ErasureTarget, Scrub, Tombstone};
 pub use gaps::{GapCheck, GapQuestion, GapReply, text_hash, vector_bytes, vector_from};
@@ -52,7 +54,7 @@ pub use team::{
     Answer, Claim, ClaimOp, LostClaim, PendingClaim, SeenAnswer, SeenClaim, Settled, TeamState, Teammate,
     held_message,
 };
-pub use timers::{DueItem, Notice, TickReport};
+pub use timers::{DueItem, FireOptions, Notice, TickReport};
 pub use workspaces::NewWorkspace;
 
 use crate::error::{Error, Result};

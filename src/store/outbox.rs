@@ -30,6 +30,9 @@ pub enum JobState {
     Failed,
     /// Interrupted after it may have reached the server; needs a person.
     Unsure,
+    /// Dropped before it went out: what it was about no longer needs it
+    /// (an alert about a handoff answered meanwhile).
+    Cancelled,
 }
 
 impl JobState {
@@ -41,6 +44,7 @@ impl JobState {
             JobState::Done => "done",
             JobState::Failed => "failed",
             JobState::Unsure => "unsure",
+            JobState::Cancelled => "cancelled",
         }
     }
 
@@ -50,6 +54,7 @@ impl JobState {
             "done" => JobState::Done,
             "failed" => JobState::Failed,
             "unsure" => JobState::Unsure,
+            "cancelled" => JobState::Cancelled,
             _ => JobState::Pending,
         }
     }
@@ -178,16 +183,29 @@ impl Store {
     /// Turn jobs whose sender died mid-way into `unsure`; returns how many.
     pub fn recover_interrupted(&mut self, now: DateTime<Utc>) -> Result<usize> {
         let tx = self.conn.transaction()?;
-        let stuck: Vec<(i64, Option<String>, Option<i64>, String)> = {
-            let mut stmt =
-                tx.prepare("SELECT id, owner, started_at, kind FROM outbox WHERE state = 'sending'")?;
-            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        type Stuck = (i64, Option<String>, Option<i64>, String, Option<i64>);
+        let stuck: Vec<Stuck> = {
+            let mut stmt = tx.prepare(
+                "SELECT id, owner, started_at, kind, posted_at FROM outbox WHERE state = 'sending'",
+            )?;
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))?
                 .collect::<rusqlite::Result<_>>()?
         };
         let mut n = 0;
-        for (id, owner, started, kind) in stuck {
-            let started = started.map(from_ms).unwrap_or(now);
+        for (id, owner, started_ms, kind, posted) in stuck {
+            let started = started_ms.map(from_ms).unwrap_or(now);
             if owner_alive(owner.as_deref(), started, now) {
+                continue;
+            }
+            let posted_this_try = posted.is_some_and(|p| started_ms.is_none_or(|s| p >= s));
+            let marks_posts = super::alerts::ALERT_KINDS.contains(&kind.as_str()) || kind == "smtp_send";
+            if marks_posts && !posted_this_try {
+                // Interrupted before its request was written: nothing left the machine.
+                n += tx.execute(
+                    "UPDATE outbox SET state = 'pending', owner = NULL, next_try_at = ?2, last_error = ?3
+                     WHERE id = ?1 AND state = 'sending'",
+                    params![id, to_ms(now), "interrupted before it was posted; sent on the next try"],
+                )?;
                 continue;
             }
             if kind == super::hubspot::HUBSPOT_KIND {
@@ -208,8 +226,13 @@ impl Store {
                 params![
                     id,
                     format!(
-                        "interrupted at {} UTC after it may have reached the server; not retried, so it cannot go out twice. Check your Sent folder, then `handoff outbox resend {id}` if it is missing.",
-                        started.format("%Y-%m-%d %H:%M:%S")
+                        "interrupted at {} UTC after it may have reached the server; not retried, so it cannot go out twice. {}, then `handoff outbox resend {id}` if it is missing.",
+                        started.format("%Y-%m-%d %H:%M:%S"),
+                        match kind.as_str() {
+                            "slack_alert" => "Look in the Slack channel",
+                            "teams_alert" => "Look in the Teams channel",
+                            _ => "Check your Sent folder",
+                        }
                     )
                 ],
             )?;

@@ -4,16 +4,27 @@
 //! A follow-up is claimed by setting `done_at` in the same transaction as its
 //! effects (the promise breached, the timeline entry, the backup alert queued),
 //! so two processes ticking the same file, or a crash mid-tick, cannot fire it
-//! twice or lose it. Follow-ups found more than `late_after` past due (the app
-//! was closed) are caught up: their effects apply, but they are folded into one
-//! summary instead of a notification each, and no alert emails go out for them.
+//! twice or lose it.
+//!
+//! Catch-up: follow-ups found more than `late_after` past due (the app was
+//! closed), or any found on the first tick after the computer slept or the
+//! process was stopped ([`FireOptions::woke`]), are late. A late promise
+//! follow-up whose handoff is still actionable (open, unanswered, unclaimed)
+//! fires now, marked late ("was due 07:40, sent at 09:12 after this computer
+//! woke"): its notification, its Slack/Teams alert and the backup contact's
+//! email. Only the latest of a handoff's late follow-ups notifies and alerts (a
+//! week away is one alert per handoff, not three); the rest, and whatever is no
+//! longer actionable, are folded into one summary line.
 
+use super::alerts::{AlertJob, actionable_in, queue_alerts_in};
 use super::handoffs::handoff_in;
 use super::promises::{FOLLOW_UP_COLUMNS, PROMISE_COLUMNS, event, follow_up_row, promise_row};
 use super::replies::queue_in;
 use super::{Store, from_ms, to_ms};
 use crate::error::Result;
-use crate::model::{FollowUpKind, Handoff, Promise, PromiseState, Status, Workspace};
+use crate::model::{
+    AlertChannel, AlertEvent, EngineRole, FollowUpKind, Handoff, Promise, PromiseState, Status, Workspace,
+};
 use crate::promise::Calendar;
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
@@ -69,6 +80,25 @@ pub struct DueItem {
     pub time_zone: String,
 }
 
+/// How a tick runs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FireOptions {
+    /// Which kind of process ticks (who sends alerts and backup emails is a workspace setting).
+    pub role: EngineRole,
+    /// The first tick after the computer slept or the process was stopped:
+    /// everything due now came due meanwhile and is late.
+    pub woke: bool,
+}
+
+fn promise_event(kind: FollowUpKind) -> Option<(AlertEvent, u8)> {
+    match kind {
+        FollowUpKind::Reminder => Some((AlertEvent::Reminder, 1)),
+        FollowUpKind::BackupContact => Some((AlertEvent::Backup, 2)),
+        FollowUpKind::Breach => Some((AlertEvent::Breach, 3)),
+        FollowUpKind::SecondAttempt | FollowUpKind::Callback => None,
+    }
+}
+
 fn who(h: &Handoff) -> String {
     h.visitor
         .name
@@ -78,8 +108,18 @@ fn who(h: &Handoff) -> String {
 }
 
 impl Store {
-    /// Fire every follow-up due at `now`, once. See the module doc.
+    /// Fire every follow-up due at `now`, once, as the laptop app after no sleep.
     pub fn fire_due(&mut self, now: DateTime<Utc>, late_after: Duration) -> Result<TickReport> {
+        self.fire_due_with(now, late_after, FireOptions::default())
+    }
+
+    /// Fire every follow-up due at `now`, once. See the module doc.
+    pub fn fire_due_with(
+        &mut self,
+        now: DateTime<Utc>,
+        late_after: Duration,
+        opts: FireOptions,
+    ) -> Result<TickReport> {
         let workspaces: HashMap<i64, Workspace> = self.workspaces()?.into_iter().map(|w| (w.id, w)).collect();
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let due = {
@@ -88,6 +128,19 @@ impl Store {
             );
             let mut stmt = tx.prepare(&sql)?;
             stmt.query_map([to_ms(now)], follow_up_row)?.collect::<rusqlite::Result<Vec<_>>>()?
+        };
+        // The latest late promise follow-up of each handoff speaks for it.
+        let mut latest: HashMap<i64, u8> = HashMap::new();
+        for fu in &due {
+            if let Some((_, rank)) = promise_event(fu.kind) {
+                let e = latest.entry(fu.handoff_id).or_default();
+                *e = (*e).max(rank);
+            }
+        }
+        let because = match (opts.woke, opts.role) {
+            (true, _) => "after this computer woke",
+            (false, EngineRole::Companion) => "after the companion started again",
+            (false, EngineRole::Laptop) => "after Handoff Desk started again",
         };
         let mut report = TickReport::default();
         for fu in due {
@@ -109,11 +162,22 @@ impl Store {
                 FollowUpKind::SecondAttempt => matches!(h.status, Status::Replied | Status::WaitingOnVisitor),
                 FollowUpKind::Callback => open,
             };
-            let late = now - fu.due_at > late_after;
-            let outcome = match (relevant, late) {
+            let late = opts.woke || now - fu.due_at > late_after;
+            let pev = promise_event(fu.kind);
+            // Late and still needing someone: it goes out now, marked late.
+            let late_fire = late
+                && relevant
+                && match pev {
+                    Some((e, _)) => actionable_in(&tx, h.id, e)?,
+                    None => false,
+                };
+            let speaks = pev.is_none_or(|(_, rank)| latest.get(&h.id).is_none_or(|m| rank >= *m));
+            let fire = relevant && (!late || (late_fire && speaks));
+            let outcome = match (relevant, fire) {
                 (false, _) => "skipped",
-                (true, true) => "caught_up",
-                (true, false) => "fired",
+                (true, false) => "caught_up",
+                (true, true) if late => "fired_late",
+                (true, true) => "fired",
             };
             tx.execute(
                 "UPDATE follow_ups SET done_at = ?2, outcome = ?3 WHERE id = ?1 AND done_at IS NULL",
@@ -123,6 +187,10 @@ impl Store {
                 continue;
             }
             let cal = Calendar::for_workspace(ws);
+            let late_note = late_fire.then(|| {
+                let local = |t: DateTime<Utc>| t.with_timezone(&cal.tz()).format("%H:%M").to_string();
+                format!("was due {}, sent at {} {because}", local(fu.due_at), local(now))
+            });
             let name = who(&h);
             let due_label = promise.as_ref().map(|p| cal.local_label(p.due_at)).unwrap_or_default();
             let (title, body) = match fu.kind {
@@ -136,9 +204,17 @@ impl Store {
                 FollowUpKind::BackupContact => {
                     let mut body =
                         format!("Due {due_label}; nobody has replied to #{} in {}.", h.id, ws.name);
-                    if fu.channel.as_deref() == Some("email") && !late {
+                    let sends = ws.settings.alerts.sender.allows(opts.role);
+                    if fu.channel.as_deref() == Some("email") && (!late || late_fire) && sends {
                         match promise.as_ref().and_then(|p| crate::reply::backup_alert(ws, &h, p, fu.id)) {
-                            Some(mail) => {
+                            Some(mut mail) => {
+                                if let Some(note) = &late_note {
+                                    mail.subject = format!("[Late] {}", mail.subject);
+                                    mail.body_text = format!(
+                                        "Late: this alert {note}.\n\n{}",
+                                        mail.body_text
+                                    );
+                                }
                                 let (_, job) = queue_in(&tx, ws.id, &mail, now)?;
                                 report.queued_jobs.push(job);
                                 body.push_str(&format!(" Emailing the backup contact {}.", mail.to));
@@ -168,11 +244,26 @@ impl Store {
                     (format!("Call {name} back now"), format!("{phone}{note}. #{} in {}", h.id, ws.name))
                 }
             };
-            let detail = if late {
-                format!("{title} (caught up: the app was closed when it was due)")
-            } else {
-                title.clone()
+            let body = match &late_note {
+                Some(note) => format!("{body} Late: {note}."),
+                None => body,
             };
+            let detail = match (&late_note, late) {
+                (Some(note), _) => format!("{title} (late: {note})"),
+                (None, true) => format!("{title} (caught up: the app was closed when it was due)"),
+                (None, false) => title.clone(),
+            };
+            if fire && let Some((e, _)) = pev {
+                let job = AlertJob {
+                    channel: AlertChannel::Slack,
+                    event: e,
+                    handoff_id: h.id,
+                    follow_up_id: Some(fu.id),
+                    due_at: Some(fu.due_at),
+                    late_because: late_note.clone(),
+                };
+                report.queued_jobs.extend(queue_alerts_in(&tx, ws, opts.role, job, now)?);
+            }
             event(&tx, h.id, now, "follow_up", &detail)?;
             let notice = Notice {
                 kind: fu.kind,
@@ -183,11 +274,19 @@ impl Store {
                 title,
                 body,
             };
-            if late { report.caught_up.push(notice) } else { report.fired.push(notice) }
+            if fire { report.fired.push(notice) } else { report.caught_up.push(notice) }
         }
         tx.commit()?;
-        report.summary = summary(&report.caught_up);
+        report.summary = summary(&report.caught_up, opts.woke);
         Ok(report)
+    }
+
+    /// When the earliest pending follow-up comes due.
+    pub fn next_follow_up_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let t: Option<i64> =
+            self.conn
+                .query_row("SELECT min(due_at) FROM follow_ups WHERE done_at IS NULL", [], |r| r.get(0))?;
+        Ok(t.map(from_ms))
     }
 
     /// What is due and overdue across workspaces (or one), earliest first:
@@ -234,7 +333,7 @@ impl Store {
     }
 }
 
-fn summary(caught: &[Notice]) -> Option<String> {
+fn summary(caught: &[Notice], woke: bool) -> Option<String> {
     if caught.is_empty() {
         return None;
     }
@@ -250,8 +349,6 @@ fn summary(caught: &[Notice]) -> Option<String> {
     .filter(|(n, _, _)| *n > 0)
     .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
     .collect();
-    Some(format!(
-        "While Handoff Desk was closed: {}. `handoff due` lists what is still open.",
-        parts.join(", ")
-    ))
+    let when = if woke { "While this computer slept" } else { "While Handoff Desk was closed" };
+    Some(format!("{when}: {}. `handoff due` lists what is still open.", parts.join(", ")))
 }

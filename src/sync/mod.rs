@@ -132,6 +132,14 @@ pub struct EngineOptions {
     pub hubspot: crate::hubspot::worker::PushOptions,
     /// Embed new content-gap questions as they arrive (for the gap checklist).
     pub gap_index: bool,
+    /// The laptop app or the always-on companion: a workspace's setting says
+    /// which of them sends its alerts and backup emails.
+    pub role: crate::model::EngineRole,
+    /// How Slack and Teams alerts are posted.
+    pub alerts: crate::alerts::worker::AlertOptions,
+    /// A gap this much longer than the tick between two ticks (the computer
+    /// slept, the process was stopped) makes the next tick a catch-up.
+    pub wake_gap: Duration,
 }
 
 impl Default for EngineOptions {
@@ -145,6 +153,9 @@ impl Default for EngineOptions {
             outbox_backoff: crate::reply::worker::Backoff::default(),
             hubspot: crate::hubspot::worker::PushOptions::default(),
             gap_index: true,
+            role: crate::model::EngineRole::Laptop,
+            alerts: crate::alerts::worker::AlertOptions::default(),
+            wake_gap: Duration::from_secs(60),
         }
     }
 }
@@ -159,6 +170,7 @@ struct Shared {
     options: EngineOptions,
     outbox_kick: Arc<Notify>,
     gaps_kick: Arc<Notify>,
+    timer_kick: Arc<Notify>,
     /// Lost claims kept for [`sync_once`]'s reports (`None` in the engine, which only sends events).
     lost: Option<Arc<Mutex<Vec<crate::store::LostClaim>>>>,
 }
@@ -173,6 +185,7 @@ impl Shared {
             options,
             outbox_kick: Arc::default(),
             gaps_kick: Arc::default(),
+            timer_kick: Arc::default(),
             lost: None,
         }
     }
@@ -208,6 +221,10 @@ impl Shared {
     fn received(&self, source: &Source, ids: &[i64]) {
         if !ids.is_empty() && self.options.gap_index {
             self.gaps_kick.notify_one();
+        }
+        if !ids.is_empty() {
+            // New-handoff alerts are queued by the timer tick.
+            self.timer_kick.notify_one();
         }
         for &handoff_id in ids {
             let _ = self.events.send(SyncEvent::Received {
@@ -283,11 +300,12 @@ impl Engine {
     /// Without a keychain, sources and sends that need a secret report so.
     pub fn start(db: PathBuf, keychain: Option<Keychain>, options: EngineOptions) -> Result<Engine> {
         let shared = Shared::new(db, keychain, options, 4096);
+        let timer_kick = shared.timer_kick.clone();
         let mut engine = Engine {
             cancel: CancellationToken::new(),
             shared,
             wake: Arc::new(Notify::new()),
-            timer_kick: Arc::new(Notify::new()),
+            timer_kick,
             running: HashMap::new(),
             clockwork: Vec::new(),
         };

@@ -9,22 +9,49 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
-/// Fire due follow-ups every `tick_every` (and when kicked).
+/// Fire due follow-ups every `tick_every` (and when kicked), and queue the
+/// alerts of new handoffs.
+///
+/// Sleep and stops are told apart from a quiet spell by two clocks: the
+/// monotonic clock (which does not run while the process is stopped, and on
+/// Linux not while the computer is suspended) against the tick we slept for,
+/// and the wall clock against the monotonic one (a suspend moves only the
+/// wall clock). Either gap past `wake_gap` makes this tick a catch-up.
 pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<Notify>) {
     let mut chores_done: Option<chrono::NaiveDate> = None;
+    let mut last: Option<(std::time::Instant, chrono::DateTime<chrono::Utc>)> = None;
     loop {
+        let woke = last.is_some_and(|(mono, wall)| {
+            let mono_gap = mono.elapsed();
+            let wall_gap = (chrono::Utc::now() - wall).to_std().unwrap_or_default();
+            let slack = shared.options.wake_gap;
+            mono_gap > shared.options.tick_every + slack || wall_gap.saturating_sub(mono_gap) > slack
+        });
         let today = shared.options.clock.now().date_naive();
         if chores_done != Some(today) {
             chores_done = Some(today);
             daily(&shared).await;
         }
+        last = Some((std::time::Instant::now(), chrono::Utc::now()));
         let (db, clock, late) = (shared.db.clone(), shared.options.clock.clone(), shared.options.late_after);
+        let opts = crate::store::FireOptions { role: shared.options.role, woke };
         let res = tokio::task::spawn_blocking(move || {
-            Store::open(&db).and_then(|mut s| s.fire_due(clock.now(), late))
+            let mut s = Store::open(&db)?;
+            let mut report = s.fire_due_with(clock.now(), late, opts)?;
+            report.queued_jobs.extend(s.queue_new_handoff_alerts(opts.role, clock.now())?);
+            let next = s.next_follow_up_at()?;
+            Ok::<_, crate::Error>((report, next))
         })
         .await;
+        // Sleep until the next follow-up is due (a due time is met to the
+        // moment, not to the next tick), at most `tick_every`.
+        let mut wait = shared.options.tick_every;
         match res {
-            Ok(Ok(report)) => {
+            Ok(Ok((report, next))) => {
+                if let Some(next) = next {
+                    let until = (next - shared.options.clock.now()).to_std().unwrap_or_default();
+                    wait = wait.min(until.max(std::time::Duration::from_millis(20)));
+                }
                 let queued = !report.queued_jobs.is_empty();
                 for n in report.fired {
                     let _ = shared.events.send(SyncEvent::Notice(n));
@@ -48,7 +75,7 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = kick.notified() => {}
-            _ = tokio::time::sleep(shared.options.tick_every) => {}
+            _ = tokio::time::sleep(wait) => {}
         }
     }
 }
@@ -76,12 +103,13 @@ async fn daily(shared: &Shared) {
 /// Send due outbox jobs; sleep until the next one is due (at most `tick_every`).
 pub(super) async fn outbox(shared: Shared, cancel: CancellationToken) {
     loop {
-        let (db, clock, keychain, backoff, hubspot) = (
+        let (db, clock, keychain, backoff, hubspot, alerts) = (
             shared.db.clone(),
             shared.options.clock.clone(),
             shared.keychain.clone(),
             shared.options.outbox_backoff,
             shared.options.hubspot,
+            shared.options.alerts,
         );
         let res = tokio::task::spawn_blocking(move || {
             let mut store = Store::open(&db)?;
@@ -92,7 +120,14 @@ pub(super) async fn outbox(shared: Shared, cancel: CancellationToken) {
                 None => Err("the keychain is not available to read the HubSpot token".to_string()),
             };
             reports.extend(crate::hubspot::worker::run_due(&mut store, &tokens, &now, hubspot)?);
-            let next = store.next_job_at(&[worker::KIND, crate::store::HUBSPOT_KIND])?;
+            let hooks = |ws: &crate::model::Workspace, ch: crate::model::AlertChannel| match &keychain {
+                Some(k) => k.get(&ws.slug, ch.secret_key()).map_err(|e| e.to_string()),
+                None => Err("the keychain is not available to read the webhook URL".to_string()),
+            };
+            reports.extend(crate::alerts::worker::run_due(&mut store, &hooks, &now, alerts)?);
+            let mut kinds = vec![worker::KIND, crate::store::HUBSPOT_KIND];
+            kinds.extend(crate::store::ALERT_KINDS);
+            let next = store.next_job_at(&kinds)?;
             Ok::<_, crate::Error>((reports, next))
         })
         .await;

@@ -118,6 +118,13 @@ pub(crate) enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The always-on companion: `watch` headless on a server, sending the alerts and backup
+    /// emails of workspaces whose sender is `companion`. Secrets: HANDOFF_SECRETS=dir:PATH or systemd.
+    Serve {
+        /// One JSON object per event (for a log collector).
+        #[arg(long)]
+        json: bool,
+    },
     /// Reply to the visitor by email: a draft with their question quoted, sent through the outbox.
     Reply {
         /// Handoff id.
@@ -231,6 +238,9 @@ pub(crate) enum Command {
     /// HubSpot: connect a workspace's portal, see what was pushed.
     #[command(subcommand)]
     Hubspot(HubspotCmd),
+    /// Slack and Microsoft Teams alerts: connect a webhook, pick events, pick which machine sends.
+    #[command(subcommand)]
+    Alerts(crate::alerts::AlertsCmd),
     /// Push handoffs to HubSpot now: contact upserted by email, tagged as an escalation, transcript as a note.
     Push {
         /// Handoff ids.

@@ -300,7 +300,13 @@ pub fn outbox(store: &mut Store, json: bool) -> Result<()> {
 
 pub fn outbox_run(store: &mut Store) -> Result<()> {
     let keychain = keychain().ok();
-    let reports = worker::run_due(store, keychain.as_ref(), &Utc::now, Backoff::default())?;
+    let mut reports = worker::run_due(store, keychain.as_ref(), &Utc::now, Backoff::default())?;
+    let hooks = |ws: &handoff::Workspace, ch: handoff::model::AlertChannel| match &keychain {
+        Some(k) => k.get(&ws.slug, ch.secret_key()).map_err(|e| e.to_string()),
+        None => Err("the keychain is not available to read the webhook URL".to_string()),
+    };
+    let alert_opts = crate::alerts::engine_options().alerts;
+    reports.extend(handoff::alerts::worker::run_due(store, &hooks, &Utc::now, alert_opts)?);
     for r in &reports {
         println!("#{}: {}: {}", r.job_id, r.state, r.message);
     }

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use handoff::connect;
 use handoff::secrets::Keychain;
 use handoff::store::{Source, SourceConfig};
-use handoff::sync::{Engine, EngineOptions, SyncEvent};
+use handoff::sync::{Engine, SyncEvent};
 use handoff::{Store, Workspace};
 use std::io::{BufRead, IsTerminal, Write};
 use std::time::Duration;
@@ -41,8 +41,9 @@ pub fn read_secret(what: &str, input: SecretInput) -> Result<String> {
     Ok(secret)
 }
 
+/// The OS keychain, or the file store `HANDOFF_SECRETS` names (the companion).
 pub fn keychain() -> Result<Keychain> {
-    Ok(Keychain::open()?)
+    Ok(Keychain::from_env()?)
 }
 
 /// `source secret`: replace the password or token of an existing source.
@@ -140,7 +141,7 @@ pub fn ack_gap(store: &Store, source: &Source) -> Result<()> {
 
 /// `source remove`: the source, its cursor, and its keychain item.
 pub fn remove(store: &Store, source: &Source) -> Result<()> {
-    let keychain = Keychain::open().ok();
+    let keychain = Keychain::from_env().ok();
     match connect::remove_source(store, keychain.as_ref(), source)? {
         None => println!("Removed {} and its keychain item. Its handoffs stay.", source.label()),
         Some(why) => println!("Removed {}; {why}. Its handoffs stay.", source.label()),
@@ -198,13 +199,34 @@ pub fn sync(store: &Store, json: bool) -> Result<bool> {
     Ok(all_ok)
 }
 
+/// `serve`: the always-on companion. The same engine as `watch`, headless,
+/// as the `companion` sender, with its secrets in the file store that
+/// `HANDOFF_SECRETS` names (a server has no desktop keychain).
+pub fn serve(store: &Store, json: bool) -> Result<()> {
+    if std::env::var(handoff::secrets::SECRETS_ENV).map_or(true, |v| v.trim().is_empty()) {
+        bail!(
+            "handoff serve keeps its passwords and tokens in files you choose explicitly: set {}=dir:/var/lib/handoff/secrets              (a 0700 directory of 0600 files; `handoff source add`, `smtp set` and `alerts set` write there with the same              setting) or {}=systemd (the unit's LoadCredential= lines; see deploy/handoff.service).",
+            handoff::secrets::SECRETS_ENV,
+            handoff::secrets::SECRETS_ENV
+        );
+    }
+    run_engine(store, json, handoff::model::EngineRole::Companion)
+}
+
 /// `watch`: run the engine, print arrivals and status changes until Ctrl-C / SIGTERM.
 pub fn watch(store: &Store, json: bool) -> Result<()> {
+    run_engine(store, json, handoff::model::EngineRole::Laptop)
+}
+
+fn run_engine(store: &Store, json: bool, role: handoff::model::EngineRole) -> Result<()> {
     let db = store.path().context("watch needs a database file")?.to_path_buf();
     let keychain = keychain()?;
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
-        let mut engine = Engine::start(db.clone(), Some(keychain), EngineOptions { hubspot: crate::crm::push_options(), ..EngineOptions::default() })?;
+        // The companion has no use for the gap checklist's sentence model.
+        let gap_index = role == handoff::model::EngineRole::Laptop;
+        let options = handoff::sync::EngineOptions { role, gap_index, ..crate::alerts::engine_options() };
+        let mut engine = Engine::start(db.clone(), Some(keychain), options)?;
         let mut events = engine.subscribe();
         let reader = Store::open(&db)?;
         for s in engine.statuses() {

@@ -2,6 +2,7 @@
 //! `handoff` library: parse arguments, call the core, print for people (or
 //! one JSON object per line with `--json`, for scripts).
 
+mod alerts;
 mod args;
 mod args_connect;
 mod args_privacy;
@@ -236,6 +237,8 @@ fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Watch { json } => live::watch(&store, json)?,
+        Command::Alerts(cmd) => alerts::run(&mut store, cmd)?,
+        Command::Serve { json } => live::serve(&store, json)?,
         Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => {
             follow::reply(
                 &mut store,
