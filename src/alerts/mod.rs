@@ -72,9 +72,14 @@ impl Alert {
             headline,
             visitor: who,
             reason: h.reason.label().to_string(),
-            reason_detail: h.reason_detail.clone(),
+            // The workspace's redaction (phone, card and IBAN numbers, emails in
+            // free text) applies to alerts like every text that leaves the machine.
+            reason_detail: h
+                .reason_detail
+                .as_deref()
+                .map(|t| crate::redact::for_workspace(ws, t).into_owned()),
             page,
-            question: h.question.clone(),
+            question: h.question.as_deref().map(|t| crate::redact::for_workspace(ws, t).into_owned()),
             promise: promise.and_then(|p| p.text.clone()).or_else(|| h.promise.clone()),
             due: promise.map(|p| cal.local_label(p.due_at)),
             late: job.late_because.clone(),
