@@ -244,7 +244,9 @@ pub fn set_smtp(
             nonempty("SMTP password", p)?;
             Some(p.to_string())
         }
-        (Some(_), None) => Some(keychain_needed()?.get(&ws.slug, SMTP_KEY)?),
+        (Some(_), None) => {
+            crate::oauth::smtp_secret(keychain_needed()?, &ws.slug, &identity).map_err(oauth_err)?
+        }
     };
     if verify {
         smtp::check(&identity, password.as_deref())
@@ -258,6 +260,45 @@ pub fn set_smtp(
     Ok(ws)
 }
 
+fn oauth_err(e: crate::oauth::OAuthError) -> ConnectError {
+    match e {
+        crate::oauth::OAuthError::Keychain(k) => ConnectError::Keychain(k),
+        other => ConnectError::Check(other.to_string()),
+    }
+}
+
+/// Set a workspace's reply identity to send with a Google/Microsoft sign-in
+/// (`identity.oauth` set, `identity.user` the address): log in with the
+/// access token (unless `verify` is off), keep the refresh token, save.
+pub fn set_smtp_oauth(
+    store: &Store,
+    keychain: &Keychain,
+    slug: &str,
+    identity: SmtpIdentity,
+    grant: &Grant,
+    verify: bool,
+) -> Result<Workspace> {
+    let mut ws = store.require_workspace(slug)?;
+    if identity.oauth.is_none() || identity.user.is_none() {
+        return Err(ConnectError::Invalid("a sign-in needs the provider and the mailbox address.".into()));
+    }
+    if identity.tls == SmtpTls::Plain && !is_loopback(&identity.host) {
+        return Err(ConnectError::Invalid(
+            "an unencrypted SMTP connection would send the sign-in in clear; it is allowed only for a server on this machine. Use STARTTLS (port 587) or implicit TLS (port 465).".into(),
+        ));
+    }
+    let refresh = oauth_refresh(grant)?;
+    if verify {
+        smtp::check(&identity, Some(&grant.access_token))
+            .map_err(|e| ConnectError::Check(format!("{e}. Nothing was saved.")))?;
+    }
+    keychain.set(&ws.slug, SMTP_KEY, refresh)?;
+    crate::oauth::remember(&ws.slug, SMTP_KEY, grant);
+    ws.settings.smtp = Some(identity);
+    store.update_workspace(&ws)?;
+    Ok(ws)
+}
+
 /// Log in to a workspace's SMTP server with the saved identity and password.
 pub fn test_smtp(store: &Store, keychain: Option<&Keychain>, slug: &str) -> Result<SmtpIdentity> {
     let ws = store.require_workspace(slug)?;
@@ -265,11 +306,12 @@ pub fn test_smtp(store: &Store, keychain: Option<&Keychain>, slug: &str) -> Resu
         ConnectError::Invalid(format!("workspace {slug:?} has no reply identity (SMTP) yet: set one first."))
     })?;
     let password = match &id.user {
-        Some(_) => Some(
-            keychain
-                .ok_or_else(|| ConnectError::Keychain(SecretError::Unavailable("not running".into())))?
-                .get(&ws.slug, SMTP_KEY)?,
-        ),
+        Some(_) => crate::oauth::smtp_secret(
+            keychain.ok_or_else(|| ConnectError::Keychain(SecretError::Unavailable("not running".into())))?,
+            &ws.slug,
+            &id,
+        )
+        .map_err(oauth_err)?,
         None => None,
     };
     smtp::check(&id, password.as_deref()).map_err(|e| ConnectError::Check(e.to_string()))?;

@@ -12,6 +12,7 @@ use crate::support::dovecot::{Dovecot, PASSWORD, USER, VISITOR};
 use crate::support::keychain::Keychain;
 use crate::support::mail::handoff_email;
 use crate::support::oauth::OAuthServer;
+use crate::support::smtp::SmtpSink;
 use crate::support::{handoff, text};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -233,4 +234,90 @@ fn an_address_alone_fills_the_server_settings_from_a_preset() {
     assert_eq!(v["imap"]["security"], "implicit");
     assert_eq!(v["smtp"]["host"], "smtp-mail.outlook.com");
     assert_eq!(v["oauth"], "microsoft");
+}
+
+#[test]
+fn a_reply_goes_out_over_smtp_xoauth2_and_no_token_rests_outside_the_keychain() {
+    let rig = Rig::start("xoauth2");
+    let sink = SmtpSink::start_oauth(&rig.d, &rig.auth.url("/introspect"));
+    let mut said = String::new();
+    rig.d.append("INBOX", &handoff_email("smtp", 0));
+    said += &must(&rig.add_oauth("inbox", USER));
+    said += &must(&rig.cli().args(["sync"]).output().unwrap());
+    let port = sink.port.to_string();
+    said += &must(&rig.signing_in(&[
+        "smtp",
+        "set",
+        "-w",
+        "acme",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--tls",
+        "plain",
+        "--from",
+        USER,
+        "--oauth",
+        "google",
+    ]));
+    assert!(said.contains(&format!("now go out as {USER}, signed in with Google (login checked)")), "{said}");
+    assert!(rig.kc.lookup("acme/smtp").unwrap().starts_with("rt-"));
+    said += &must(&rig.cli().args(["reply", "1", "-m", "Yes, we ship to Canada."]).output().unwrap());
+    // A new process: it refreshes the SMTP sign-in from the keychain and sends.
+    said += &must(&rig.cli().args(["outbox", "run"]).output().unwrap());
+    let sent = sink.deliveries();
+    assert_eq!(sent.len(), 1, "{said}\n{}", sink.output());
+    assert_eq!(sent[0]["rcpt_tos"][0], "visitor0.smtp@example.org");
+
+    // No token (access or refresh, IMAP or SMTP) in the data file, its WAL,
+    // the settings stored in it, or anything the CLI printed.
+    let tokens: Vec<String> = rig.auth.state()["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(tokens.len() >= 4, "{tokens:?}");
+    let scan = |tokens: &[String]| {
+        let mut names = Vec::new();
+        let mut dirs = vec![rig.dir.path().to_path_buf()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                    continue;
+                }
+                let bytes = std::fs::read(&path).unwrap();
+                for t in tokens {
+                    assert!(
+                        !bytes.windows(t.len()).any(|w| w == t.as_bytes()),
+                        "a token in {}",
+                        path.display()
+                    );
+                }
+                names.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+        }
+        names
+    };
+    // While a watcher has the file open its WAL exists (SQLite removes it at the last close).
+    let mut w = Watch::start_with(rig.cli());
+    w.wait_for(30, |v| v["label"] == "acme/inbox" && v["state"] == "idle");
+    let tokens_now: Vec<String> = rig.auth.state()["tokens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let names = scan(&tokens_now);
+    assert!(names.iter().any(|n| n == "h.db-wal"), "the WAL was read: {names:?}");
+    said += &w.stop().join("\n");
+    let tokens = tokens_now;
+    scan(&tokens);
+    for t in &tokens {
+        assert!(!said.contains(t.as_str()), "a token was printed:\n{said}");
+    }
+    rig.auth.assert_clean();
 }

@@ -162,6 +162,10 @@ pub struct SmtpIdentity {
     pub from_name: Option<String>,
     /// An address every reply is Bcc'd to (the shared mailbox), if any.
     pub bcc: Option<String>,
+    /// Sign in with this OAuth provider (SMTP AUTH XOAUTH2; the keychain
+    /// holds the refresh token under `smtp`); `None`: a password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<crate::discover::OAuthProvider>,
 }
 
 /// Reply templates. Placeholders: `{visitor_name}`, `{first_name}`,

@@ -86,7 +86,7 @@ pub enum OAuthError {
     },
     /// The sign-in expired or was revoked: a person must sign in again.
     #[error(
-        "the {} sign-in for {account} has expired or was revoked ({why}). Sign in again: in the app, Settings → Sources → Sign in again; or `handoff source signin {label}`.",
+        "the {} sign-in for {account} has expired or was revoked ({why}). Sign in again: `{again}`.",
         name(*provider)
     )]
     SignInAgain {
@@ -94,8 +94,8 @@ pub enum OAuthError {
         provider: OAuthProvider,
         /// The mailbox.
         account: String,
-        /// `workspace/name` (or `workspace smtp`).
-        label: String,
+        /// The command that signs it in again.
+        again: String,
         /// The provider's words.
         why: String,
     },
@@ -167,8 +167,8 @@ pub struct Account<'a> {
     pub key: &'a str,
     /// The mailbox address.
     pub address: &'a str,
-    /// How a person names it on the command line.
-    pub label: &'a str,
+    /// The command that signs it in again.
+    pub again: String,
     /// Which provider.
     pub provider: OAuthProvider,
 }
@@ -191,7 +191,7 @@ pub fn access_token(keychain: &Keychain, account: &Account<'_>) -> Result<String
             OAuthError::SignInAgain {
                 provider: account.provider,
                 account: account.address.into(),
-                label: account.label.into(),
+                again: account.again.clone(),
                 why: description.unwrap_or(error),
             }
         }
@@ -204,6 +204,34 @@ pub fn access_token(keychain: &Keychain, account: &Account<'_>) -> Result<String
     }
     remember(account.workspace, account.key, &grant);
     Ok(grant.access_token)
+}
+
+/// What a workspace's reply identity logs in with: its SMTP password, or
+/// for a Google/Microsoft sign-in a current access token. `Ok(None)`: no login.
+pub fn smtp_secret(
+    keychain: &Keychain,
+    workspace: &str,
+    identity: &crate::model::SmtpIdentity,
+) -> Result<Option<String>, OAuthError> {
+    let Some(user) = &identity.user else { return Ok(None) };
+    let key = crate::secrets::SMTP_KEY;
+    match identity.oauth {
+        None => Ok(Some(keychain.get(workspace, key)?)),
+        Some(provider) => access_token(
+            keychain,
+            &Account {
+                workspace,
+                key,
+                address: user,
+                again: format!(
+                    "handoff smtp set --workspace {workspace} --oauth {} --from …",
+                    provider.as_str()
+                ),
+                provider,
+            },
+        )
+        .map(Some),
+    }
 }
 
 /// The account behind a source that signs in with OAuth.
@@ -228,7 +256,7 @@ pub fn source_secret(keychain: &Keychain, source: &crate::store::Source) -> Resu
                 workspace: &source.workspace_slug,
                 key: &key,
                 address: &address,
-                label: &source.label(),
+                again: format!("handoff source signin {}", source.label()),
                 provider,
             },
         ),

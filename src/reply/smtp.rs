@@ -7,7 +7,7 @@ use crate::store::NewReply;
 use crate::store::Teammate;
 use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
-use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::{Message, SmtpTransport, Transport};
 use std::time::Duration;
 
@@ -19,8 +19,11 @@ pub const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 pub enum Failure {
     /// Nothing was sent (server unreachable, busy, 4xx): try again later.
     Retry,
-    /// Nothing was sent and trying again will not help (wrong password, rejected address).
+    /// Nothing was sent and trying again will not help (rejected address, bad settings).
     Permanent,
+    /// The server refused the login: nothing was sent. With a password that
+    /// is final; with an OAuth sign-in a refreshed token may be taken.
+    Refused,
     /// The connection broke while the message was being handed over: it may have been sent.
     Unknown,
 }
@@ -102,6 +105,10 @@ fn transport(id: &SmtpIdentity, password: Option<&str>) -> Result<SmtpTransport,
     let mut builder = builder.port(id.port).timeout(Some(SMTP_TIMEOUT));
     if let (Some(user), Some(pw)) = (&id.user, password) {
         builder = builder.credentials(Credentials::new(user.clone(), pw.to_string()));
+        if id.oauth.is_some() {
+            // The secret is an access token: SASL XOAUTH2 (Google's and Microsoft's).
+            builder = builder.authentication(vec![Mechanism::Xoauth2]);
+        }
     }
     Ok(builder.build())
 }
@@ -109,9 +116,29 @@ fn transport(id: &SmtpIdentity, password: Option<&str>) -> Result<SmtpTransport,
 fn explain(id: &SmtpIdentity, e: &lettre::transport::smtp::Error, stage: &str) -> SendError {
     let server = format!("{}:{}", id.host, id.port);
     let code = e.status().map(|c| c.to_string()).unwrap_or_default();
+    // XOAUTH2 with an error challenge (Gmail's 334 + JSON) ends in lettre as
+    // a client error: the token was refused all the same.
+    let challenged = id.oauth.is_some() && e.to_string().contains("does not expect a challenge");
+    if let (Some(provider), true) = (
+        id.oauth,
+        challenged || code.starts_with("535") || code.starts_with("534") || code.starts_with("530"),
+    ) {
+        return SendError {
+            failure: Failure::Refused,
+            message: format!(
+                "the SMTP server {server} refused the {} sign-in for {:?} ({e}). If SMTP sending is turned off for the mailbox, turn it on (Microsoft 365: Microsoft 365 admin center → the user → Mail → Manage email apps → Authenticated SMTP); otherwise sign in again (`handoff smtp set --oauth {} …`)",
+                match provider {
+                    crate::discover::OAuthProvider::Google => "Google",
+                    crate::discover::OAuthProvider::Microsoft => "Microsoft",
+                },
+                id.user.as_deref().unwrap_or(""),
+                provider.as_str()
+            ),
+        };
+    }
     if code.starts_with("535") || code.starts_with("534") || code.starts_with("530") {
         return SendError {
-            failure: Failure::Permanent,
+            failure: Failure::Refused,
             message: format!(
                 "the SMTP server {server} refused the login for {:?} ({e}). Check the password (`handoff smtp set --password-stdin …`); Gmail and Outlook need an app password.",
                 id.user.as_deref().unwrap_or("")

@@ -5,6 +5,7 @@
 use super::smtp::{self, Failure};
 use crate::error::Result;
 use crate::model::SourceKind;
+use crate::oauth::OAuthError;
 use crate::secrets::{Keychain, SMTP_KEY, SecretError};
 use crate::store::{Job, ReplyKind, SeenAnswer, SmtpJob, Store};
 use chrono::{DateTime, Utc};
@@ -103,29 +104,15 @@ fn run_one(
         store.fail_job(job.id, &msg, clock())?;
         return Ok(report("failed", msg));
     };
-    let password = match (&identity.user, keychain) {
-        (None, _) => None,
-        (Some(_), Some(k)) => match k.get(&ws.slug, SMTP_KEY) {
-            Ok(p) => Some(p),
-            Err(SecretError::Missing { .. }) => {
-                let msg = format!(
-                    "no SMTP password for {:?} in the keychain: `handoff smtp set --workspace {} --password-stdin …`, then `handoff outbox resend {}`",
-                    ws.slug, ws.slug, job.id
-                );
-                store.fail_job(job.id, &msg, clock())?;
-                return Ok(report("failed", msg));
-            }
-            Err(e) => {
-                let msg = e.to_string();
-                store.retry_job(job.id, clock() + backoff.after(job.attempts), &msg)?;
-                return Ok(report("pending", msg));
-            }
-        },
-        (Some(_), None) => {
-            let msg =
-                "the keychain is not available to read the SMTP password; it will be retried".to_string();
+    let password = match smtp_login(keychain, &ws.slug, &identity, job.id) {
+        Ok(p) => p,
+        Err((msg, true)) => {
             store.retry_job(job.id, clock() + backoff.after(job.attempts), &msg)?;
             return Ok(report("pending", msg));
+        }
+        Err((msg, false)) => {
+            store.fail_job(job.id, &msg, clock())?;
+            return Ok(report("failed", msg));
         }
     };
     // In team mode a reply to the visitor names the teammate, so the Bcc copy
@@ -141,7 +128,21 @@ fn run_one(
     // Committed before the conversation starts: a crash before this point
     // sent nothing and the job is simply tried again.
     store.mark_posted(job.id, clock())?;
-    match smtp::send(&identity, password.as_deref(), &message) {
+    let mut sent = smtp::send(&identity, password.as_deref(), &message);
+    if identity.oauth.is_some() && sent.as_ref().is_err_and(|e| e.failure == Failure::Refused) {
+        // The access token was refused (expired early, revoked): refresh once.
+        crate::oauth::forget(&ws.slug, SMTP_KEY);
+        match smtp_login(keychain, &ws.slug, &identity, job.id) {
+            Ok(fresh) => sent = smtp::send(&identity, fresh.as_deref(), &message),
+            Err((msg, retry)) => {
+                sent = Err(smtp::SendError {
+                    failure: if retry { Failure::Retry } else { Failure::Refused },
+                    message: msg,
+                })
+            }
+        }
+    }
+    match sent {
         Ok(()) => {
             if std::env::var_os(CRASH_AFTER_SEND_ENV).is_some() {
                 std::process::abort();
@@ -174,7 +175,7 @@ fn run_one(
                 store.retry_job(job.id, clock() + backoff.after(job.attempts), &e.message)?;
                 Ok(report("pending", e.message))
             }
-            Failure::Permanent => {
+            Failure::Permanent | Failure::Refused => {
                 store.fail_job(job.id, &e.message, clock())?;
                 Ok(report("failed", e.message))
             }
@@ -183,5 +184,35 @@ fn run_one(
                 Ok(report("unsure", e.message))
             }
         },
+    }
+}
+
+/// The SMTP login's secret: the password, or a current access token for a
+/// Google/Microsoft sign-in. `Err((message, retry))`: nothing to log in with.
+fn smtp_login(
+    keychain: Option<&Keychain>,
+    slug: &str,
+    identity: &crate::model::SmtpIdentity,
+    job_id: i64,
+) -> Result<Option<String>, (String, bool)> {
+    if identity.user.is_none() {
+        return Ok(None);
+    }
+    let Some(k) = keychain else {
+        return Err((
+            "the keychain is not available to read the SMTP login; it will be retried".into(),
+            true,
+        ));
+    };
+    match crate::oauth::smtp_secret(k, slug, identity) {
+        Ok(p) => Ok(p),
+        Err(OAuthError::Keychain(SecretError::Missing { .. })) => Err((
+            format!(
+                "no SMTP password or sign-in for {slug:?} in the keychain: `handoff smtp set --workspace {slug} …`, then `handoff outbox resend {job_id}`"
+            ),
+            false,
+        )),
+        Err(e) if e.is_transient() || matches!(e, OAuthError::Keychain(_)) => Err((e.to_string(), true)),
+        Err(e) => Err((format!("{e} Then `handoff outbox resend {job_id}`."), false)),
     }
 }

@@ -24,6 +24,7 @@ fn setup(redact: bool) -> (Store, Workspace, i64) {
         from_address: "help@acme.test".into(),
         from_name: None,
         bcc: None,
+        oauth: None,
     });
     store.update_workspace(&ws).unwrap();
     let mut h = NewHandoff::raw(SourceKind::Import, RawKind::Json, b"{}".to_vec());

@@ -109,6 +109,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/admin/state":
             with LOCK:
                 return self.send(200, {"violations": STATE["violations"], "counts": STATE["counts"],
+                                       "tokens": list(STATE["access"]) + list(STATE["refresh"]),
                                        "live_access": sum(1 for t in STATE["access"].values() if t["exp"] > time.time())})
         if url.path != "/authorize":
             return self.send(404, {"error": "not_found"})

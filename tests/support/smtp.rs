@@ -40,11 +40,17 @@ pub struct SmtpSink {
     pub port: u16,
     lmtp_port: u16,
     child: Option<Child>,
+    /// Where AUTH XOAUTH2 tokens are checked (RFC 7662), when offered.
+    introspect: Option<String>,
 }
 
 impl SmtpSink {
     /// Start a sink delivering into `dovecot`; returns once it accepts connections.
     pub fn start(dovecot: &Dovecot) -> SmtpSink {
+        Self::start_with(dovecot, None)
+    }
+
+    fn start_with(dovecot: &Dovecot, introspect: Option<String>) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
         let port = loop {
             let p = free_port();
@@ -52,9 +58,15 @@ impl SmtpSink {
                 break p;
             }
         };
-        let mut me = SmtpSink { dir, port, lmtp_port: dovecot.lmtp_port, child: None };
+        let mut me = SmtpSink { dir, port, lmtp_port: dovecot.lmtp_port, child: None, introspect };
         me.launch();
         me
+    }
+
+    /// A sink that also takes AUTH XOAUTH2, asking `introspection_url` (the
+    /// OAuth stand-in's, the one Dovecot asks) whether each token is good.
+    pub fn start_oauth(dovecot: &Dovecot, introspection_url: &str) -> SmtpSink {
+        Self::start_with(dovecot, Some(introspection_url.to_string()))
     }
 
     fn log_path(&self) -> PathBuf {
@@ -75,6 +87,7 @@ impl SmtpSink {
             .env("SMTP_USER", SMTP_USER)
             .env("SMTP_PASS", SMTP_PASS)
             .env("SMTP_LOG", self.log_path())
+            .env("SMTP_INTROSPECT", self.introspect.as_deref().unwrap_or(""))
             .env("PYTHONUNBUFFERED", "1")
             .stdin(Stdio::null())
             .stdout(out.try_clone().unwrap())
@@ -156,5 +169,6 @@ pub fn plain_identity(port: u16) -> handoff::model::SmtpIdentity {
         from_address: "help@acme.test".into(),
         from_name: None,
         bcc: None,
+        oauth: None,
     }
 }

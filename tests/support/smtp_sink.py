@@ -109,9 +109,10 @@ class LmtpRelay:
         base64 of user=…^Aauth=Bearer …^A^A, as the initial response or after an empty 334."""
         if not INTROSPECT:
             return AuthResult(success=False, handled=False)
-        if len(args) > 2:
+        # args: the mechanism, then the initial response if the client sent one.
+        if len(args) > 1:
             try:
-                raw = base64.b64decode(args[2], validate=True)
+                raw = base64.b64decode(args[1], validate=True)
             except ValueError:
                 return AuthResult(success=False, handled=False)
         else:

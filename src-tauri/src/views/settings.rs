@@ -355,6 +355,8 @@ impl SmtpForm {
             from_address: self.from_address.trim().to_string(),
             from_name: opt(self.from_name),
             bcc,
+            // The window sets password identities; sign-in is the CLI's for now.
+            oauth: None,
         })
     }
 }

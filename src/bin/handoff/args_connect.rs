@@ -10,18 +10,22 @@ pub(crate) enum SmtpCmd {
         /// Workspace.
         #[arg(long, short)]
         workspace: String,
-        /// Server name.
+        /// Server name (default: found from the From address: a provider
+        /// preset, the domain's autoconfig file, SRV or MX records).
         #[arg(long)]
-        host: String,
+        host: Option<String>,
         /// Port (default: 465 implicit TLS, 587 STARTTLS, 25 plain).
         #[arg(long)]
         port: Option<u16>,
-        /// implicit (465), starttls (587), or plain (loopback only).
-        #[arg(long, default_value = "starttls")]
-        tls: String,
-        /// Login name (omit for servers without login).
+        /// implicit (465), starttls (587), or plain (loopback only); default starttls.
+        #[arg(long)]
+        tls: Option<String>,
+        /// Login name (omit for servers without login; with --oauth, default the From address).
         #[arg(long)]
         user: Option<String>,
+        /// Sign in with google or microsoft in the browser instead of a password.
+        #[arg(long, value_parser = ["google", "microsoft"])]
+        oauth: Option<String>,
         /// The From address.
         #[arg(long)]
         from: String,

@@ -291,28 +291,61 @@ fn run(cli: Cli) -> Result<()> {
             port,
             tls,
             user,
+            oauth,
             from,
             name,
             bcc,
             password_stdin,
             no_check,
         }) => {
-            let tls = match tls.as_str() {
-                "implicit" => handoff::SmtpTls::Implicit,
-                "starttls" => handoff::SmtpTls::Starttls,
-                "plain" => handoff::SmtpTls::Plain,
-                other => bail!(
-                    "unknown --tls {other:?}: use starttls (port 587), implicit (465) or plain (loopback only)"
-                ),
+            let tls = tls
+                .map(|t| match t.as_str() {
+                    "implicit" => Ok(handoff::SmtpTls::Implicit),
+                    "starttls" => Ok(handoff::SmtpTls::Starttls),
+                    "plain" => Ok(handoff::SmtpTls::Plain),
+                    other => Err(anyhow::anyhow!(
+                        "unknown --tls {other:?}: use starttls (port 587), implicit (465) or plain (loopback only)"
+                    )),
+                })
+                .transpose()?;
+            let oauth = oauth.as_deref().map(signin::provider).transpose()?;
+            let user = if oauth.is_some() { Some(user.unwrap_or_else(|| from.clone())) } else { user };
+            let (host, found_tls, found_port) = match host {
+                Some(h) => (h, None, None),
+                None => {
+                    let found = signin::discover(&from)?;
+                    let Some(smtp) = found.smtp else {
+                        bail!("no SMTP server was found for {from}; pass --host (and --port, --tls).")
+                    };
+                    let t = match smtp.security {
+                        handoff::discover::Security::Implicit => handoff::SmtpTls::Implicit,
+                        handoff::discover::Security::Starttls => handoff::SmtpTls::Starttls,
+                        handoff::discover::Security::Plain => handoff::SmtpTls::Plain,
+                    };
+                    (smtp.host, Some(t), Some(smtp.port))
+                }
             };
-            let port = port.unwrap_or(match tls {
+            let tls = tls.or(found_tls).unwrap_or(handoff::SmtpTls::Starttls);
+            let port = port.or(found_port).unwrap_or(match tls {
                 handoff::SmtpTls::Implicit => 465,
                 handoff::SmtpTls::Starttls => 587,
                 handoff::SmtpTls::Plain => 25,
             });
-            let id =
-                handoff::SmtpIdentity { host, port, tls, user, from_address: from, from_name: name, bcc };
-            follow::smtp_set(&store, &workspace, id, password_stdin, !no_check)?
+            let id = handoff::SmtpIdentity {
+                host,
+                port,
+                tls,
+                user,
+                from_address: from,
+                from_name: name,
+                bcc,
+                oauth,
+            };
+            if oauth.is_some() {
+                signin::smtp(&store, &workspace, id, !no_check)?
+            } else {
+                follow::smtp_set(&store, &workspace, id, password_stdin, !no_check)?
+            }
         }
         Command::Smtp(SmtpCmd::Test { workspace }) => follow::smtp_test(&store, &workspace)?,
         Command::Outbox { cmd: None, json } => follow::outbox(&mut store, json)?,

@@ -154,3 +154,24 @@ pub fn again(source: &Source, verify: bool) -> Result<()> {
     );
     Ok(())
 }
+
+/// `smtp set --oauth …`.
+pub fn smtp(store: &Store, workspace: &str, id: handoff::SmtpIdentity, verify: bool) -> Result<()> {
+    let (Some(provider), Some(user)) = (id.oauth, id.user.clone()) else { bail!("not a sign-in") };
+    let keychain = keychain()?;
+    let grant = sign_in(provider, &user)?;
+    let ws =
+        connect::set_smtp_oauth(store, &keychain, workspace, id, &grant, verify).map_err(|e| match e {
+            connect::ConnectError::Check(m) => {
+                anyhow::anyhow!("{}; fix it, or pass --no-check.", m.trim_end_matches('.'))
+            }
+            e => e.into(),
+        })?;
+    println!(
+        "Replies for {:?} now go out as {user}, signed in with {}{}.",
+        ws.slug,
+        title(provider),
+        if verify { " (login checked)" } else { "" }
+    );
+    Ok(())
+}
