@@ -111,6 +111,9 @@ fn sign_in_and_first_sync(mechanism: &str) {
     rig.d.append_all("INBOX", &(0..3).map(|n| handoff_email("oauth", n)).collect::<Vec<_>>());
     let said = must(&rig.add_oauth("inbox", USER));
     assert!(said.contains("signed in with Google"), "{said}");
+    rig.d.create("Bots");
+    let folders = must(&rig.cli().args(["source", "folders", "acme/inbox"]).output().unwrap());
+    assert!(folders.starts_with("INBOX  (watched)\nBots\n"), "{folders}");
     let refresh = rig.kc.lookup("acme/source:inbox").unwrap();
     assert!(refresh.starts_with("rt-"), "the keychain holds the refresh token");
     // A new process: no access token in memory, so it refreshes, then logs in.

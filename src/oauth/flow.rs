@@ -10,7 +10,6 @@
 
 use super::token::{self, Grant};
 use super::{OAuthClient, OAuthError};
-use crate::discover::OAuthProvider;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
@@ -240,15 +239,10 @@ pub fn open_browser(url: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot start {program}: {e}"))
 }
 
-/// The provider an address signs in with by default, if any.
-pub fn provider_for(address: &str) -> Option<OAuthProvider> {
-    crate::discover::presets::by_domain(address, &address.rsplit_once('@')?.1.to_ascii_lowercase())
-        .and_then(|s| s.oauth)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::OAuthProvider;
 
     #[test]
     fn percent_decoding() {

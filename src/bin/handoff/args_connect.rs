@@ -120,6 +120,11 @@ pub(crate) enum SourceCmd {
         #[arg(long)]
         no_check: bool,
     },
+    /// List the folders of an IMAP source's mailbox (Gmail's labels too), to pick one for `--folder`.
+    Folders {
+        /// `workspace/name`.
+        source: String,
+    },
     /// Show the mail server settings found for an address (preset,
     /// autoconfig, SRV or MX), without connecting.
     Discover {

@@ -478,6 +478,7 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
         SourceCmd::Remove { source } => live::remove(store, &named(&source)?),
         SourceCmd::Signin { source, no_check } => signin::again(&named(&source)?, !no_check),
         SourceCmd::Discover { address, json } => signin::show(&address, json),
+        SourceCmd::Folders { source } => signin::folders(&named(&source)?),
         SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
         SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
         SourceCmd::AckGap { source } => live::ack_gap(store, &named(&source)?),

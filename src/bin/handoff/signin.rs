@@ -175,3 +175,23 @@ pub fn smtp(store: &Store, workspace: &str, id: handoff::SmtpIdentity, verify: b
     );
     Ok(())
 }
+
+/// `source folders`: log in with the saved password or sign-in and list.
+pub fn folders(source: &Source) -> Result<()> {
+    let SourceConfig::Imap(config) = &source.config else {
+        bail!("{} is not an IMAP source", source.label())
+    };
+    let secret = handoff::oauth::source_secret(&keychain()?, source)?;
+    let mut mailbox = handoff::ingest::imap::Mailbox::connect(
+        config,
+        &secret,
+        &handoff::ingest::imap::Canceller::default(),
+    )?;
+    let folders = mailbox.folders()?;
+    mailbox.logout();
+    for f in &folders {
+        let mark = if *f == config.folder { "  (watched)" } else { "" };
+        println!("{f}{mark}");
+    }
+    Ok(())
+}

@@ -428,6 +428,19 @@ impl Mailbox {
         Ok(())
     }
 
+    /// Every folder on the server (Gmail's labels included), for choosing
+    /// which one to watch; folders that cannot be selected are left out.
+    pub fn folders(&mut self) -> Result<Vec<String>, ImapError> {
+        let names = self.session.list(None, Some("*")).map_err(lost)?;
+        let mut out: Vec<String> = names
+            .iter()
+            .filter(|n| !n.attributes().iter().any(|a| matches!(a, imap::types::NameAttribute::NoSelect)))
+            .map(|n| n.name().to_string())
+            .collect();
+        out.sort_by_key(|n| (n != "INBOX", n.to_lowercase()));
+        Ok(out)
+    }
+
     /// Log out politely (best effort).
     pub fn logout(mut self) {
         let _ = self.session.logout();
