@@ -102,18 +102,17 @@ fn run(s: &Standin, kc: &Keychain, n: usize, sleep: bool) -> Vec<f64> {
     let mut set = kc.apply(&mut set).stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
     writeln!(set.stdin.take().unwrap(), "{}", s.slack_url()).unwrap();
     assert!(set.wait().unwrap().success());
-    let mut child = watch(&db, kc);
-    std::thread::sleep(Duration::from_secs(3)); // started, first tick done
-    // Due times from now: every two seconds while running; all within the stop when asleep.
+    // Due times from now (the watch starting meanwhile): every two seconds
+    // while running; all within the stop when asleep.
     let now = Utc::now();
     let mut due: HashMap<i64, DateTime<Utc>> = HashMap::new();
     {
         let store = Store::open(&db).unwrap();
         for (k, id) in ids.iter().enumerate() {
             let at = if sleep {
-                now + chrono::Duration::milliseconds(1000 + 300 * k as i64)
+                now + chrono::Duration::milliseconds(5000 + 300 * k as i64)
             } else {
-                now + chrono::Duration::seconds(2 + 2 * k as i64)
+                now + chrono::Duration::seconds(6 + 2 * k as i64)
             };
             due.insert(*id, at);
             store
@@ -123,7 +122,7 @@ fn run(s: &Standin, kc: &Keychain, n: usize, sleep: bool) -> Vec<f64> {
             store
                 .conn()
                 .execute(
-                    "UPDATE follow_ups SET due_at = ?2 WHERE handoff_id = ?1 AND kind IN ('breach', 'backup_contact', 'reminder')",
+                    "UPDATE follow_ups SET due_at = ?2 WHERE handoff_id = ?1 AND kind IN ('backup_contact', 'reminder')",
                     (id, (at - chrono::Duration::milliseconds(1)).timestamp_millis()),
                 )
                 .unwrap();
@@ -136,12 +135,14 @@ fn run(s: &Standin, kc: &Keychain, n: usize, sleep: bool) -> Vec<f64> {
                 .unwrap();
         }
     }
+    let mut child = watch(&db, kc);
+    std::thread::sleep(Duration::from_secs(3)); // started, first tick done
     let mut resumed: Option<DateTime<Utc>> = None;
     if sleep {
         let pid = child.id().to_string();
         Command::new("kill").args(["-STOP", &pid]).status().unwrap();
         // Past every due time and past the wake gap.
-        std::thread::sleep(Duration::from_millis(1000 + 300 * n as u64 + 6000));
+        std::thread::sleep(Duration::from_millis(2000 + 300 * n as u64 + 4000));
         resumed = Some(Utc::now());
         Command::new("kill").args(["-CONT", &pid]).status().unwrap();
     }

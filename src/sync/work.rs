@@ -75,7 +75,7 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
         tokio::select! {
             _ = cancel.cancelled() => return,
             _ = kick.notified() => {}
-            _ = tokio::time::sleep(wait) => {}
+            _ = sleep_or_wake(wait) => {}
         }
     }
 }
@@ -98,6 +98,31 @@ async fn daily(shared: &Shared) {
         Err(e) => format!("retention or the daily backup stopped: {e}"),
     };
     let _ = shared.events.send(SyncEvent::Problem { message });
+}
+
+/// Sleep for `wait`, or less when the computer wakes from suspend or the
+/// process is continued after a stop: tokio's timers run on the monotonic
+/// clock, which on Linux stands still during suspend, so a plain sleep would
+/// go on for its whole length after the lid opens. Checked every second: the
+/// wall clock running ahead of the monotonic one (a suspend), or a one-second
+/// step that took far longer (a stop), ends the sleep at once.
+async fn sleep_or_wake(wait: std::time::Duration) {
+    use std::time::{Duration, Instant};
+    let (mono0, wall0) = (Instant::now(), chrono::Utc::now());
+    loop {
+        let step = Duration::from_secs(1).min(wait.saturating_sub(mono0.elapsed()));
+        if step.is_zero() {
+            return;
+        }
+        let before = Instant::now();
+        tokio::time::sleep(step).await;
+        let wall = (chrono::Utc::now() - wall0).to_std().unwrap_or_default();
+        if before.elapsed() > step + Duration::from_secs(2)
+            || wall.saturating_sub(mono0.elapsed()) > Duration::from_secs(2)
+        {
+            return;
+        }
+    }
 }
 
 /// Send due outbox jobs; sleep until the next one is due (at most `tick_every`).
