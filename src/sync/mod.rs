@@ -314,6 +314,8 @@ impl Engine {
         engine.clockwork.push(tokio::spawn(work::timers(s, c, engine.timer_kick.clone())));
         let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
         engine.clockwork.push(tokio::spawn(work::outbox(s, c)));
+        let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
+        engine.clockwork.push(tokio::spawn(work::chores(s, c)));
         if engine.shared.options.gap_index {
             let (s, c) = (engine.shared.clone(), engine.cancel.child_token());
             engine.clockwork.push(tokio::spawn(work::gap_index(s, c)));

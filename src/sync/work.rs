@@ -1,6 +1,8 @@
-//! The engine's clockwork tasks: the timer tick (follow-ups, exactly once;
-//! once a day retention and the automatic backup) and the outbox worker (SMTP sends, HubSpot pushes). Both run until cancelled, wake early on
-//! [`super::Engine::kick`], and report through the engine's event stream.
+//! The engine's clockwork tasks: the timer tick (follow-ups, exactly once),
+//! the daily chores (retention and the automatic backup) and the outbox
+//! worker (SMTP sends, HubSpot pushes). They run until cancelled, the timers
+//! and the outbox wake early on [`super::Engine::kick`], and all report
+//! through the engine's event stream.
 
 use super::{Shared, SyncEvent};
 use crate::reply::worker;
@@ -18,7 +20,6 @@ use tokio_util::sync::CancellationToken;
 /// and the wall clock against the monotonic one (a suspend moves only the
 /// wall clock). Either gap past `wake_gap` makes this tick a catch-up.
 pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<Notify>) {
-    let mut chores_done: Option<chrono::NaiveDate> = None;
     let mut last: Option<(std::time::Instant, chrono::DateTime<chrono::Utc>)> = None;
     loop {
         let woke = last.is_some_and(|(mono, wall)| {
@@ -27,11 +28,6 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
             let slack = shared.options.wake_gap;
             mono_gap > shared.options.tick_every + slack || wall_gap.saturating_sub(mono_gap) > slack
         });
-        let today = shared.options.clock.now().date_naive();
-        if chores_done != Some(today) {
-            chores_done = Some(today);
-            daily(&shared).await;
-        }
         last = Some((std::time::Instant::now(), chrono::Utc::now()));
         let (db, clock, late) = (shared.db.clone(), shared.options.clock.clone(), shared.options.late_after);
         let opts = crate::store::FireOptions { role: shared.options.role, woke };
@@ -80,8 +76,35 @@ pub(super) async fn timers(shared: Shared, cancel: CancellationToken, kick: Arc<
     }
 }
 
-/// Once a day (and at start): each workspace's retention, then the automatic
-/// backup. Problems are reported, never fatal.
+/// How long after start the first daily chores wait: start-up is for catching
+/// up with the mailboxes and firing what came due, and a backup or a purge
+/// copying or rewriting the data file then held both up (a `watch` killed
+/// within its first seconds, over and over, stored almost nothing).
+const CHORES_AFTER_START: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Once a day, starting a minute after start: each workspace's retention,
+/// then the automatic backup. Its own task, so that it never delays a
+/// follow-up timer or a sync.
+pub(super) async fn chores(shared: Shared, cancel: CancellationToken) {
+    let mut done: Option<chrono::NaiveDate> = None;
+    let mut wait = CHORES_AFTER_START;
+    loop {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            _ = tokio::time::sleep(wait) => {}
+        }
+        let today = shared.options.clock.now().date_naive();
+        if done != Some(today) {
+            done = Some(today);
+            daily(&shared).await;
+        }
+        // The date is looked at again every quarter of an hour.
+        wait = std::time::Duration::from_secs(15 * 60);
+    }
+}
+
+/// Each workspace's retention, then the automatic backup. Problems are
+/// reported, never fatal.
 async fn daily(shared: &Shared) {
     let (db, clock) = (shared.db.clone(), shared.options.clock.clone());
     let res = tokio::task::spawn_blocking(move || {
