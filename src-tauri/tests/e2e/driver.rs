@@ -202,8 +202,22 @@ impl Session {
         }
     }
 
+    /// Click `e` as a user would. A notification toast lying over it (the
+    /// live engine may raise one at any moment, e.g. a demo promise coming due
+    /// while the test runs) is dismissed first, as a user would; any other
+    /// refusal fails the test rather than passing over a click that never
+    /// happened.
     pub fn click(&self, e: &El) {
-        self.post(&format!("/element/{}/click", e.0), json!({}));
+        for attempt in 0..3 {
+            let v = self.post(&format!("/element/{}/click", e.0), json!({}));
+            let Some(error) = v.get("error").and_then(Value::as_str) else { return };
+            if error != "element click intercepted" || attempt == 2 {
+                panic!("click refused: {error}: {}", v["message"].as_str().unwrap_or_default());
+            }
+            for dismiss in self.all("[data-testid=toast] button") {
+                self.post(&format!("/element/{}/click", dismiss.0), json!({}));
+            }
+        }
     }
 
     pub fn text(&self, e: &El) -> String {
