@@ -91,6 +91,7 @@ pub fn run() {
             commands::settings::set_source_secret,
             commands::settings::set_source_enabled,
             commands::settings::remove_source,
+            commands::settings::acknowledge_source_gaps,
             commands::settings::save_smtp,
             commands::settings::test_smtp,
             commands::settings::connect_hubspot,

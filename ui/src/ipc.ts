@@ -86,6 +86,8 @@ export interface Backend {
   setSourceSecret(id: number, secret: string): Promise<SettingsView>;
   setSourceEnabled(id: number, enabled: boolean): Promise<SettingsView>;
   removeSource(id: number): Promise<SettingsView>;
+  /** A relay source's retention-gap notices stop being shown. */
+  acknowledgeSourceGaps(id: number): Promise<SettingsView>;
   /** `password` null or empty keeps the saved one. Checks the login first. */
   saveSmtp(workspace: string, form: SmtpForm, password: string | null): Promise<SettingsView>;
   testSmtp(workspace: string): Promise<string>;
@@ -159,6 +161,7 @@ export const tauriBackend: Backend = {
   setSourceSecret: (id, secret) => call<SettingsView>("set_source_secret", { id, secret }),
   setSourceEnabled: (id, enabled) => call<SettingsView>("set_source_enabled", { id, enabled }),
   removeSource: (id) => call<SettingsView>("remove_source", { id }),
+  acknowledgeSourceGaps: (id) => call<SettingsView>("acknowledge_source_gaps", { id }),
   saveSmtp: (workspace, form, password) => call<SettingsView>("save_smtp", { workspace, form, password }),
   testSmtp: (workspace) => call<string>("test_smtp", { workspace }),
   connectHubspot: (workspace, form, token) => call<SettingsView>("connect_hubspot", { workspace, form, token }),

@@ -55,7 +55,8 @@ pub(crate) fn view(s: &Store, slug: &str) -> handoff::Result<SettingsView> {
     let mut sources = Vec::new();
     for src in s.sources()?.into_iter().filter(|src| src.workspace_id == ws.id) {
         let health = s.health(src.id)?;
-        sources.push(SourceView::new(&src, health));
+        let gaps = s.open_relay_gaps(src.id)?;
+        sources.push(SourceView::new(&src, health, &gaps));
     }
     let hubspot = match &ws.settings.hubspot {
         Some(h) => {
@@ -214,6 +215,17 @@ pub async fn set_source_enabled(
         .await?;
     outbox.reload_sources();
     Ok(v)
+}
+
+/// Acknowledge a relay source's retention-gap notices (they stop being shown).
+#[tauri::command]
+pub async fn acknowledge_source_gaps(db: tauri::State<'_, Db>, id: i64) -> CmdResult<SettingsView> {
+    db.run(move |s| {
+        s.acknowledge_relay_gaps(id, chrono::Utc::now())?;
+        let source = s.source(id)?;
+        view(s, &source.workspace_slug)
+    })
+    .await
 }
 
 /// Remove a source and its secret (its handoffs stay).

@@ -7,7 +7,7 @@ use super::time;
 use chrono::{NaiveDate, NaiveTime};
 use handoff::Workspace;
 use handoff::model::{BusinessHours, SmtpIdentity, SmtpTls, Template, hours};
-use handoff::store::{Source, SourceConfig, SourceHealth};
+use handoff::store::{RelayGap, Source, SourceConfig, SourceHealth};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -202,11 +202,14 @@ pub struct SourceView {
     pub last_error_at: Option<String>,
     /// What went wrong, for people.
     pub last_error: Option<String>,
+    /// Relay: retention gaps not yet acknowledged (events that expired on the
+    /// relay before this app fetched them), one notice each, for people.
+    pub gap_notices: Vec<String>,
 }
 
 impl SourceView {
-    /// A source and its health.
-    pub fn new(s: &Source, h: SourceHealth) -> SourceView {
+    /// A source, its health and its unacknowledged retention gaps.
+    pub fn new(s: &Source, h: SourceHealth, gaps: &[RelayGap]) -> SourceView {
         SourceView {
             id: s.id,
             name: s.name.clone(),
@@ -216,6 +219,7 @@ impl SourceView {
             last_success_at: h.last_success_at.map(time),
             last_error_at: h.last_error_at.map(time),
             last_error: h.last_error,
+            gap_notices: gaps.iter().map(RelayGap::notice).collect(),
         }
     }
 }

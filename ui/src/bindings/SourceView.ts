@@ -35,4 +35,9 @@ lastErrorAt: string | null,
 /**
  * What went wrong, for people.
  */
-lastError: string | null, };
+lastError: string | null, 
+/**
+ * Relay: retention gaps not yet acknowledged (events that expired on the
+ * relay before this app fetched them), one notice each, for people.
+ */
+gapNotices: Array<string>, };

@@ -265,6 +265,7 @@ export class FakeBackend implements Backend {
           lastSuccessAt: null,
           lastErrorAt: null,
           lastError: null,
+          gapNotices: [],
         },
       ],
     })),
@@ -277,6 +278,12 @@ export class FakeBackend implements Backend {
     this.update(this.slugOfSource(id), (s) => ({
       ...s,
       sources: s.sources.map((x) => (x.id === id ? { ...x, enabled } : x)),
+    })),
+  );
+  acknowledgeSourceGaps = vi.fn(async (id: number): Promise<SettingsView> =>
+    this.update(this.slugOfSource(id), (s) => ({
+      ...s,
+      sources: s.sources.map((x) => (x.id === id ? { ...x, gapNotices: [] } : x)),
     })),
   );
   removeSource = vi.fn(async (id: number): Promise<SettingsView> =>

@@ -174,7 +174,11 @@ export function AddSource({ workspace, onAdded, onCancel }: Props) {
             </Field>
           </>
         ) : (
-          <Field label="Relay address" hint="The channel's URL, starting with https://." wide>
+          <Field
+            label="Relay address"
+            hint="The relay's address, starting with https:// (plain http:// only for a relay on this machine: the token would cross the network in clear)."
+            wide
+          >
             <input
               data-testid="source-url"
               type="url"

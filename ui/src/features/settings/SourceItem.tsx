@@ -1,5 +1,6 @@
-// One source in the list: its health, a login test, enable/disable, a new
-// secret, and removal (confirmed inline; its handoffs stay).
+// One source in the list: its health, a relay's retention-gap notices (shown
+// until acknowledged), a login test, enable/disable, a new secret, and removal
+// (confirmed inline; its handoffs stay).
 import { useState } from "react";
 import type { SourceView } from "../../bindings";
 import { formatLocal, parseTime } from "../../lib/time";
@@ -15,12 +16,13 @@ export function SourceItem({ source }: { source: SourceView }) {
   const toggle = useSettingsAction((b, a: { id: number; enabled: boolean }) => b.setSourceEnabled(a.id, a.enabled));
   const remove = useSettingsAction((b, id: number) => b.removeSource(id));
   const replace = useSettingsAction((b, a: { id: number; secret: string }) => b.setSourceSecret(a.id, a.secret));
+  const acknowledge = useSettingsAction((b, id: number) => b.acknowledgeSourceGaps(id));
 
   const secretName = source.kind === "relay" ? "relay read token" : "IMAP password";
   const failedAt = parseTime(source.lastErrorAt);
   const okAt = parseTime(source.lastSuccessAt);
   const failingNow = source.lastError !== null && (okAt === null || (failedAt ?? 0) >= okAt);
-  const actionError = toggle.error ?? remove.error;
+  const actionError = toggle.error ?? remove.error ?? acknowledge.error;
 
   return (
     <li
@@ -43,6 +45,25 @@ export function SourceItem({ source }: { source: SourceView }) {
           {failingNow ? "Failing" : "Failed earlier"}
           {source.lastErrorAt ? ` (${formatLocal(source.lastErrorAt)})` : ""}: {source.lastError}
         </p>
+      )}
+      {source.gapNotices.length > 0 && (
+        <div className="settings-confirm" role="alert" data-testid="source-gap">
+          {source.gapNotices.map((notice, i) => (
+            <p key={i} className="small error-message">
+              Lost on the relay: {notice}
+            </p>
+          ))}
+          <button
+            type="button"
+            className="button"
+            data-testid="source-gap-ack"
+            disabled={acknowledge.isPending}
+            aria-busy={acknowledge.isPending}
+            onClick={() => acknowledge.mutate(source.id)}
+          >
+            {busyLabel(acknowledge.isPending, "Acknowledge", "Saving…")}
+          </button>
+        </div>
       )}
 
       <div className="action-row">

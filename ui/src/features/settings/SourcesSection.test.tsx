@@ -19,6 +19,7 @@ function source(id: number, over: Partial<SourceView> = {}): SourceView {
     lastSuccessAt: "2025-03-10T11:00:00Z",
     lastErrorAt: null,
     lastError: null,
+    gapNotices: [],
     ...over,
   };
 }
@@ -179,6 +180,23 @@ describe("a saved source", () => {
     fireEvent.click(within(items()[0]!).getByTestId("source-remove"));
     fireEvent.click(within(items()[0]!).getByTestId("source-remove-confirm"));
     await screen.findByTestId("sources-empty");
+  });
+
+  it("shows a relay's retention gap until it is acknowledged", async () => {
+    const backend = new FakeBackend();
+    const notice = "up to 3 events that reached the relay on 2026-11-22 (08:05–09:05 UTC) expired on the relay";
+    withSources(backend, [
+      source(5, { kind: "relay", describe: "relay https://relay.acme.test", gapNotices: [notice] }),
+      source(6),
+    ]);
+    renderSettings(backend);
+    await ready();
+    const gap = screen.getByTestId("source-gap");
+    expect(gap.textContent).toContain(notice);
+    expect(screen.getAllByTestId("source-gap")).toHaveLength(1);
+    fireEvent.click(within(gap).getByTestId("source-gap-ack"));
+    await waitFor(() => expect(screen.queryByTestId("source-gap")).toBeNull());
+    expect(backend.acknowledgeSourceGaps).toHaveBeenCalledWith(5);
   });
 
   it("shows a failed toggle next to the source", async () => {
