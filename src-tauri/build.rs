@@ -27,6 +27,7 @@ fn main() {
         "set_source_secret",
         "set_source_enabled",
         "remove_source",
+        "acknowledge_source_gaps",
         "save_smtp",
         "test_smtp",
         "connect_hubspot",
