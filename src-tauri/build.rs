@@ -38,6 +38,13 @@ fn main() {
         "save_team",
         "reparse_offer",
         "reparse",
+        "erase_plan",
+        "forget_visitor",
+        "privacy",
+        "save_privacy",
+        "apply_retention",
+        "backup_now",
+        "export_handoffs",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

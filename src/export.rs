@@ -191,3 +191,19 @@ pub fn export(
     out.flush().map_err(io)?;
     Ok(ids.len())
 }
+
+/// Where the window writes an export: the user's Downloads folder (else
+/// home), `handoffs-<workspace or all>-<date>.csv|jsonl`.
+pub fn default_path(
+    format: ExportFormat,
+    workspace: Option<&str>,
+    now: DateTime<Utc>,
+) -> Option<std::path::PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    let dir = dirs.download_dir().unwrap_or(dirs.home_dir()).to_path_buf();
+    let ext = match format {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Jsonl => "jsonl",
+    };
+    Some(dir.join(format!("handoffs-{}-{}.{ext}", workspace.unwrap_or("all"), now.format("%Y-%m-%d"))))
+}

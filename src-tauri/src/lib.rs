@@ -102,6 +102,13 @@ pub fn run() {
             commands::team::save_team,
             commands::reparse::reparse_offer,
             commands::reparse::reparse,
+            commands::privacy::erase_plan,
+            commands::privacy::forget_visitor,
+            commands::privacy::privacy,
+            commands::privacy::save_privacy,
+            commands::privacy::apply_retention,
+            commands::privacy::backup_now,
+            commands::privacy::export_handoffs,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -18,10 +18,19 @@ pub struct Db {
 impl Db {
     /// Open (creating and migrating if needed) the data file at `path`.
     pub fn open(path: &Path) -> handoff::Result<Db> {
-        if let Some(dir) = path.parent() {
-            let _ = std::fs::create_dir_all(dir);
-        }
-        Ok(Db { store: Arc::new(Mutex::new(Store::open(path)?)), path: path.to_path_buf() })
+        // The user's own data file (no HANDOFF_DB) is created encrypted where a
+        // keychain answers; otherwise, and for a file named by HANDOFF_DB (the
+        // demo, tests), plain. The core creates the folder 0700 and the file 0600.
+        let named = std::env::var_os("HANDOFF_DB").is_some_and(|p| !p.is_empty());
+        let store = if !named && !path.exists() {
+            Store::create_encrypted(path).or_else(|e| {
+                eprintln!("handoff-desk: creating {} unencrypted ({e})", path.display());
+                Store::open(path)
+            })?
+        } else {
+            Store::open(path)?
+        };
+        Ok(Db { store: Arc::new(Mutex::new(store)), path: path.to_path_buf() })
     }
 
     /// Where the data file is.

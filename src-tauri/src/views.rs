@@ -10,11 +10,13 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod hours;
+mod privacy;
 mod reparse;
 mod reports;
 mod settings;
 mod team;
 pub use hours::*;
+pub use privacy::*;
 pub use reparse::*;
 pub use reports::*;
 pub use settings::*;

@@ -37,7 +37,6 @@ pub struct BackupInfo {
 /// The automatic backup (one per data file, kept in `app_settings`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct BackupSettings {
     /// Back up once a day while the app (or `handoff watch`) runs.
     pub daily: bool,

@@ -50,7 +50,6 @@ impl ErasureTarget {
 
 /// How many rows of each kind an erasure removes (or removed).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ErasureCounts {
     /// Handoffs.
     pub handoffs: i64,
@@ -80,14 +79,12 @@ pub struct ErasureCounts {
 
 /// One handoff an erasure will remove, for the confirmation.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ErasedHandoff {
     /// Handoff id.
     pub id: i64,
     /// Workspace slug.
     pub workspace: String,
     /// When it arrived.
-    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub received_at: DateTime<Utc>,
     /// The visitor as stored (name, email or phone).
     pub visitor: String,
@@ -97,7 +94,6 @@ pub struct ErasedHandoff {
 
 /// What an erasure will remove: shown before it runs.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ErasurePlan {
     /// The handoffs.
     pub handoffs: Vec<ErasedHandoff>,
@@ -107,7 +103,6 @@ pub struct ErasurePlan {
 
 /// What an erasure did.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Erasure {
     /// The tombstone's id.
     pub tombstone: i64,
@@ -119,7 +114,6 @@ pub struct Erasure {
 
 /// The outcome of overwriting freed space.
 #[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Scrub {
     /// The WAL was emptied (false: another program was reading the file;
     /// closing it and running `handoff forget --scrub` finishes the job).

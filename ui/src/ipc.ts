@@ -24,6 +24,10 @@ import type {
 import type { TeamForm } from "./bindings/TeamForm";
 import type { ReparseDone } from "./bindings/ReparseDone";
 import type { ReparseOffer } from "./bindings/ReparseOffer";
+import type { BackupForm } from "./bindings/BackupForm";
+import type { ErasePlanView } from "./bindings/ErasePlanView";
+import type { PrivacyForm } from "./bindings/PrivacyForm";
+import type { PrivacyView } from "./bindings/PrivacyView";
 
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
@@ -105,6 +109,19 @@ export interface Backend {
   reparseOffer?(): Promise<ReparseOffer>;
   /** Read every raw and partial record again with this version's readers. */
   reparse?(): Promise<ReparseDone>;
+  /** What erasing this handoff's visitor would remove. Optional: fakes may omit the privacy calls. */
+  erasePlan?(id: number): Promise<ErasePlanView>;
+  /** Erase this handoff's visitor; resolves with a sentence saying what went. */
+  forgetVisitor?(id: number): Promise<string>;
+  /** A workspace's retention and redaction, the backup, encryption. */
+  privacy?(workspace: string): Promise<PrivacyView>;
+  savePrivacy?(workspace: string, form: PrivacyForm, backup: BackupForm): Promise<PrivacyView>;
+  /** Apply retention now; a sentence saying what went. */
+  applyRetention?(): Promise<string>;
+  /** Back the data file up now; the file written. */
+  backupNow?(): Promise<string>;
+  /** Export handoffs (all workspaces when null) to the Downloads folder; a sentence naming the file. */
+  exportHandoffs?(workspace: string | null, format: "csv" | "jsonl"): Promise<string>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -172,6 +189,13 @@ export const tauriBackend: Backend = {
   saveTeam: (workspace, form) => call<SettingsView>("save_team", { workspace, form }),
   reparseOffer: () => call<ReparseOffer>("reparse_offer"),
   reparse: () => call<ReparseDone>("reparse"),
+  erasePlan: (id) => call<ErasePlanView>("erase_plan", { id }),
+  forgetVisitor: (id) => call<string>("forget_visitor", { id }),
+  privacy: (workspace) => call<PrivacyView>("privacy", { workspace }),
+  savePrivacy: (workspace, form, backup) => call<PrivacyView>("save_privacy", { workspace, form, backup }),
+  applyRetention: () => call<string>("apply_retention"),
+  backupNow: () => call<string>("backup_now"),
+  exportHandoffs: (workspace, format) => call<string>("export_handoffs", { workspace, format }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

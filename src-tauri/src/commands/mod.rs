@@ -6,6 +6,7 @@ pub mod gaps;
 pub mod handoff;
 pub mod inbox;
 pub mod insights;
+pub mod privacy;
 pub mod reparse;
 pub mod reply;
 pub mod settings;

@@ -183,6 +183,10 @@ export function App() {
             onClose={close}
             resolveOpen={resolveOpen}
             onResolveOpenChange={setResolveOpen}
+            onErased={(message) => {
+              push(message);
+              close();
+            }}
           />
         )}
       </main>

@@ -11,6 +11,7 @@ import { useNow } from "../../lib/useNow";
 import { visitorLabel } from "../inbox/InboxRowView";
 import { useHandoff, useHandoffAction } from "./queries";
 import { Composer } from "./Composer";
+import { EraseVisitor } from "./EraseVisitor";
 import { HubspotCard } from "./HubspotCard";
 import { showsTeam, TeamCard } from "./TeamCard";
 import { Transcript } from "./Transcript";
@@ -21,10 +22,12 @@ type Props = {
   onClose: () => void;
   resolveOpen: boolean;
   onResolveOpenChange: (open: boolean) => void;
+  /** The visitor was erased: say so (the pane closes). */
+  onErased?: (message: string) => void;
 };
 
 /** The right-hand pane: loads one handoff and shows it. */
-export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange }: Props) {
+export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange, onErased }: Props) {
   const query = useHandoff(id);
   return (
     <aside className="pane" aria-label="Handoff">
@@ -39,6 +42,7 @@ export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange }: P
           view={query.data}
           resolveOpen={resolveOpen}
           onResolveOpenChange={onResolveOpenChange}
+          onErased={onErased}
         />
       ) : query.isError ? (
         <div className="panel error" role="alert">
@@ -63,9 +67,10 @@ type ViewProps = {
   view: HandoffData;
   resolveOpen: boolean;
   onResolveOpenChange: (open: boolean) => void;
+  onErased?: (message: string) => void;
 };
 
-export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProps) {
+export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }: ViewProps) {
   const { row } = view;
   const now = useNow();
   const action = useHandoffAction(row.id);
@@ -151,6 +156,7 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange }: ViewProp
             </dd>
           </div>
         </dl>
+        <EraseVisitor id={row.id} onErased={onErased} />
       </section>
 
       <section className="card">

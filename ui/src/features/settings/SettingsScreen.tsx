@@ -7,6 +7,7 @@ import { AppError } from "../../ipc";
 import { useWorkspaces } from "../inbox/queries";
 import { HubspotSection } from "./HubspotSection";
 import { NewWorkspace } from "./NewWorkspace";
+import { PrivacySection } from "./PrivacySection";
 import { useSettings } from "./queries";
 import { SmtpSection } from "./SmtpSection";
 import { SourcesSection } from "./SourcesSection";
@@ -26,6 +27,7 @@ const SECTIONS = [
   ["settings-h-smtp", "Reply identity"],
   ["settings-h-team", "Team"],
   ["settings-h-hubspot", "HubSpot"],
+  ["settings-h-privacy", "Privacy"],
 ] as const;
 
 function inField(target: EventTarget | null): boolean {
@@ -157,6 +159,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
               <SmtpSection view={settings.data} />
               <TeamSection view={settings.data} />
               <HubspotSection view={settings.data} />
+              <PrivacySection slug={slug} />
             </div>
           )}
         </div>
