@@ -25,6 +25,7 @@ pub mod reply;
 pub mod secrets;
 pub mod store;
 pub mod sync;
+pub mod teach;
 pub mod team;
 
 pub use error::{Error, Result};

@@ -9,8 +9,8 @@
 //! alone, so a second run changes nothing.
 
 use crate::error::Result;
-use crate::ingest::{Parsed, email, reason, webhook};
-use crate::model::{NewHandoff, ParseStatus, RawKind};
+use crate::ingest::{Parsed, email, reason, templates, webhook};
+use crate::model::{FormatTemplate, NewHandoff, ParseStatus, RawKind};
 use crate::store::{Reread, RereadFilter, Store, StoredSource};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -63,6 +63,7 @@ pub fn reparse(
     mut each: impl FnMut(Step<'_>),
 ) -> Result<ReparseSummary> {
     let mut sum = ReparseSummary::default();
+    let taught = store.templates()?;
     for id in store.reread_ids(filter)? {
         sum.seen += 1;
         let source = match store.stored_source(id) {
@@ -73,7 +74,12 @@ pub fn reparse(
                 continue;
             }
         };
-        let read = read_again(&source);
+        let (read, miss) = read_again(&source, &taught);
+        if let Some(template) = miss
+            && !dry_run
+        {
+            store.record_template_miss(template, &read.source_key, now)?;
+        }
         let done = store.apply_reread(id, &read, now, dry_run)?;
         sum.improved += usize::from(done.upgraded);
         match done.to {
@@ -87,12 +93,20 @@ pub fn reparse(
 }
 
 /// Parse a stored raw source as an import does: an email with the email
-/// reader, JSON with the webhook reader, then the reason finisher. A JSON
-/// source that now reads as an event that is no handoff gives a raw reading,
-/// which leaves the record as it is.
-pub fn read_again(s: &StoredSource) -> NewHandoff {
+/// reader and the taught templates, JSON with the webhook reader, then the
+/// reason finisher. A JSON source that now reads as an event that is no
+/// handoff gives a raw reading, which leaves the record as it is. Also the
+/// template this email no longer matches, if any.
+pub fn read_again(s: &StoredSource, taught: &[FormatTemplate]) -> (NewHandoff, Option<i64>) {
+    let mut miss = None;
     let mut h = match s.raw_kind {
-        RawKind::Email => email::parse_email(&s.raw, s.source),
+        RawKind::Email => {
+            let (h, outcome) = email::parse_email_taught(&s.raw, s.source, taught);
+            if let templates::Taught::Miss { id, .. } = outcome {
+                miss = Some(id);
+            }
+            h
+        }
         RawKind::Json => {
             let handoff = webhook::parse_webhook(&s.raw, s.source).into_iter().find_map(|p| match p {
                 Parsed::Handoff(h) => Some(*h),
@@ -106,7 +120,7 @@ pub fn read_again(s: &StoredSource) -> NewHandoff {
         }
     };
     reason::finish(&mut h);
-    h
+    (h, miss)
 }
 
 impl ReparseSummary {

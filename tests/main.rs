@@ -31,5 +31,6 @@ mod support;
 mod team;
 mod team_answers;
 mod team_truth;
+mod templates;
 mod wake;
 mod webhook;

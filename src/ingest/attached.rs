@@ -2,7 +2,7 @@
 //! notification: read when the mail's body holds none. Invitations, delivery
 //! reports and contact cards are never read as transcripts.
 
-use super::email::canonical_value;
+use super::canonical::from_value as canonical_value;
 use super::html;
 use super::platforms::Mail;
 use super::transcript::{self, Context, Transcript};

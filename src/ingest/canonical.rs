@@ -10,6 +10,7 @@
 
 use crate::model::{Author, Message, NewHandoff, Page, ParseStatus, RawKind, SourceKind, Visitor};
 use chrono::{DateTime, Utc};
+use mail_parser::MimeHeaders;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -337,4 +338,56 @@ fn short(v: &Value) -> String {
         out.push('…');
     }
     if quoted { format!("\"{out}\"") } else { out }
+}
+
+/// Largest JSON part parsed as a canonical handoff.
+const JSON_CAP: usize = 2 * 1024 * 1024;
+
+/// A canonical handoff in a JSON part: `application/json`, `*+json` or a `.json` file.
+pub(super) fn from_part(msg: &mail_parser::Message<'_>) -> Option<CanonicalHandoff> {
+    msg.parts.iter().take(super::email::PART_CAP).find_map(|part| {
+        let ct = part.content_type();
+        let json_type = ct.is_some_and(|c| {
+            c.ctype().eq_ignore_ascii_case("application")
+                && c.subtype().is_some_and(|s| {
+                    s.eq_ignore_ascii_case("json") || s.to_ascii_lowercase().ends_with("+json")
+                })
+        });
+        let json_name = part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"));
+        if !(json_type || json_name) {
+            return None;
+        }
+        let bytes = part.contents();
+        if bytes.len() > JSON_CAP {
+            return None;
+        }
+        from_value(serde_json::from_slice(bytes).ok()?)
+    })
+}
+
+/// A canonical handoff written into the body: a fenced block or a bare JSON object.
+pub(super) fn from_text(text: &str) -> Option<CanonicalHandoff> {
+    if !(text.contains("\"transcript\"") || text.contains("\"visitor\"")) {
+        return None;
+    }
+    let mut search = text;
+    for _ in 0..8 {
+        let start = search.find('{')?;
+        let rest = search.get(start..)?;
+        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
+        if let Some(Ok(v)) = stream.next()
+            && let Some(c) = from_value(v)
+        {
+            return Some(c);
+        }
+        search = rest.get(1..)?;
+    }
+    None
+}
+
+pub(super) fn from_value(v: serde_json::Value) -> Option<CanonicalHandoff> {
+    if !CanonicalHandoff::looks_canonical(&v) {
+        return None;
+    }
+    serde_json::from_value(v).ok()
 }

@@ -10,13 +10,14 @@
 //! only the first [`TEXT_CAP`] bytes of text are scanned (said in the notes);
 //! what was not found is said in `parse_notes` in words a person can act on.
 
-use super::canonical::CanonicalHandoff;
+use super::canonical::{self, CanonicalHandoff};
 use super::dates;
 use super::fields::{self, Fields};
 use super::platforms::{self, Mail};
+use super::templates::{self, Taught};
 use super::transcript::{self, Context, Transcript};
 use super::{attached, forward, nonhandoff};
-use crate::model::{Author, NewHandoff, ParseStatus, RawKind, SourceKind};
+use crate::model::{Author, FormatTemplate, NewHandoff, ParseStatus, RawKind, SourceKind};
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Offset, Utc};
 use mail_parser::{Address, MessageParser, MimeHeaders, PartType};
 use regex::Regex;
@@ -26,10 +27,8 @@ use std::sync::LazyLock;
 pub const TEXT_CAP: usize = 256 * 1024;
 /// Bytes of HTML converted to text (the text is then capped again).
 const HTML_CAP: usize = 1024 * 1024;
-/// Largest JSON part parsed as a canonical handoff.
-const JSON_CAP: usize = 2 * 1024 * 1024;
 /// MIME parts looked at for JSON and bodies.
-const PART_CAP: usize = 256;
+pub(super) const PART_CAP: usize = 256;
 
 static HANDOFF_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     dates::re(
@@ -67,6 +66,23 @@ struct Envelope {
 
 /// Parse one RFC 5322 message. Never fails: see the module invariant in [`crate::ingest`].
 pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
+    parse_email_taught(raw, source, &[]).0
+}
+
+/// [`parse_email`] with the user's taught templates as recognisers too, and
+/// what the templates made of it (read, no longer matching, or none for this sender).
+pub fn parse_email_taught(raw: &[u8], source: SourceKind, taught: &[FormatTemplate]) -> (NewHandoff, Taught) {
+    let mut outcome = Taught::None;
+    let h = parse_inner(raw, source, taught, &mut outcome);
+    (h, outcome)
+}
+
+fn parse_inner(
+    raw: &[u8],
+    source: SourceKind,
+    taught: &[FormatTemplate],
+    outcome: &mut Taught,
+) -> NewHandoff {
     // mail-parser marks "cannot happen" states with debug assertions that
     // hostile input can reach; a broken message must not take the import down.
     let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw));
@@ -79,12 +95,12 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
         return h;
     };
     let env = envelope(&msg);
-    if let Some(canon) = canonical_part(&msg) {
+    if let Some(canon) = canonical::from_part(&msg) {
         return from_canonical(canon, raw, source, &env);
     }
     let mut notes = Vec::new();
     let (plain, html_src) = bodies(&msg, &mut notes);
-    if let Some(canon) = canonical_text(&plain) {
+    if let Some(canon) = canonical::from_text(&plain) {
         return from_canonical(canon, raw, source, &env);
     }
     let outer = mail_view(&msg, &env, plain, html_src);
@@ -95,12 +111,23 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
         None => env,
     };
     let mail = forwarded.as_ref().unwrap_or(&outer);
-    let picked = platforms::pick(mail);
-    let reading = picked.as_ref().map(|(r, _)| r.read(mail));
+    *outcome = templates::apply(taught, mail);
+    let (picked, reading) = match outcome {
+        Taught::Read { evidence, reading, .. } => {
+            (Some(("taught", evidence.clone())), Some((**reading).clone()))
+        }
+        Taught::Miss { note, .. } => {
+            notes.push(note.clone());
+            platforms::pick(mail).map_or((None, None), |(r, e)| (Some((r.name(), e)), Some(r.read(mail))))
+        }
+        Taught::None => {
+            platforms::pick(mail).map_or((None, None), |(r, e)| (Some((r.name(), e)), Some(r.read(mail))))
+        }
+    };
     let mut read = read_text(&mail.text, &env);
     if !read.sufficient() && mail.html.is_some() {
         let text = cap(mail.html_text(), TEXT_CAP, &mut notes);
-        if let Some(canon) = canonical_text(&text) {
+        if let Some(canon) = canonical::from_text(&text) {
             return from_canonical(canon, raw, source, &env);
         }
         let other = read_text(&text, &env);
@@ -122,11 +149,11 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
     let mut h = NewHandoff::keyed(source, RawKind::Email, raw.to_vec(), message_key(&env));
     h.parse_notes = notes;
     match (picked, reading) {
-        (Some((r, evidence)), Some(reading)) => {
+        (Some((name, evidence)), Some(reading)) => {
             if let Some(why) = reading.not_a_handoff {
                 overlay(&mut h, &env);
-                h.platform = Some(format!("email:{}", r.name()));
-                h.parse_notes.push(format!("{why}; kept as raw (read as a {} notification)", r.name()));
+                h.platform = Some(format!("email:{name}"));
+                h.parse_notes.push(format!("{why}; kept as raw (read as a {name} notification)"));
                 return h;
             }
             let mut fields = reading.fields;
@@ -140,8 +167,8 @@ pub fn parse_email(raw: &[u8], source: SourceKind) -> NewHandoff {
             if h.bot.is_none() {
                 h.bot = reading.platform_name;
             }
-            h.platform = Some(format!("email:{}", r.name()));
-            h.parse_notes.insert(0, format!("read as a {} notification: {}", r.name(), evidence.why));
+            h.platform = Some(format!("email:{name}"));
+            h.parse_notes.insert(0, format!("read as a {name} notification: {}", evidence.why));
         }
         _ => {
             let telling = !read.transcript.messages.is_empty()
@@ -536,53 +563,4 @@ fn cap(s: &str, max: usize, notes: &mut Vec<String>) -> String {
         }
     }
     cut(s, max).to_string()
-}
-
-/// A canonical handoff in a JSON part: `application/json`, `*+json` or a `.json` file.
-fn canonical_part(msg: &mail_parser::Message<'_>) -> Option<CanonicalHandoff> {
-    msg.parts.iter().take(PART_CAP).find_map(|part| {
-        let ct = part.content_type();
-        let json_type = ct.is_some_and(|c| {
-            c.ctype().eq_ignore_ascii_case("application")
-                && c.subtype().is_some_and(|s| {
-                    s.eq_ignore_ascii_case("json") || s.to_ascii_lowercase().ends_with("+json")
-                })
-        });
-        let json_name = part.attachment_name().is_some_and(|n| n.to_ascii_lowercase().ends_with(".json"));
-        if !(json_type || json_name) {
-            return None;
-        }
-        let bytes = part.contents();
-        if bytes.len() > JSON_CAP {
-            return None;
-        }
-        canonical_value(serde_json::from_slice(bytes).ok()?)
-    })
-}
-
-/// A canonical handoff written into the body: a fenced block or a bare JSON object.
-fn canonical_text(text: &str) -> Option<CanonicalHandoff> {
-    if !(text.contains("\"transcript\"") || text.contains("\"visitor\"")) {
-        return None;
-    }
-    let mut search = text;
-    for _ in 0..8 {
-        let start = search.find('{')?;
-        let rest = search.get(start..)?;
-        let mut stream = serde_json::Deserializer::from_str(rest).into_iter::<serde_json::Value>();
-        if let Some(Ok(v)) = stream.next()
-            && let Some(c) = canonical_value(v)
-        {
-            return Some(c);
-        }
-        search = rest.get(1..)?;
-    }
-    None
-}
-
-pub(super) fn canonical_value(v: serde_json::Value) -> Option<CanonicalHandoff> {
-    if !CanonicalHandoff::looks_canonical(&v) {
-        return None;
-    }
-    serde_json::from_value(v).ok()
 }

@@ -22,6 +22,7 @@ pub mod platforms;
 pub mod reason;
 pub mod relay;
 pub mod speaker;
+pub mod templates;
 pub mod transcript;
 pub mod webhook;
 

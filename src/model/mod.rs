@@ -14,12 +14,14 @@ pub mod alerts;
 pub mod hours;
 mod promise;
 mod settings;
+mod template;
 #[cfg(test)]
 mod tests_hours;
 pub use alerts::{AlertChannel, AlertEvent, AlertRoute, AlertSender, AlertSettings, EngineRole};
 pub use hours::HoursError;
 pub use promise::*;
 pub use settings::*;
+pub use template::*;
 
 /// Why the bot handed the conversation to a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]

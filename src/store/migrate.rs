@@ -18,6 +18,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_privacy.sql", include_str!("../../migrations/0009_privacy.sql")),
     ("0010_relay_gaps.sql", include_str!("../../migrations/0010_relay_gaps.sql")),
     ("0011_alerts.sql", include_str!("../../migrations/0011_alerts.sql")),
+    ("0012_templates.sql", include_str!("../../migrations/0012_templates.sql")),
 ];
 
 /// The schema version this build brings a database to.

@@ -29,6 +29,7 @@ mod retention;
 mod search;
 mod sources;
 mod team;
+mod templates;
 mod timers;
 mod workspaces;
 

@@ -1,6 +1,7 @@
 //! Shared test helpers: temp databases, the CLI binary, shared reference paths.
 #![allow(dead_code)]
 
+pub mod acmebot;
 pub mod alerts;
 pub mod dovecot;
 pub mod hubspot;

@@ -287,6 +287,9 @@ pub(crate) enum Command {
     /// The promise calculator: when a promise is due on given hours (no data file needed).
     #[command(subcommand)]
     Promise(crate::promise::PromiseCmd),
+    /// Formats taught by the user: list, show, teach, export, import, remove.
+    #[command(subcommand)]
+    Template(crate::template::TemplateCmd),
     /// Erase, retention, backup, restore, export, encryption.
     #[command(flatten)]
     Privacy(crate::args_privacy::PrivacyCmd),

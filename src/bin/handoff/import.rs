@@ -4,7 +4,7 @@
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
-use handoff::ingest::{Parsed, file, reason};
+use handoff::ingest::{Parsed, file, reason, templates};
 use handoff::store::{IngestOutcome, NewWorkspace};
 use handoff::{Store, Workspace};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -40,11 +40,13 @@ pub fn run(store: &mut Store, paths: &[PathBuf], workspace: Option<&str>, batch:
             pending.push(item);
         }
         if pending.len() >= batch.max(1) {
+            templates::reread_batch(store, &mut pending, Utc::now())?;
             total.absorb(store.ingest(&ws, std::mem::take(&mut pending), Utc::now())?);
         }
         bar.inc(1);
     }
     if !pending.is_empty() {
+        templates::reread_batch(store, &mut pending, Utc::now())?;
         total.absorb(store.ingest(&ws, pending, Utc::now())?);
     }
     bar.finish_and_clear();

@@ -17,6 +17,7 @@ mod reparse;
 mod report;
 mod signin;
 mod team;
+mod template;
 
 use anyhow::{Context, Result, bail};
 use args::*;
@@ -377,6 +378,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Doctor => print::doctor(&store)?,
         Command::Promise(cmd) => promise::run(cmd)?,
         Command::Privacy(cmd) => privacy::run(&mut store, cmd)?,
+        Command::Template(cmd) => template::run(&mut store, cmd)?,
     }
     Ok(())
 }

@@ -380,7 +380,8 @@ impl Mailbox {
         };
         let mut last = after;
         for chunk in wanted.chunks(BATCH) {
-            let items = sent::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
+            let mut items = sent::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
+            crate::ingest::templates::reread_batch(store, &mut items, Utc::now())?;
             report.fetched += items.len();
             let top = chunk.iter().copied().max().unwrap_or(last).max(last);
             let cursor = Cursor::Imap { uid_validity: self.uid_validity, last_uid: top };
