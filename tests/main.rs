@@ -23,6 +23,7 @@ mod reason;
 mod relay_client;
 mod relay_gap;
 mod relay_team;
+mod reopen;
 mod reparse;
 mod reply;
 mod smtp_harness;

@@ -11,6 +11,7 @@ pub mod events;
 pub mod state;
 pub mod tray;
 pub mod views;
+pub mod watch;
 
 use state::Db;
 
@@ -55,6 +56,9 @@ pub fn run() {
                 .build(),
         )
         .plugin(tauri_plugin_notification::init())
+        // Links in the window open in the system browser or mail program;
+        // the capability allows http, https and mailto URLs only.
+        .plugin(tauri_plugin_opener::init())
         .manage(db)
         .manage(outbox)
         .manage(painted.clone())
@@ -62,6 +66,7 @@ pub fn run() {
         .setup(move |app| {
             events::start(app.handle().clone(), engine_db, kicks, painted);
             tray::install(app.handle());
+            watch::start(app.handle().clone());
             #[cfg(target_os = "linux")]
             draw_without_compositing(app);
             Ok(())
@@ -73,6 +78,9 @@ pub fn run() {
             commands::handoff::resolve,
             commands::handoff::contacted,
             commands::handoff::snooze,
+            commands::handoff::reopen,
+            commands::handoff::unsnooze,
+            commands::workspaces::load_demo,
             commands::reply::reply_draft,
             commands::reply::send_reply,
             commands::gaps::gap_checklist,

@@ -215,6 +215,9 @@ pub struct ReplyDraft {
     pub marker: String,
     /// Why the reply cannot be sent from here yet, and what to do.
     pub problem: Option<String>,
+    /// What the window offers to fix `problem`: `reply_identity` (set one up
+    /// in Settings), `contacted` (no email: mark them reached another way).
+    pub problem_fix: Option<String>,
 }
 
 /// An email written for this handoff, and where it is.
@@ -302,6 +305,8 @@ pub struct HandoffView {
     pub hubspot: HubspotPush,
     /// Who on the team has it or answered it.
     pub team: TeamView,
+    /// Hidden from the inbox until then (RFC 3339, UTC), while snoozed.
+    pub snoozed_until: Option<String>,
 }
 
 /// A handoff's place in HubSpot.
@@ -405,6 +410,7 @@ impl HandoffView {
             parse_notes: h.parse_notes.clone(),
             hubspot,
             team,
+            snoozed_until: None,
         }
     }
 }

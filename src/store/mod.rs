@@ -23,6 +23,7 @@ mod outbox;
 mod promises;
 mod read_by;
 mod relay_gaps;
+mod reopen;
 mod reparse;
 mod replies;
 mod retention;
@@ -154,6 +155,14 @@ impl Store {
     /// The file this store lives in (`None` in memory).
     pub fn path(&self) -> Option<&Path> {
         self.path.as_deref()
+    }
+
+    /// SQLite's `PRAGMA data_version`: it changes when another connection
+    /// (the CLI, the sync engine, a second process) commits to the file, and
+    /// not for this connection's own writes. Costs no I/O beyond a page-cache
+    /// check, so a window may poll it a few times a second.
+    pub fn data_version(&self) -> Result<i64> {
+        Ok(self.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
     }
 
     /// The underlying connection, for modules of later features that own their tables.

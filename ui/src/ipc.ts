@@ -67,6 +67,14 @@ export interface Backend {
   resolve(id: number, why: Resolution): Promise<HandoffView>;
   contacted(id: number, by: ContactChannel): Promise<HandoffView>;
   snooze(id: number, hours: number): Promise<HandoffView>;
+  /** Wake a snoozed handoff now (Undo after Snooze). */
+  unsnooze(id: number): Promise<HandoffView>;
+  /** Open a resolved handoff again (Reopen, and Undo after Resolve). */
+  reopen(id: number): Promise<HandoffView>;
+  /** Open an http(s) or mailto link in the system's browser or mail program. */
+  openLink(url: string): Promise<void>;
+  /** Fill an empty data file with the demo; a sentence saying what was made. Optional: fakes may omit it. */
+  loadDemo?(): Promise<string>;
   replyDraft(id: number): Promise<ReplyDraft>;
   sendReply(id: number, subject: string, body: string): Promise<HandoffView>;
   gapChecklist(workspace: string, month: string): Promise<GapChecklist>;
@@ -160,6 +168,10 @@ export const tauriBackend: Backend = {
   resolve: (id, why) => call<HandoffView>("resolve", { id, why }),
   contacted: (id, by) => call<HandoffView>("contacted", { id, by }),
   snooze: (id, hours) => call<HandoffView>("snooze", { id, hours }),
+  unsnooze: (id) => call<HandoffView>("unsnooze", { id }),
+  reopen: (id) => call<HandoffView>("reopen", { id }),
+  openLink: (url) => call<void>("plugin:opener|open_url", { url }),
+  loadDemo: () => call<string>("load_demo"),
   replyDraft: (id) => call<ReplyDraft>("reply_draft", { id }),
   sendReply: (id, subject, body) => call<HandoffView>("send_reply", { id, subject, body }),
   gapChecklist: (workspace, month) => call<GapChecklist>("gap_checklist", { workspace, month }),

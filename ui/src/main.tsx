@@ -4,8 +4,12 @@ import { createRoot } from "react-dom/client";
 import { App } from "./app/App";
 import { makeQueryClient } from "./app/queryClient";
 import { BackendProvider, tauriBackend } from "./ipc";
+import { watchTheme } from "./lib/theme";
 import "./styles/theme.css";
 import "./styles/app.css";
+
+// Light or dark before the first paint.
+watchTheme();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("missing #root");

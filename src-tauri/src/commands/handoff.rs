@@ -38,7 +38,9 @@ pub(crate) fn view(s: &Store, id: i64) -> handoff::Result<HandoffView> {
         };
         replies.push(ReplyView::new(r, job.as_ref()));
     }
-    Ok(HandoffView::new(d, &name, replies, hubspot, team))
+    let mut shown = HandoffView::new(d, &name, replies, hubspot, team);
+    shown.snoozed_until = s.snoozed_until(id)?.filter(|t| *t > Utc::now()).map(crate::views::time);
+    Ok(shown)
 }
 
 /// Everything about one handoff.
@@ -103,6 +105,33 @@ pub async fn snooze(
         .run(move |s| {
             let now = Utc::now();
             s.snooze(id, Some(now + chrono::Duration::hours(i64::from(hours.clamp(1, 24 * 30)))), now)?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
+}
+
+/// Open a resolved (or lost) handoff again: the window's Reopen, and Undo
+/// after Resolve.
+#[tauri::command]
+pub async fn reopen(app: tauri::AppHandle, db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            s.reopen(id, Utc::now())?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
+}
+
+/// Wake a snoozed handoff now: the window's Undo after Snooze.
+#[tauri::command]
+pub async fn unsnooze(app: tauri::AppHandle, db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            s.snooze(id, None, Utc::now())?;
             view(s, id)
         })
         .await;

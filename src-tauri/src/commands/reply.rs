@@ -27,7 +27,26 @@ pub async fn reply_draft(db: tauri::State<'_, Db>, id: i64) -> CmdResult<ReplyDr
         let (h, ws, kind) = target(s, id)?;
         let d = reply::draft(&ws, &h, kind);
         let probe = Draft { subject: d.subject.clone(), body: "probe".into() };
-        let problem = reply::reply_to_visitor(&ws, &h, kind, &probe).err().map(|e| e.to_string());
+        // Said for the window (what to click), not the CLI.
+        let (problem, problem_fix) = if !h.visitor.email.as_deref().is_some_and(|e| e.contains('@')) {
+            let phone = h.visitor.phone.as_deref().map(|p| format!(" Their phone: {p}.")).unwrap_or_default();
+            (
+                Some(format!(
+                    "This visitor left no email address to reply to.{phone} If you reached them another way, mark them contacted."
+                )),
+                Some("contacted".to_string()),
+            )
+        } else if ws.settings.smtp.is_none() {
+            (
+                Some(format!(
+                    "{} has no reply identity yet: the address replies come from and the mail server that sends them.",
+                    ws.name
+                )),
+                Some("reply_identity".to_string()),
+            )
+        } else {
+            (reply::reply_to_visitor(&ws, &h, kind, &probe).err().map(|e| e.to_string()), None)
+        };
         Ok(ReplyDraft {
             to: h.visitor.email.clone(),
             from: ws.settings.smtp.as_ref().map(|i| i.from_address.clone()),
@@ -35,6 +54,7 @@ pub async fn reply_draft(db: tauri::State<'_, Db>, id: i64) -> CmdResult<ReplyDr
             body: d.body,
             marker: ANSWER_MARKER.to_string(),
             problem,
+            problem_fix,
         })
     })
     .await

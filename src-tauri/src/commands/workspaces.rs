@@ -25,3 +25,30 @@ pub async fn list_workspaces(db: tauri::State<'_, Db>) -> CmdResult<Vec<Workspac
     })
     .await
 }
+
+/// Handoffs per demo client, and months of history: as `handoff demo` makes them.
+const DEMO_PER_CLIENT: usize = 120;
+const DEMO_MONTHS: u32 = 5;
+
+/// Fill an empty data file with the demo (the first-run panel's "Open the
+/// demo"); a file that has workspaces already is left alone.
+#[tauri::command]
+pub async fn load_demo(app: tauri::AppHandle, db: tauri::State<'_, Db>) -> CmdResult<String> {
+    let said = db
+        .run(|s| {
+            if !s.workspaces()?.is_empty() {
+                return Err(handoff::Error::Invalid(
+                    "The demo only loads into an empty data file, and this one has workspaces already.".into(),
+                ));
+            }
+            let made = handoff::demo::install(s, DEMO_PER_CLIENT, DEMO_MONTHS, chrono::Utc::now())?;
+            Ok(format!(
+                "Demo ready: {} handoffs in {} workspaces (a few kept raw on purpose, to show how unreadable notifications look).",
+                made.handoffs,
+                made.workspaces.len()
+            ))
+        })
+        .await?;
+    crate::tray::refresh(&app).await;
+    Ok(said)
+}

@@ -108,7 +108,10 @@ fn the_demo_inbox_filters_searches_opens_and_resolves() {
     let gap = s.wait("[data-testid=resolve-content_gap]", 10);
     s.click(&gap);
     s.until("the status reads resolved", 20, |s| {
-        s.all("[data-testid=status]").first().map(|e| s.text(e).contains("resolved")).unwrap_or(false)
+        s.all("[data-testid=status]")
+            .first()
+            .map(|e| s.text(e).to_lowercase().contains("resolved"))
+            .unwrap_or(false)
     });
     let after = world.store();
     assert_eq!(after.handoff(target).unwrap().unwrap().status, Status::Resolved);

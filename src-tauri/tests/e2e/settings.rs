@@ -112,7 +112,7 @@ fn a_new_workspace_is_set_up_from_the_window_against_real_servers() {
     s.screenshot("settings");
 
     // The engine picked the new source up: a handoff mailed now appears.
-    s.click(&s.wait("[data-testid=settings-back]", 5));
+    s.click(&s.wait("[data-testid=nav-inbox]", 5));
     s.wait("[data-testid=inbox]", 10);
     dovecot.append("INBOX", include_bytes!("../../../tests/fixtures/email/01_plain_labelled.eml"));
     s.click(&s.wait("[data-testid=inbox-row]", 30));

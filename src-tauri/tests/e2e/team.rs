@@ -71,7 +71,7 @@ fn claims_travel_through_the_shared_mailbox_from_the_window() {
         (team.name.as_str(), team.email.as_str(), team.stale_after_minutes),
         ("Pat", "pat@example.test", 30)
     );
-    s.click(&s.wait("[data-testid=settings-back]", 5));
+    s.click(&s.wait("[data-testid=nav-inbox]", 5));
 
     // Claim the first from its pane: ours in the window, both keywords on its message.
     s.click(&s.wait(&format!("[data-testid=inbox-row][data-id=\"{first}\"]"), 20));

@@ -8,16 +8,16 @@ const inboxState = () => screen.getByTestId("inbox").getAttribute("data-state");
 const settingsState = () => screen.getByTestId("settings-screen").getAttribute("data-state");
 
 describe("getting to Settings", () => {
-  it("opens from the top bar and comes back with the button or Escape", async () => {
+  it("opens from the rail and comes back with the rail's Inbox or Escape", async () => {
     const backend = new FakeBackend();
     renderWith(backend, <App />);
     await waitFor(() => expect(inboxState()).toBe("ready"));
 
-    fireEvent.click(screen.getByRole("button", { name: "Settings" }));
+    fireEvent.click(screen.getByRole("button", { name: /^Settings/ }));
     await waitFor(() => expect(settingsState()).toBe("ready"));
     expect(backend.settings).toHaveBeenCalledWith("acme");
     expect(screen.queryByTestId("new-ws-create")).toBeNull();
-    fireEvent.click(screen.getByTestId("settings-back"));
+    fireEvent.click(screen.getByTestId("nav-inbox"));
     await waitFor(() => expect(inboxState()).toBe("ready"));
 
     fireEvent.click(screen.getByTestId("open-settings"));
@@ -43,7 +43,7 @@ describe("getting to Settings", () => {
     await waitFor(() => expect(screen.getByTestId("settings-section-workspace")).toBeTruthy());
     expect((screen.getByTestId("settings-workspace") as HTMLSelectElement).value).toBe("acme");
 
-    fireEvent.click(screen.getByTestId("settings-back"));
+    fireEvent.click(screen.getByTestId("nav-inbox"));
     await waitFor(() => expect(inboxState()).toBe("empty"));
     await waitFor(() => expect(screen.queryByTestId("first-run-new-workspace")).toBeNull());
   });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { InboxRow } from "../bindings";
 import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
@@ -10,6 +10,7 @@ import { TopBar } from "../features/inbox/TopBar";
 import { useInboxFilters } from "../features/inbox/useInboxFilters";
 import { AppError, useBackend } from "../ipc";
 import { useNow } from "../lib/useNow";
+import { NavRail, type Screen } from "./NavRail";
 import { Toasts, useToasts } from "./Toasts";
 import { useBackendEvents } from "./useBackendEvents";
 import { useShortcuts } from "./useShortcuts";
@@ -24,7 +25,7 @@ export function App() {
   const { toasts, push, dismiss } = useToasts();
   useBackendEvents(push);
 
-  const [screen, setScreen] = useState<"inbox" | "gaps" | "insights" | "settings">("inbox");
+  const [screen, setScreen] = useState<Screen>("inbox");
   const [settingsNew, setSettingsNew] = useState(false);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
@@ -126,70 +127,64 @@ export function App() {
     setScreen("settings");
   };
 
+  const navigate = (next: Screen) => {
+    if (next === "settings") openSettings(false);
+    else setScreen(next);
+  };
+
+  let content: ReactNode;
   if (screen === "settings") {
-    return (
-      <>
-        <SettingsScreen onBack={() => setScreen("inbox")} startWithNewWorkspace={settingsNew} />
-        <Toasts toasts={toasts} onDismiss={dismiss} />
-      </>
-    );
-  }
-
-  if (screen === "insights") {
-    return (
-      <>
-        <InsightsScreen workspaces={workspaceList} onBack={() => setScreen("inbox")} />
-        <Toasts toasts={toasts} onDismiss={dismiss} />
-      </>
-    );
-  }
-
-  if (screen === "gaps") {
-    return (
-      <>
-        <GapsScreen workspaces={workspaceList} onBack={() => setScreen("inbox")} />
-        <Toasts toasts={toasts} onDismiss={dismiss} />
-      </>
+    content = <SettingsScreen onBack={() => setScreen("inbox")} startWithNewWorkspace={settingsNew} />;
+  } else if (screen === "insights") {
+    content = <InsightsScreen workspaces={workspaceList} onOpenInbox={() => setScreen("inbox")} />;
+  } else if (screen === "gaps") {
+    content = <GapsScreen workspaces={workspaceList} onOpenInbox={() => setScreen("inbox")} />;
+  } else {
+    content = (
+      <div className={`screen inbox-screen${openId !== null ? " split" : ""}`}>
+        <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} />
+        <main className="main">
+          <Inbox
+            state={state}
+            rows={rows}
+            total={total}
+            errorMessage={inbox.isError ? AppError.from(inbox.error).message : null}
+            onRetry={() => void inbox.refetch()}
+            firstRun={firstRun}
+            onNewWorkspace={() => openSettings(true)}
+            onDemoLoaded={(text) => push(text)}
+            isFiltered={filters.isFiltered}
+            onClearFilters={filters.clear}
+            selectedId={selectedId}
+            onChoose={open}
+            onNearEnd={loadMore}
+            now={now}
+            showWorkspace={filters.filters.workspace === null && workspaceList.length > 1}
+          />
+          {openId !== null && (
+            <HandoffPane
+              key={openId}
+              id={openId}
+              onClose={close}
+              resolveOpen={resolveOpen}
+              onResolveOpenChange={setResolveOpen}
+              onToast={push}
+              onOpenSettings={() => openSettings(false)}
+              onErased={(message) => {
+                push(message);
+                close();
+              }}
+            />
+          )}
+        </main>
+      </div>
     );
   }
 
   return (
-    <div className={`app${openId !== null ? " split" : ""}`}>
-      <TopBar api={filters} workspaces={workspaceList} searchRef={searchRef} onOpenGaps={() => setScreen("gaps")}
-        onOpenInsights={() => setScreen("insights")}
-        onOpenSettings={() => openSettings(false)}
-      />
-      <main className="main">
-        <Inbox
-          state={state}
-          rows={rows}
-          total={total}
-          errorMessage={inbox.isError ? AppError.from(inbox.error).message : null}
-          onRetry={() => void inbox.refetch()}
-          firstRun={firstRun}
-          onNewWorkspace={() => openSettings(true)}
-          isFiltered={filters.isFiltered}
-          onClearFilters={filters.clear}
-          selectedId={selectedId}
-          onChoose={open}
-          onNearEnd={loadMore}
-          now={now}
-          showWorkspace={filters.filters.workspace === null && workspaceList.length > 1}
-        />
-        {openId !== null && (
-          <HandoffPane
-            key={openId}
-            id={openId}
-            onClose={close}
-            resolveOpen={resolveOpen}
-            onResolveOpenChange={setResolveOpen}
-            onErased={(message) => {
-              push(message);
-              close();
-            }}
-          />
-        )}
-      </main>
+    <div className="app" data-screen={screen}>
+      <NavRail screen={screen} workspaces={workspaceList} onNavigate={navigate} />
+      <div className="content">{content}</div>
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </div>
   );

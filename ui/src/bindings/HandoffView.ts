@@ -83,4 +83,8 @@ hubspot: HubspotPush,
 /**
  * Who on the team has it or answered it.
  */
-team: TeamView, };
+team: TeamView, 
+/**
+ * Hidden from the inbox until then (RFC 3339, UTC), while snoozed.
+ */
+snoozedUntil: string | null, };

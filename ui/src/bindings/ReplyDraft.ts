@@ -27,4 +27,9 @@ marker: string,
 /**
  * Why the reply cannot be sent from here yet, and what to do.
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * What the window offers to fix `problem`: `reply_identity` (set one up
+ * in Settings), `contacted` (no email: mark them reached another way).
+ */
+problemFix: string | null, };

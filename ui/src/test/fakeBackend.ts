@@ -76,6 +76,7 @@ export function makeView(row: InboxRow, over: Partial<HandoffView> = {}): Handof
     parseNotes: [],
     hubspot: { state: "off", message: null, contactId: null, pushedAt: null },
     team: TEAM_OFF,
+    snoozedUntil: null,
     ...over,
   };
 }
@@ -156,7 +157,24 @@ export class FakeBackend implements Backend {
     this.views.set(id, next);
     return next;
   });
-  snooze = vi.fn(async (id: number, _hours: number): Promise<HandoffView> => this.viewOf(id));
+  snooze = vi.fn(async (id: number, _hours: number): Promise<HandoffView> => {
+    const next = { ...this.viewOf(id), snoozedUntil: new Date(NOW + 3 * 3_600_000).toISOString() };
+    this.views.set(id, next);
+    return next;
+  });
+  unsnooze = vi.fn(async (id: number): Promise<HandoffView> => {
+    const next = { ...this.viewOf(id), snoozedUntil: null };
+    this.views.set(id, next);
+    return next;
+  });
+  reopen = vi.fn(async (id: number): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const next = { ...view, row: { ...view.row, status: "awaiting_reply" as const }, resolution: null };
+    this.views.set(id, next);
+    return next;
+  });
+  openLink = vi.fn(async (_url: string): Promise<void> => {});
+  loadDemo = vi.fn(async (): Promise<string> => "Demo ready: 360 handoffs in 3 workspaces.");
   replyDraft = vi.fn(
     async (id: number): Promise<ReplyDraft> => ({
       to: this.viewOf(id).row.visitorEmail,
@@ -165,6 +183,7 @@ export class FakeBackend implements Backend {
       body: "Hi,\n\n> Question?\n\n[Write your answer here]\n\nAcme",
       marker: "[Write your answer here]",
       problem: null,
+      problemFix: null,
     }),
   );
   sendReply = vi.fn(async (id: number, subject: string, _body: string): Promise<HandoffView> => {

@@ -63,7 +63,7 @@ describe("GapsScreen", () => {
       if (top) next.items[0] = { ...top, state: "done", note: "added /faq#refunds", checkedAt: "2025-03-10T12:00:00Z" };
       return next;
     });
-    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
     await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
     expect(backend.gapChecklist).toHaveBeenCalledWith("acme", currentMonth());
     const [first, second] = screen.getAllByTestId("gap-item");
@@ -86,7 +86,7 @@ describe("GapsScreen", () => {
   it("says when questions are grouped by wording, and when the month has none", async () => {
     const backend = new FakeBackend();
     backend.gapChecklist.mockResolvedValue(checklist({ items: [], questions: 0, method: "lexical", fallbackReason: "the model is not installed" }));
-    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    renderWith(backend, <GapsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
     await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("empty"));
     expect(screen.getByTestId("gaps-fallback").textContent).toContain("the model is not installed");
     expect(screen.getByText(/nothing to write/)).toBeTruthy();
@@ -112,7 +112,7 @@ describe("GapsScreen", () => {
       };
       const backend = new FakeBackend();
       backend.gapChecklist.mockResolvedValue(list);
-      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
       await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
       const [first, second] = screen.getAllByTestId("gap-item");
       if (!first || !second) throw new Error("two items expected");
@@ -137,7 +137,7 @@ describe("GapsScreen", () => {
       list.items[0] = { ...top, draftAnswer: { text: "Yes.", handoffId: 1, by: null, sentAt: "2025-03-10T09:00:00Z" } };
       const backend = new FakeBackend();
       backend.gapChecklist.mockResolvedValue(list);
-      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+      renderWith(backend, <GapsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
       await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
       expect(screen.getByTestId("gap-draft").textContent).toContain("from a sent reply");
       const copy = screen.getByRole("button", { name: "Copy draft answer" });

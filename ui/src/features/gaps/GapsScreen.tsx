@@ -7,7 +7,7 @@ import { formatShortInZone } from "../../lib/time";
 import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
 import "./gaps.css";
 
-type Props = { workspaces: WorkspaceSummary[]; onBack: () => void };
+type Props = { workspaces: WorkspaceSummary[]; onOpenInbox?: () => void };
 
 const STATE_LABEL: Record<string, string> = { open: "To write", done: "Done", still_asked: "Still asked" };
 
@@ -16,7 +16,7 @@ const STATE_LABEL: Record<string, string> = { open: "To write", done: "Done", st
  * bot could not answer, grouped by meaning, ranked by how many visitors
  * asked; each checkable with a note as content gets written.
  */
-export function GapsScreen({ workspaces, onBack }: Props) {
+export function GapsScreen({ workspaces }: Props) {
   const backend = useBackend();
   const client = useQueryClient();
   const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
@@ -59,7 +59,7 @@ export function GapsScreen({ workspaces, onBack }: Props) {
   const tz = workspaces.find((w) => w.slug === workspace)?.timeZone ?? "UTC";
 
   return (
-    <div className="app gaps-screen">
+    <div className="screen gaps-screen">
       <header className="topbar">
         <h1 className="topbar-title">Content gaps</h1>
         <div className="filters">
@@ -73,9 +73,6 @@ export function GapsScreen({ workspaces, onBack }: Props) {
           <input data-testid="gaps-month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
           <button type="button" className="button" data-testid="gaps-export" onClick={() => exportMd.mutate()}>
             Markdown for the client
-          </button>
-          <button type="button" className="button" data-testid="nav-inbox" onClick={onBack}>
-            Inbox
           </button>
         </div>
       </header>

@@ -14,6 +14,10 @@ type Props = {
   team: TeamView;
   open: boolean;
   onOpenChange: (open: boolean) => void;
+  /** Open Settings, where a reply identity is set up. */
+  onOpenSettings?: () => void;
+  /** The reply was queued. */
+  onSent?: () => void;
 };
 
 const STATE_LABEL: Record<string, string> = {
@@ -34,7 +38,7 @@ const STATE_LABEL: Record<string, string> = {
  * what the team says before answering (a teammate has it or answered it) shows
  * above the send button, which then reads "Send anyway".
  */
-export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Props) {
+export function Composer({ id, timeZone, replies, team, open, onOpenChange, onOpenSettings, onSent }: Props) {
   const backend = useBackend();
   const client = useQueryClient();
   const draft = useQuery({
@@ -68,14 +72,23 @@ export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Pr
     }
   }, [open, draft.data]);
 
-  // Put the cursor on the marker, ready to type the answer.
+  // Put the cursor on the answer line (the marker selected, so typing
+  // replaces it) once the draft is in the field, and only once per opening:
+  // the field is filled a render after the draft arrives.
+  const placed = useRef(false);
+  useEffect(() => {
+    if (!open) placed.current = false;
+  }, [open]);
   useEffect(() => {
     const el = bodyRef.current;
-    if (!open || !draft.data || !el) return;
+    if (!open || !draft.data || !el || placed.current) return;
     const at = el.value.indexOf(draft.data.marker);
+    if (at < 0) return;
+    placed.current = true;
     el.focus();
-    if (at >= 0) el.setSelectionRange(at, at + draft.data.marker.length);
-  }, [open, draft.data]);
+    el.setSelectionRange(at, at + draft.data.marker.length);
+    el.closest("form")?.scrollIntoView?.({ block: "nearest" });
+  }, [open, draft.data, body]);
 
   const send = useMutation<HandoffView, AppError, void>({
     mutationFn: async () => {
@@ -90,13 +103,16 @@ export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Pr
       client.removeQueries({ queryKey: ["reply-draft", id] });
       void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
       onOpenChange(false);
+      onSent?.();
     },
   });
 
   const markerLeft = draft.data ? body.includes(draft.data.marker) : false;
 
+  if (!open && replies.length === 0 && !claim.isError) return null;
+
   return (
-    <section className="card composer" aria-label="Reply">
+    <section className="card composer" aria-label="Reply" data-open={open}>
       {replies.length > 0 && (
         <ul className="replies">
           {replies.map((r, i) => (
@@ -114,11 +130,7 @@ export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Pr
           {claim.error.message}
         </p>
       )}
-      {!open ? (
-        <button type="button" className="button" data-testid="action-reply" onClick={() => onOpenChange(true)} title="Reply (r)">
-          {replies.some((r) => r.kind === "reply") ? "Write again…" : "Reply…"}
-        </button>
-      ) : draft.isPending ? (
+      {!open ? null : draft.isPending ? (
         <p className="muted">Preparing the reply…</p>
       ) : draft.isError ? (
         <p className="error-message" role="alert">
@@ -134,9 +146,16 @@ export function Composer({ id, timeZone, replies, team, open, onOpenChange }: Pr
           }}
         >
           {draft.data.problem && (
-            <p className="error-message" role="alert" data-testid="reply-problem">
-              {draft.data.problem}
-            </p>
+            <div className="reply-problem" role="alert">
+              <p className="error-message" data-testid="reply-problem">
+                {draft.data.problem}
+              </p>
+              {draft.data.problemFix === "reply_identity" && onOpenSettings && (
+                <button type="button" className="button primary" data-testid="reply-fix-identity" onClick={onOpenSettings}>
+                  Set up a reply identity
+                </button>
+              )}
+            </div>
           )}
           <p className="muted">
             From {draft.data.from ?? "—"} to {draft.data.to ?? "—"}

@@ -10,11 +10,17 @@ import { HandoffPane } from "./HandoffPane";
 const IMG = "<img src=x onerror=alert(1)>";
 const SCRIPT = "<script>alert(1)</script>";
 
-function renderPane(backend: FakeBackend, id = 1) {
+function renderPane(backend: FakeBackend, extra: { onOpenSettings?: () => void; id?: number } = {}) {
   const onClose = vi.fn();
   const utils = renderWith(
     backend,
-    <HandoffPane id={id} onClose={onClose} resolveOpen={false} onResolveOpenChange={() => {}} />,
+    <HandoffPane
+      id={extra.id ?? 1}
+      onClose={onClose}
+      resolveOpen={false}
+      onResolveOpenChange={() => {}}
+      onOpenSettings={extra.onOpenSettings}
+    />,
   );
   return { ...utils, onClose };
 }
@@ -44,11 +50,13 @@ describe("HandoffView", () => {
     expect(screen.getByTestId("page-title").textContent).toBe("Pricing");
     const link = screen.getByTestId("page-link");
     expect(link.getAttribute("href")).toBe("https://acme.test/pricing");
-    expect(link.getAttribute("target")).toBe("_blank");
+    // A click goes to the system's browser through the shell, never the webview.
+    fireEvent.click(link);
+    await waitFor(() => expect(backend.openLink).toHaveBeenCalledWith(link.getAttribute("href")));
     expect(link.getAttribute("rel")).toBe("noreferrer noopener");
     expect(screen.getByTestId("reason-detail").textContent).toBe("I don't know the answer to that");
     expect(view.textContent).toContain("(inferred)");
-    expect(screen.getByTestId("status").textContent).toBe("new");
+    expect(screen.getByTestId("status").textContent).toBe("New");
     expect(screen.getByTestId("after-hours")).toBeTruthy();
     // Received time is shown in the workspace's zone (Berlin is UTC+1 in March).
     expect(screen.getByTestId("received-at").textContent).toMatch(/12:59|GMT\+1|CET/);
@@ -106,9 +114,9 @@ describe("HandoffView", () => {
     // The javascript: URL is plain text, not a link.
     expect(screen.queryByTestId("page-link")).toBeNull();
     expect(screen.getByTestId("page-text").textContent).toBe("javascript:alert(1)");
-    expect(screen.getByTestId("page-text").tagName).toBe("SPAN");
+    expect(screen.getByTestId("page-text").tagName).toBe("BDI");
     // An email that does not look like one gets no mailto.
-    expect(screen.getByTestId("visitor-email").tagName).toBe("SPAN");
+    expect(screen.getByTestId("visitor-email").tagName).toBe("BDI");
 
     expect(container.querySelector("img")).toBeNull();
     expect(container.querySelector("script")).toBeNull();
@@ -136,14 +144,14 @@ describe("HandoffView", () => {
           metBy: "Sam",
         }),
       );
-      renderPane(backend, 1);
+      renderPane(backend, { id: 1 });
       const promise = await screen.findByTestId("promise");
       expect(promise.textContent).toContain("We'll reply within 2 hours");
       expect(promise.textContent).toContain("Running");
       expect(within(promise).getByTestId("promise-countdown").textContent).toBe("due in 45 min");
       expect(within(promise).getByTestId("promise-countdown").className).toContain("tone-amber");
 
-      renderPane(backend, 2);
+      renderPane(backend, { id: 2 });
       await waitFor(() => expect(screen.getAllByTestId("promise")).toHaveLength(2));
       const met = screen.getAllByTestId("promise")[1]!;
       expect(met.textContent).toContain("Met");
@@ -186,7 +194,7 @@ describe("actions", () => {
     expect(screen.getByTestId("resolve-not_a_lead").textContent).toBe("Not a lead");
 
     fireEvent.click(screen.getByTestId("resolve-content_gap"));
-    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("resolved"));
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("Resolved"));
     expect(backend.resolve).toHaveBeenCalledWith(1, "content_gap");
     expect(screen.queryByTestId("resolve-answered")).toBeNull();
     expect(client.getQueryData(queryKeys.handoff(1))).toMatchObject({ resolution: "content_gap" });
@@ -205,7 +213,7 @@ describe("actions", () => {
     const backend = new FakeBackend();
     await openFirst(backend);
     fireEvent.click(screen.getByTestId("action-contacted"));
-    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("replied"));
+    await waitFor(() => expect(screen.getByTestId("status").textContent).toBe("Replied"));
     expect(backend.contacted).toHaveBeenCalledWith(1, "phone");
 
     fireEvent.click(screen.getByTestId("action-snooze"));
@@ -249,11 +257,33 @@ describe("the reply composer", () => {
       body: "[Write your answer here]",
       marker: "[Write your answer here]",
       problem: "handoff #1 has no visitor email to reply to",
+      problemFix: "contacted",
     });
     renderPane(backend);
     fireEvent.click(await screen.findByTestId("action-reply"));
     expect((await screen.findByTestId("reply-problem")).textContent).toContain("no visitor email");
     expect((screen.getByTestId("reply-send") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("takes the owner to Settings when the workspace has no reply identity", async () => {
+    const backend = new FakeBackend([makeRow(1)]);
+    backend.replyDraft.mockResolvedValueOnce({
+      to: "dana@example.com",
+      from: null,
+      subject: "Re: x",
+      body: "[Write your answer here]",
+      marker: "[Write your answer here]",
+      problem: "Acme has no reply identity yet.",
+      problemFix: "reply_identity",
+    });
+    const onOpenSettings = vi.fn();
+    renderPane(backend, { onOpenSettings });
+    fireEvent.click(await screen.findByTestId("action-reply"));
+    const fix = await screen.findByTestId("reply-fix-identity");
+    expect(fix.textContent).toBe("Set up a reply identity");
+    expect(screen.getByTestId("reply-problem").textContent).not.toMatch(/handoff |`/);
+    fireEvent.click(fix);
+    expect(onOpenSettings).toHaveBeenCalled();
   });
 });
 

@@ -1,18 +1,27 @@
-import { useEffect, useRef, useState } from "react";
-import type { HandoffView as HandoffData, Resolution } from "../../bindings";
-import { AfterHoursBadge, CountdownText, ReasonBadge } from "../../components/Badges";
+// The right-hand pane, laid out the way a reply gets written: who and what
+// (name, status, the question) with the actions on top, the conversation,
+// then the reply itself at the bottom of the conversation, the pane's one
+// primary action, always one key away (r). Details an owner looks at less
+// (visitor facts, HubSpot, follow-ups, timeline) follow below.
+import { useEffect, useState } from "react";
+import type { HandoffView as HandoffData } from "../../bindings";
+import type { PushToast } from "../../app/Toasts";
+import { AfterHoursBadge, ReasonBadge, StatusBadge } from "../../components/Badges";
 import { CopyButton } from "../../components/CopyButton";
 import { EmailLink, PageLink } from "../../components/SafeLinks";
 import { AppError } from "../../ipc";
-import { showsCountdown } from "../../lib/countdown";
-import { kindLabel, promiseLabel, resolutionLabel, RESOLUTIONS } from "../../lib/labels";
-import { formatInZone, formatLocal, parseTime } from "../../lib/time";
+import { kindLabel, resolutionLabel } from "../../lib/labels";
+import { formatInZone, formatLocal, formatShortInZone, parseTime } from "../../lib/time";
+import { forDisplay } from "../../lib/text";
+import { timelineText } from "../../lib/timeline";
 import { useNow } from "../../lib/useNow";
 import { visitorLabel } from "../inbox/InboxRowView";
-import { useHandoff, useHandoffAction } from "./queries";
 import { Composer } from "./Composer";
 import { EraseVisitor } from "./EraseVisitor";
+import { HandoffActions, isClosed } from "./HandoffActions";
 import { HubspotCard } from "./HubspotCard";
+import { PromiseCard } from "./PromiseCard";
+import { useHandoff } from "./queries";
 import { showsTeam, TeamCard } from "./TeamCard";
 import { Transcript } from "./Transcript";
 import "./handoff.css";
@@ -24,10 +33,14 @@ type Props = {
   onResolveOpenChange: (open: boolean) => void;
   /** The visitor was erased: say so (the pane closes). */
   onErased?: (message: string) => void;
+  /** Say what an action did (with Undo where it can be undone). */
+  onToast?: PushToast;
+  /** Open Settings (a reply needs an identity set up there). */
+  onOpenSettings?: () => void;
 };
 
 /** The right-hand pane: loads one handoff and shows it. */
-export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange, onErased }: Props) {
+export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange, onErased, onToast, onOpenSettings }: Props) {
   const query = useHandoff(id);
   return (
     <aside className="pane" aria-label="Handoff">
@@ -43,6 +56,8 @@ export function HandoffPane({ id, onClose, resolveOpen, onResolveOpenChange, onE
           resolveOpen={resolveOpen}
           onResolveOpenChange={onResolveOpenChange}
           onErased={onErased}
+          onToast={onToast}
+          onOpenSettings={onOpenSettings}
         />
       ) : query.isError ? (
         <div className="panel error" role="alert">
@@ -68,20 +83,20 @@ type ViewProps = {
   resolveOpen: boolean;
   onResolveOpenChange: (open: boolean) => void;
   onErased?: (message: string) => void;
+  onToast?: PushToast;
+  onOpenSettings?: () => void;
 };
 
-export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }: ViewProps) {
+export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased, onToast, onOpenSettings }: ViewProps) {
   const { row } = view;
   const now = useNow();
-  const action = useHandoffAction(row.id);
-  const firstChoice = useRef<HTMLButtonElement>(null);
   const [composerOpen, setComposerOpen] = useState(false);
   useEffect(() => setComposerOpen(false), [row.id]);
-  // "r" (the inbox's shortcut) opens the composer of the open handoff.
+  // "r" opens the reply to the open handoff, wherever the focus is (not while typing).
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement | null;
-      if (e.key !== "r" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key !== "r" || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
       if (t && (t.tagName === "INPUT" || t.tagName === "TEXTAREA" || t.tagName === "SELECT" || t.isContentEditable)) return;
       e.preventDefault();
       setComposerOpen(true);
@@ -90,26 +105,115 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }
     return () => window.removeEventListener("keydown", onKey);
   }, []);
 
-  useEffect(() => {
-    if (resolveOpen) firstChoice.current?.focus();
-  }, [resolveOpen]);
-
-  // A new handoff starts with a clean action state.
-  const { reset } = action;
-  useEffect(() => reset(), [row.id, reset]);
-
-  const resolve = (why: Resolution) => {
-    action.mutate({ kind: "resolve", why }, { onSuccess: () => onResolveOpenChange(false) });
-  };
-
   const timeline = [...view.timeline].sort((a, b) => (parseTime(a.at) ?? 0) - (parseTime(b.at) ?? 0));
+  const closed = isClosed(row.status);
+  const replied = view.replies.some((r) => r.kind === "reply");
 
   return (
     <div className="pane-body handoff" data-testid="handoff-view" data-id={row.id}>
-      <section className="card visitor">
-        <h2 className="visitor-name" data-testid="visitor-name">
-          {visitorLabel(row)}
-        </h2>
+      <header className="card handoff-head">
+        <div className="head-line">
+          <h2 className="visitor-name" data-testid="visitor-name">
+            <bdi>{visitorLabel(row)}</bdi>
+          </h2>
+          <StatusBadge status={row.status} testId="status" />
+          {view.resolution && (
+            <span className="muted small" data-testid="resolution">
+              {resolutionLabel(view.resolution)}
+            </span>
+          )}
+          {view.snoozedUntil && (
+            <span className="badge snoozed" data-testid="snoozed">
+              Snoozed until {formatShortInZone(view.snoozedUntil, view.timeZone)}
+            </span>
+          )}
+        </div>
+        <p className="head-sub muted">
+          <bdi>{row.workspaceName}</bdi>
+          <span aria-hidden="true"> · </span>
+          <time data-testid="received-at" dateTime={row.receivedAt} title={`Your time: ${formatLocal(row.receivedAt)}`}>
+            {formatInZone(row.receivedAt, view.timeZone)}
+          </time>
+          {view.bot && (
+            <>
+              <span aria-hidden="true"> · </span>via <bdi>{view.bot}</bdi>
+            </>
+          )}
+          {row.afterHours && (
+            <>
+              {" "}
+              <AfterHoursBadge testId="after-hours" />
+            </>
+          )}
+        </p>
+        <HandoffActions
+          view={view}
+          resolveOpen={resolveOpen}
+          onResolveOpenChange={onResolveOpenChange}
+          onToast={onToast}
+        />
+      </header>
+
+      <section className="card summary" aria-label="What they asked">
+        <div className="reason-line">
+          <ReasonBadge reason={row.reason} />
+          {row.reasonDetail && !sameWords(row.reasonDetail, row.reason) && (
+            <span className="reason-detail bidi" data-testid="reason-detail" dir="auto">
+              {row.reasonDetail}
+            </span>
+          )}
+          {view.reasonInferred && <span className="muted">(inferred)</span>}
+          {view.confidence !== null && (
+            <span className="muted" title="The bot's confidence in its last answer">
+              confidence {Math.round(view.confidence * 100)}%
+            </span>
+          )}
+        </div>
+        {row.question && (
+          <blockquote className="question" data-testid="question" dir="auto">
+            {forDisplay(row.question)}
+          </blockquote>
+        )}
+      </section>
+
+      <PromiseCard view={view} now={now} />
+
+      {showsTeam(view.team) && <TeamCard view={view} />}
+
+      <section className="card conversation" aria-label="Conversation">
+        <h3>Conversation</h3>
+        <Transcript lines={view.transcript} timeZone={view.timeZone} />
+      </section>
+
+      <Composer
+        id={row.id}
+        timeZone={view.timeZone}
+        replies={view.replies}
+        team={view.team}
+        open={composerOpen}
+        onOpenChange={setComposerOpen}
+        onOpenSettings={onOpenSettings}
+        onSent={() => onToast?.("Reply queued: it goes out now, and again later if the mail server is away.")}
+      />
+
+      {!composerOpen && (
+        <div className="reply-bar">
+          <button
+            type="button"
+            className="button primary reply-button"
+            data-testid="action-reply"
+            onClick={() => setComposerOpen(true)}
+            title="Reply (r)"
+          >
+            {replied ? "Write again" : "Reply"}
+            <kbd aria-hidden="true">r</kbd>
+          </button>
+          {closed && <span className="muted small">Resolved handoffs can still be answered.</span>}
+        </div>
+      )}
+
+      <section className="card visitor" aria-label="Visitor">
+        <h3>Visitor</h3>
         <dl className="facts">
           {row.visitorEmail && (
             <div>
@@ -124,146 +228,35 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }
             <div>
               <dt>Phone</dt>
               <dd>
-                <span data-testid="visitor-phone">{view.visitorPhone}</span>
+                <bdi data-testid="visitor-phone">{view.visitorPhone}</bdi>
                 <CopyButton text={view.visitorPhone} label="Copy phone" />
               </dd>
             </div>
           )}
-          <div>
-            <dt>Workspace</dt>
-            <dd>{row.workspaceName}</dd>
-          </div>
           {(row.pageUrl || row.pageTitle) && (
             <div>
               <dt>Page</dt>
               <dd className="page">
                 {row.pageTitle && (
-                  <span className="page-title" data-testid="page-title">
+                  <bdi className="page-title" data-testid="page-title">
                     {row.pageTitle}
-                  </span>
+                  </bdi>
                 )}
                 {row.pageUrl && <PageLink url={row.pageUrl} />}
               </dd>
             </div>
           )}
           <div>
-            <dt>Status</dt>
+            <dt>Workspace</dt>
             <dd>
-              <span className="badge status-value" data-testid="status">
-                {row.status}
-              </span>
-              {view.resolution && <span className="muted"> · {resolutionLabel(view.resolution)}</span>}
+              <bdi>{row.workspaceName}</bdi>
             </dd>
           </div>
         </dl>
         <EraseVisitor id={row.id} onErased={onErased} />
       </section>
 
-      <section className="card">
-        <div className="reason-line">
-          <ReasonBadge reason={row.reason} />
-          {row.reasonDetail && (
-            <span className="reason-detail" data-testid="reason-detail">
-              {row.reasonDetail}
-            </span>
-          )}
-          {view.reasonInferred && <span className="muted">(inferred)</span>}
-          {view.confidence !== null && (
-            <span className="muted" title="The bot's confidence in its last answer">
-              confidence {Math.round(view.confidence * 100)}%
-            </span>
-          )}
-        </div>
-        {row.question && (
-          <blockquote className="question" data-testid="question">
-            {row.question}
-          </blockquote>
-        )}
-        <div className="received">
-          <span>Received </span>
-          <time data-testid="received-at" dateTime={row.receivedAt} title={`Your time: ${formatLocal(row.receivedAt)}`}>
-            {formatInZone(row.receivedAt, view.timeZone)}
-          </time>
-          {view.bot && <span className="muted"> via {view.bot}</span>}
-          {row.afterHours && <AfterHoursBadge testId="after-hours" />}
-        </div>
-      </section>
-
-      <PromiseCard view={view} now={now} />
-
-      {showsTeam(view.team) && <TeamCard view={view} />}
-
-      <section className="card actions" aria-label="Actions">
-        <div className="action-row">
-          <button
-            type="button"
-            className="button"
-            data-testid="action-contacted"
-            disabled={action.isPending}
-            onClick={() => action.mutate({ kind: "contacted", by: "phone" })}
-          >
-            Mark contacted by phone
-          </button>
-          <button
-            type="button"
-            className="button"
-            data-testid="action-snooze"
-            disabled={action.isPending}
-            onClick={() => action.mutate({ kind: "snooze", hours: 3 })}
-          >
-            Snooze 3 h
-          </button>
-          <button
-            type="button"
-            className="button primary"
-            data-testid="action-resolve"
-            aria-expanded={resolveOpen}
-            disabled={action.isPending}
-            onClick={() => onResolveOpenChange(!resolveOpen)}
-            title="Resolve (e)"
-          >
-            Resolve…
-          </button>
-        </div>
-        {resolveOpen && (
-          <div className="resolve-choices" role="group" aria-label="Resolve as">
-            {RESOLUTIONS.map((why, i) => (
-              <button
-                key={why}
-                ref={i === 0 ? firstChoice : undefined}
-                type="button"
-                className="button choice"
-                data-testid={`resolve-${why}`}
-                disabled={action.isPending}
-                onClick={() => resolve(why)}
-              >
-                {resolutionLabel(why)}
-              </button>
-            ))}
-          </div>
-        )}
-        {action.isError && (
-          <p className="error-message" role="alert">
-            {action.error.message}
-          </p>
-        )}
-      </section>
-
       <HubspotCard view={view} />
-
-      <Composer
-        id={row.id}
-        timeZone={view.timeZone}
-        replies={view.replies}
-        team={view.team}
-        open={composerOpen}
-        onOpenChange={setComposerOpen}
-      />
-
-      <section className="card">
-        <h3>Conversation</h3>
-        <Transcript lines={view.transcript} timeZone={view.timeZone} />
-      </section>
 
       {view.followUps.length > 0 && (
         <section className="card">
@@ -274,7 +267,11 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }
                 <strong>{kindLabel(f.kind)}</strong>
                 <span className="muted"> · due {formatInZone(f.dueAt, view.timeZone)}</span>
                 {f.doneAt && <span className="muted"> · done {formatInZone(f.doneAt, view.timeZone)}</span>}
-                {f.note && <div className="note">{f.note}</div>}
+                {f.note && (
+                  <div className="note" dir="auto">
+                    {f.note}
+                  </div>
+                )}
               </li>
             ))}
           </ul>
@@ -284,12 +281,11 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }
       {timeline.length > 0 && (
         <section className="card">
           <h3>Timeline</h3>
-          <ol className="plain-list timeline">
+          <ol className="plain-list timeline" data-testid="timeline">
             {timeline.map((t, i) => (
               <li key={`${t.at}-${t.kind}-${i}`}>
                 <time dateTime={t.at}>{formatInZone(t.at, view.timeZone)}</time>
-                <span className="timeline-kind">{kindLabel(t.kind)}</span>
-                {t.detail && <span className="muted">{t.detail}</span>}
+                <span className="timeline-text bidi">{timelineText(t.kind, t.detail, view.timeZone)}</span>
               </li>
             ))}
           </ol>
@@ -312,40 +308,8 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased }
   );
 }
 
-function PromiseCard({ view, now }: { view: HandoffData; now: number }) {
-  const { row } = view;
-  const state = row.promiseState;
-  return (
-    <section className="card promise" data-testid="promise" data-state={state ?? "none"}>
-      <h3>Reply promise</h3>
-      {view.promiseText === null && row.dueAt === null && state === null ? (
-        <p className="muted">No reply promise for this handoff.</p>
-      ) : (
-        <>
-          {view.promiseText && <p className="promise-text">{view.promiseText}</p>}
-          <div className="promise-line">
-            {state && <span className={`badge promise-state promise-${state}`}>{promiseLabel(state)}</span>}
-            {row.dueAt && (
-              <span>
-                due <time dateTime={row.dueAt}>{formatInZone(row.dueAt, view.timeZone)}</time>
-              </span>
-            )}
-            {row.dueAt && showsCountdown(row.dueAt, state) && (
-              <CountdownText dueAt={row.dueAt} now={now} state={state} testId="promise-countdown" />
-            )}
-          </div>
-          {view.clockFrom && (
-            <p className="muted small">Clock started {formatInZone(view.clockFrom, view.timeZone)}</p>
-          )}
-          {state === "met" && (view.metAt || view.metBy) && (
-            <p className="small">
-              Met
-              {view.metAt && <> {formatInZone(view.metAt, view.timeZone)}</>}
-              {view.metBy && <> by {view.metBy}</>}
-            </p>
-          )}
-        </>
-      )}
-    </section>
-  );
+/** "low_confidence" and "Low confidence" say the same: the detail adds nothing then. */
+function sameWords(a: string, b: string): boolean {
+  const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, " ").trim();
+  return norm(a) === norm(b);
 }

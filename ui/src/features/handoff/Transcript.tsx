@@ -1,4 +1,5 @@
 import type { TranscriptLine } from "../../bindings";
+import { forDisplay } from "../../lib/text";
 import { formatShortInZone } from "../../lib/time";
 
 const DEFAULT_NAMES: Record<string, string> = {
@@ -34,14 +35,16 @@ export function Transcript({ lines, timeZone }: { lines: TranscriptLine[]; timeZ
             data-author={author}
           >
             <div className="msg-meta">
-              <span className="msg-name">{name}</span>
+              <bdi className="msg-name">{name}</bdi>
               {line.at && (
                 <time dateTime={line.at} className="msg-time">
                   {formatShortInZone(line.at, timeZone)}
                 </time>
               )}
             </div>
-            <div className="msg-text">{line.text}</div>
+            <div className="msg-text" dir="auto">
+              {forDisplay(line.text)}
+            </div>
           </li>
         );
       })}

@@ -14,7 +14,9 @@ export function useHandoff(id: number) {
 export type HandoffAction =
   | { kind: "contacted"; by: ContactChannel }
   | { kind: "snooze"; hours: number }
-  | { kind: "resolve"; why: Resolution };
+  | { kind: "resolve"; why: Resolution }
+  | { kind: "reopen" }
+  | { kind: "unsnooze" };
 
 /** Runs an action, shows the returned view, and refreshes the inbox. */
 export function useHandoffAction(id: number) {
@@ -30,6 +32,10 @@ export function useHandoffAction(id: number) {
             return await backend.snooze(id, action.hours);
           case "resolve":
             return await backend.resolve(id, action.why);
+          case "reopen":
+            return await backend.reopen(id);
+          case "unsnooze":
+            return await backend.unsnooze(id);
         }
       } catch (err) {
         throw AppError.from(err);

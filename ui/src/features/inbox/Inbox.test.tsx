@@ -222,7 +222,10 @@ describe("Inbox", () => {
     const backend = new FakeBackend([], []);
     renderWith(backend, <App />);
     await waitFor(() => expect(inbox().getAttribute("data-state")).toBe("empty"));
-    await waitFor(() => expect(inbox().textContent).toContain("handoff workspace add"));
+    // Offers both ways in, in the window (no terminal command to copy).
+    expect(await screen.findByTestId("first-run-new-workspace")).toBeTruthy();
+    expect(screen.getByTestId("first-run-demo").textContent).toBe("Open the demo");
+    expect(inbox().textContent).not.toContain("handoff ");
   });
 
   it("shows the error message and retries", async () => {

@@ -1,6 +1,8 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef } from "react";
 import type { InboxRow } from "../../bindings";
+import { AppError, useBackend } from "../../ipc";
 import { InboxRowView } from "./InboxRowView";
 import { ReparseBanner } from "./ReparseBanner";
 import "./inbox.css";
@@ -20,6 +22,8 @@ type Props = {
   firstRun: boolean;
   /** Opens Settings with the new-workspace form (offered on the first-run panel). */
   onNewWorkspace?: () => void;
+  /** The demo was loaded from the first-run panel: what was made. */
+  onDemoLoaded?: (text: string) => void;
   isFiltered: boolean;
   onClearFilters: () => void;
   selectedId: number | null;
@@ -45,7 +49,7 @@ export function Inbox(props: Props) {
         <ErrorPanel message={props.errorMessage} onRetry={props.onRetry} />
       ) : state === "empty" ? (
         props.firstRun ? (
-          <FirstRunPanel onNewWorkspace={props.onNewWorkspace} />
+          <FirstRunPanel onNewWorkspace={props.onNewWorkspace} onDemoLoaded={props.onDemoLoaded} />
         ) : (
           <EmptyPanel isFiltered={props.isFiltered} onClear={props.onClearFilters} />
         )
@@ -170,28 +174,58 @@ function EmptyPanel({ isFiltered, onClear }: { isFiltered: boolean; onClear: () 
   );
 }
 
-function FirstRunPanel({ onNewWorkspace }: { onNewWorkspace?: () => void }) {
+/** The first run on an empty data file: try the demo, or add the real mailbox. */
+function FirstRunPanel({ onNewWorkspace, onDemoLoaded }: { onNewWorkspace?: () => void; onDemoLoaded?: (text: string) => void }) {
+  const backend = useBackend();
+  const client = useQueryClient();
+  const demo = useMutation<string, AppError>({
+    mutationFn: async () => {
+      if (!backend.loadDemo) throw new AppError("unavailable", "The demo cannot be loaded here.");
+      try {
+        return await backend.loadDemo();
+      } catch (err) {
+        throw AppError.from(err);
+      }
+    },
+    onSuccess: (text) => {
+      void client.invalidateQueries();
+      onDemoLoaded?.(text);
+    },
+  });
   return (
-    <div className="panel">
+    <div className="panel first-run" data-testid="first-run">
       <h2>Welcome to Handoff Desk</h2>
       <p>
-        Add a workspace for each client chatbot: its hours, its promise, and the mailbox or relay its handoffs arrive
-        from.
+        Your chatbot’s handoffs to a person land here, sorted by what is due first, with the conversation and a reply
+        ready to write.
       </p>
-      {onNewWorkspace && (
-        <p>
+      <div className="first-run-actions">
+        {onNewWorkspace && (
+          <button type="button" className="button primary" data-testid="first-run-new-workspace" onClick={onNewWorkspace}>
+            Add your mailbox
+          </button>
+        )}
+        {backend.loadDemo && (
           <button
             type="button"
-            className="button primary"
-            data-testid="first-run-new-workspace"
-            onClick={onNewWorkspace}
+            className="button"
+            data-testid="first-run-demo"
+            disabled={demo.isPending}
+            aria-busy={demo.isPending}
+            onClick={() => demo.mutate()}
           >
-            Add a workspace
+            {demo.isPending ? "Opening the demo…" : "Open the demo"}
           </button>
+        )}
+      </div>
+      {demo.isError && (
+        <p className="error-message" role="alert">
+          {demo.error.message}
         </p>
       )}
       <p className="small">
-        From a terminal: <code>handoff workspace add</code>, or <code>handoff demo</code> for demo data to try it on.
+        Adding your mailbox starts with a workspace: one per client chatbot, with its hours, its reply promise and
+        where its handoffs arrive. The demo fills three made-up clients to try everything on.
       </p>
     </div>
   );

@@ -3,6 +3,7 @@ import type { InboxRow } from "../../bindings";
 import { AfterHoursBadge, CountdownText, ReasonBadge, StatusBadge } from "../../components/Badges";
 import { showsCountdown } from "../../lib/countdown";
 import { displayPath } from "../../lib/links";
+import { forDisplay } from "../../lib/text";
 import { formatLocal, formatRelative } from "../../lib/time";
 
 export function visitorLabel(row: Pick<InboxRow, "visitorName" | "visitorEmail">): string {
@@ -43,9 +44,9 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
       onClick={() => onChoose(row.id)}
     >
       <div className="row-line">
-        <span className="row-visitor" data-testid="row-visitor">
+        <bdi className="row-visitor" data-testid="row-visitor">
           {visitorLabel(row)}
-        </span>
+        </bdi>
         <ReasonBadge reason={row.reason} testId="row-reason" />
         {row.status !== "new" && <StatusBadge status={row.status} />}
         {row.afterHours && <AfterHoursBadge testId="row-after-hours" />}
@@ -64,9 +65,27 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
         </time>
       </div>
       <div className="row-line secondary">
-        {showWorkspace && <span className="row-workspace">{row.workspaceName}</span>}
-        {page !== null && <span className="row-page">{page}</span>}
-        <span className="row-question">{row.question ?? ""}</span>
+        {showWorkspace && (
+          <>
+            <bdi className="row-workspace">{row.workspaceName}</bdi>
+            <span className="row-sep" aria-hidden="true" data-testid="row-sep">
+              ·
+            </span>
+          </>
+        )}
+        {page !== null && (
+          <>
+            <bdi className="row-page" data-testid="row-page">
+              {page}
+            </bdi>
+            <span className="row-sep" aria-hidden="true" data-testid="row-sep">
+              ·
+            </span>
+          </>
+        )}
+        <bdi className="row-question" data-testid="row-question">
+          {forDisplay(row.question ?? "")}
+        </bdi>
       </div>
     </div>
   );

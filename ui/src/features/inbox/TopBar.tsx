@@ -7,31 +7,14 @@ type Props = {
   api: InboxFiltersApi;
   workspaces: WorkspaceSummary[];
   searchRef: Ref<HTMLInputElement>;
-  onOpenGaps?: () => void;
-  onOpenInsights?: () => void;
-  onOpenSettings?: () => void;
 };
 
-export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights, onOpenSettings }: Props) {
+/** The inbox's bar: one row of filters and the search, however narrow the window. */
+export function TopBar({ api, workspaces, searchRef }: Props) {
   const { filters, update } = api;
   return (
     <header className="topbar">
-      <h1 className="topbar-title">Handoff Desk</h1>
-      {onOpenGaps && (
-        <button type="button" className="button" data-testid="nav-gaps" onClick={onOpenGaps}>
-          Gaps
-        </button>
-      )}
-      {onOpenInsights && (
-        <button type="button" className="button" data-testid="nav-insights" onClick={onOpenInsights}>
-          Insights
-        </button>
-      )}
-      {onOpenSettings && (
-        <button type="button" className="button" data-testid="open-settings" onClick={onOpenSettings}>
-          Settings
-        </button>
-      )}
+      <h1 className="visually-hidden">Inbox</h1>
       <div className="filters" role="search">
         <label className="field">
           <span className="visually-hidden">Workspace</span>
@@ -84,14 +67,14 @@ export function TopBar({ api, workspaces, searchRef, onOpenGaps, onOpenInsights,
             ))}
           </select>
         </label>
-        <label className="field toggle">
+        <label className="field toggle" title="Only handoffs whose reply promise is past due">
           <input
             type="checkbox"
             data-testid="overdue-filter"
             checked={filters.overdueOnly}
             onChange={(e) => update({ overdueOnly: e.target.checked })}
           />
-          <span>Overdue only</span>
+          <span>Overdue</span>
         </label>
         <label className="field search">
           <span className="visually-hidden">Search</span>

@@ -49,7 +49,7 @@ describe("InsightsScreen", () => {
     const backend = new FakeBackend();
     const months = ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02"].map((m) => month(m, { handoffs: 3 }));
     backend.insights.mockResolvedValue({ workspace: "acme", workspaceName: "Acme", months: [...months, month("2025-03")] });
-    renderWith(backend, <InsightsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    renderWith(backend, <InsightsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
     await waitFor(() => expect(screen.getByTestId("insights").getAttribute("data-state")).toBe("ready"));
     expect(screen.getByTestId("figure-handoffs-value").textContent).toBe("10");
     expect(screen.getByTestId("figure-promises-kept-value").textContent).toBe("88 %");
@@ -79,7 +79,7 @@ describe("InsightsScreen", () => {
         }),
       ],
     });
-    renderWith(backend, <InsightsScreen workspaces={WORKSPACES} onBack={() => {}} />);
+    renderWith(backend, <InsightsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
     await waitFor(() => expect(screen.getByTestId("insights").getAttribute("data-state")).toBe("ready"));
     const bars = Array.from(screen.getByTestId("chart-resolutions").querySelectorAll("[data-testid=bar]"));
     expect(bars.map((b) => [b.getAttribute("data-label"), b.getAttribute("data-value")])).toEqual([

@@ -6,7 +6,7 @@ import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
 import { type Bar, BarChart } from "./BarChart";
 import "./insights.css";
 
-type Props = { workspaces: WorkspaceSummary[]; onBack: () => void };
+type Props = { workspaces: WorkspaceSummary[]; onOpenInbox?: () => void };
 
 export function percent(v: number | null): string {
   return v === null ? "—" : `${Math.round(v * 100)} %`;
@@ -33,7 +33,7 @@ export function minutes(v: number | null): string {
 }
 
 /** A workspace's month in figures, and the months before it as charts. */
-export function InsightsScreen({ workspaces, onBack }: Props) {
+export function InsightsScreen({ workspaces }: Props) {
   const backend = useBackend();
   const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
 
@@ -47,7 +47,7 @@ export function InsightsScreen({ workspaces, onBack }: Props) {
   const now: MonthFigures | undefined = months[months.length - 1];
 
   return (
-    <div className="app insights-screen">
+    <div className="screen insights-screen">
       <header className="topbar">
         <h1 className="topbar-title">Insights</h1>
         <div className="filters">
@@ -59,9 +59,6 @@ export function InsightsScreen({ workspaces, onBack }: Props) {
             ))}
           </select>
           <input data-testid="insights-month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
-          <button type="button" className="button" onClick={onBack}>
-            Inbox
-          </button>
         </div>
       </header>
       <main className="insights" data-testid="insights" data-state={state}>

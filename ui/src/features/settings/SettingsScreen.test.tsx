@@ -57,8 +57,6 @@ describe("SettingsScreen", () => {
     expect(onBack).not.toHaveBeenCalled();
     fireEvent.keyDown(document.body, { key: "Escape" });
     expect(onBack).toHaveBeenCalledTimes(1);
-    fireEvent.click(screen.getByTestId("settings-back"));
-    expect(onBack).toHaveBeenCalledTimes(2);
   });
 });
 

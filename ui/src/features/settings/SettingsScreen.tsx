@@ -71,7 +71,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
     : [...list, { slug, name: settings.data?.workspace.name ?? slug }];
 
   return (
-    <div className="app settings-screen" data-testid="settings-screen" data-state={state} ref={rootRef} tabIndex={-1}>
+    <div className="screen settings-screen" data-testid="settings-screen" data-state={state} ref={rootRef} tabIndex={-1}>
       <header className="topbar">
         <h1 className="topbar-title">Settings</h1>
         <div className="filters">
@@ -98,10 +98,6 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
             onClick={() => setCreating(true)}
           >
             New workspace…
-          </button>
-          <span className="settings-spacer" />
-          <button type="button" className="button" data-testid="settings-back" onClick={onBack} title="Back (Esc)">
-            Back to the inbox
           </button>
         </div>
       </header>
