@@ -7,6 +7,7 @@
 #![warn(missing_docs)]
 
 pub mod alerts;
+pub mod briefing;
 pub mod connect;
 pub mod demo;
 pub mod discover;

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // a failed unwrap is a failed test
 
 mod alerts;
+mod briefing;
 mod chaos;
 mod cli;
 mod companion;

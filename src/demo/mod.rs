@@ -84,6 +84,7 @@ fn parse_rendered(bytes: &[u8], style: Style) -> Parsed {
     };
     if let Parsed::Handoff(h) = &mut parsed {
         reason::finish(h);
+        h.briefing = Some(crate::ingest::briefing::facts(h));
     }
     parsed
 }

@@ -9,6 +9,7 @@
 
 pub mod adapters;
 mod attached;
+pub mod briefing;
 pub mod canonical;
 pub mod dates;
 pub mod email;

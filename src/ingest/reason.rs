@@ -48,10 +48,10 @@ pub const LOW_CONFIDENCE: f64 = 0.5;
 /// automaton on any non-ASCII text: accents, ’, Japanese). Together they took
 /// reason inference from about a quarter of a realistic import's time to a few
 /// percent.
-struct Pat(Option<Regex>);
+pub(crate) struct Pat(Option<Regex>);
 
 impl Pat {
-    fn new(parts: &[&str]) -> Pat {
+    pub(crate) fn new(parts: &[&str]) -> Pat {
         // `\b` only ever opens or closes a pattern (no pattern has one inside).
         // The patterns are grouped by the boundaries they have, so that each
         // (large, Unicode) `\W` class is compiled once per group, not once per
@@ -79,7 +79,7 @@ impl Pat {
         debug_assert!(re.is_ok(), "bad pattern: {re:?}");
         Pat(re.ok())
     }
-    fn is_match(&self, s: &str) -> bool {
+    pub(crate) fn is_match(&self, s: &str) -> bool {
         self.0.as_ref().is_some_and(|r| r.is_match(&lower(s)))
     }
     /// The matched words, lower-cased.
@@ -106,6 +106,7 @@ macro_rules! pat {
         static $name: LazyLock<Pat> = LazyLock::new(|| Pat::new(&[$($p),+]));
     };
 }
+pub(crate) use pat;
 
 // ---- the bot's or platform's wording of a reason (map_wording) ----
 
@@ -322,6 +323,31 @@ pub(crate) fn is_handover(text: &str) -> bool {
     T_HANDOFF.is_match(text)
 }
 
+/// Whether a visitor line reads as frustrated: complaints, swearing, "!!!", capitals.
+pub(crate) fn is_frustrated(text: &str) -> bool {
+    T_FRUSTRATION.is_match(text) || shouting(text)
+}
+
+/// Whether a bot line says it could not answer ("I don't know", "I couldn't find").
+pub(crate) fn is_bot_failure(text: &str) -> bool {
+    T_BOT_FAILURE.is_match(text)
+}
+
+/// Whether a line asks for a person ("can I talk to a human", "call me back").
+pub(crate) fn is_human_ask(text: &str) -> bool {
+    T_HUMAN_ASK.is_match(text)
+}
+
+/// The visitor's first substantive message in the bot phase: usually what
+/// they came for, where [`derive_question`] finds what the bot failed on.
+pub(crate) fn first_ask(transcript: &[Message]) -> Option<String> {
+    let window = bot_phase(transcript);
+    (0..window.len())
+        .find(|&i| substantive(window, i))
+        .and_then(|i| window.get(i))
+        .map(|m| m.text.trim().to_string())
+}
+
 /// Infer a reason from the transcript, with a short explanation of the evidence.
 pub fn infer(transcript: &[Message]) -> Option<(Reason, String)> {
     infer_ranked(transcript).map(|(_, r, e)| (r, e))
@@ -506,7 +532,7 @@ fn substantive(window: &[Message], i: usize) -> bool {
 }
 
 /// Lower case, letters and digits only, single spaces.
-fn normalize(text: &str) -> String {
+pub(crate) fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for w in text.split(|c: char| !(c.is_alphanumeric() || c == '\'')) {
         if w.is_empty() {

@@ -11,6 +11,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub mod alerts;
+mod briefing;
 pub mod hours;
 mod promise;
 mod settings;
@@ -18,6 +19,7 @@ mod template;
 #[cfg(test)]
 mod tests_hours;
 pub use alerts::{AlertChannel, AlertEvent, AlertRoute, AlertSender, AlertSettings, EngineRole};
+pub use briefing::*;
 pub use hours::HoursError;
 pub use promise::*;
 pub use settings::*;
@@ -304,6 +306,10 @@ pub struct NewHandoff {
     pub parse_status: ParseStatus,
     /// What was not understood, in words a person can act on.
     pub parse_notes: Vec<String>,
+    /// The briefing's facts, filled just before the handoff is stored
+    /// (`ingest::briefing::attach`); `None` leaves it to be made when shown.
+    #[serde(skip)]
+    pub briefing: Option<BriefingFacts>,
 }
 
 impl NewHandoff {
@@ -343,6 +349,7 @@ impl NewHandoff {
             raw_kind,
             parse_status: ParseStatus::Raw,
             parse_notes: Vec::new(),
+            briefing: None,
         }
     }
 }

@@ -222,6 +222,9 @@ fn insert_handoff(
 
     tx.prepare_cached("INSERT INTO events (handoff_id, at, kind, detail) VALUES (?1, ?2, 'received', ?3)")?
         .execute(params![id, to_ms(received), received_detail(h)])?;
+    if let Some(b) = &h.briefing {
+        super::briefings::write(tx, id, b)?;
+    }
     super::promises::schedule(tx, ws, id, h.promise.as_deref(), received, now)?;
     Ok(Some(id))
 }

@@ -19,6 +19,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_relay_gaps.sql", include_str!("../../migrations/0010_relay_gaps.sql")),
     ("0011_alerts.sql", include_str!("../../migrations/0011_alerts.sql")),
     ("0012_templates.sql", include_str!("../../migrations/0012_templates.sql")),
+    ("0013_briefings.sql", include_str!("../../migrations/0013_briefings.sql")),
 ];
 
 /// The schema version this build brings a database to.

@@ -11,6 +11,7 @@
 
 mod alerts;
 mod backup;
+mod briefings;
 pub mod cipher;
 mod erase;
 mod gaps;

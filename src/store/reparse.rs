@@ -267,6 +267,8 @@ fn upgrade(
         notes,
         READER_VERSION,
     ])?;
+    // The briefing is made again from the new reading when next shown.
+    tx.execute("DELETE FROM briefings WHERE handoff_id = ?1", [cur.id])?;
     if new_transcript {
         tx.execute("DELETE FROM messages WHERE handoff_id = ?1", [cur.id])?;
         let mut msg = tx.prepare_cached(

@@ -138,6 +138,7 @@ fn purge(tx: &rusqlite::Transaction<'_>, id: i64, now: DateTime<Utc>) -> Result<
         "DELETE FROM claims WHERE handoff_id = ?1",
         "DELETE FROM answers WHERE handoff_id = ?1",
         "DELETE FROM question_vectors WHERE handoff_id = ?1",
+        "DELETE FROM briefings WHERE handoff_id = ?1",
         "DELETE FROM handoff_fts WHERE rowid = ?1",
         // The timeline keeps only the status changes and the resolution.
         "DELETE FROM events WHERE handoff_id = ?1 AND kind NOT IN ('status', 'resolution')",

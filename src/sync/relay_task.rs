@@ -134,7 +134,8 @@ async fn session(
             }
             if !page.events.is_empty() || page.next != after {
                 shared.report(source, SourceState::Syncing, None, false);
-                let items = page.parse();
+                let mut items = page.parse();
+                crate::ingest::briefing::attach(&mut items);
                 let next = page.next;
                 // The workspace as it is now: settings changed by any process apply to new handoffs.
                 let outcome = blocking(&store, move |store| {

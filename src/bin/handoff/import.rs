@@ -41,12 +41,14 @@ pub fn run(store: &mut Store, paths: &[PathBuf], workspace: Option<&str>, batch:
         }
         if pending.len() >= batch.max(1) {
             templates::reread_batch(store, &mut pending, Utc::now())?;
+            handoff::ingest::briefing::attach(&mut pending);
             total.absorb(store.ingest(&ws, std::mem::take(&mut pending), Utc::now())?);
         }
         bar.inc(1);
     }
     if !pending.is_empty() {
         templates::reread_batch(store, &mut pending, Utc::now())?;
+        handoff::ingest::briefing::attach(&mut pending);
         total.absorb(store.ingest(&ws, pending, Utc::now())?);
     }
     bar.finish_and_clear();

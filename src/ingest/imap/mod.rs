@@ -382,6 +382,7 @@ impl Mailbox {
         for chunk in wanted.chunks(BATCH) {
             let mut items = sent::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
             crate::ingest::templates::reread_batch(store, &mut items, Utc::now())?;
+            crate::ingest::briefing::attach(&mut items);
             report.fetched += items.len();
             let top = chunk.iter().copied().max().unwrap_or(last).max(last);
             let cursor = Cursor::Imap { uid_validity: self.uid_validity, last_uid: top };
