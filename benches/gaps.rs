@@ -7,6 +7,11 @@
 //! - speed: embedding throughput (questions/s) and grouping time for 10,000
 //!   stored vectors (the CLINC train questions).
 //!
+//! - speed on a mixed-length set as well (see [`mixed`]): CLINC's questions
+//!   are short and alike in length (10.9 tokens on average), visitors' are
+//!   not, so the bench prints the mix's length distribution beside its rate,
+//!   and the rate per CPU-second (two cores' worth when the machine is shared).
+//!
 //! `--quick` embeds 300 questions (scripts/test's smoke run, unoptimised
 //! build); the figures that count come from `cargo bench --bench gaps`.
 //! `--reuse` times the 10,000-vector grouping on the test vectors and
@@ -58,11 +63,15 @@ fn main() {
             return;
         }
     };
-    let t = Instant::now();
-    let vectors = model.embed(&texts).unwrap();
-    let secs = t.elapsed().as_secs_f64();
-    println!("embedding: {:.0} questions/s ({} in {secs:.2} s)", texts.len() as f64 / secs, texts.len());
-    ceiling(&model, &texts, texts.len() as f64 / secs);
+    let (vectors, qps) = timed_embed(&model, &texts, "CLINC");
+    ceiling(&model, &texts, qps);
+    for (name, long) in [("visitor messages", false), ("with long messages", true)] {
+        let mix = mixed(&data["test"], if quick { 200 } else { 3_000 }, long);
+        let mix: Vec<&str> = mix.iter().map(String::as_str).collect();
+        print_lengths(&model, &mix, name);
+        let (_, qps) = timed_embed(&model, &mix, &format!("mixed-length, {name}"));
+        ceiling(&model, &mix, qps);
+    }
     let flat: Vec<f32> = vectors.concat();
     if args.iter().any(|a| a == "--sweep") {
         // Tuning aid: the grid around the shipped cut-offs (use --split val).
@@ -91,15 +100,7 @@ fn main() {
         flat.clone()
     } else {
         let train_texts: Vec<&str> = train.iter().map(|(t, _)| t.as_str()).collect();
-        let t = Instant::now();
-        let v = model.embed(&train_texts).unwrap().concat();
-        let secs = t.elapsed().as_secs_f64();
-        println!(
-            "embedding: {:.0} questions/s ({} in {secs:.2} s)",
-            train_texts.len() as f64 / secs,
-            train_texts.len()
-        );
-        v
+        timed_embed(&model, &train_texts, "CLINC train").0.concat()
     };
     let want = if quick { 2_000 } else { 10_000 };
     let dim = gaps::embed::DIM;
@@ -166,6 +167,119 @@ fn ceiling(model: &Embedder, texts: &[&str], qps: f64) {
         qps * per_question / 1e9,
         gflops * 1e9 / per_question,
         100.0 * qps * per_question / (gflops * 1e9),
+    );
+}
+
+/// Embeds `texts`, printing the rate on the clock and per CPU-second of this
+/// process (the machine is shared: CPU time shows what the cores it got did).
+fn timed_embed(model: &Embedder, texts: &[&str], what: &str) -> (Vec<Vec<f32>>, f64) {
+    let (t, cpu) = (Instant::now(), cpu_seconds());
+    let vectors = model.embed(texts).unwrap();
+    let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+    let n = texts.len() as f64;
+    println!(
+        "embedding, {what}: {:.0} questions/s ({} in {secs:.2} s); {cpu:.2} s of CPU = {:.0} questions per \
+         CPU-second, {:.0}/s on two whole cores",
+        n / secs,
+        texts.len(),
+        n / cpu,
+        2.0 * n / cpu
+    );
+    (vectors, n / secs)
+}
+
+/// This process's user + system CPU time so far, from /proc/self/stat.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at ") ".
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest.split(' ').map(|x| x.parse().unwrap_or(0.0)).collect();
+    // utime and stime are fields 14 and 15 (1-based), in clock ticks (100 Hz on Linux).
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
+/// A mixed-length question set: what visitors write is not CLINC's one short
+/// line. Lengths follow the visitor turns of the platform corpus
+/// (`tests/fixtures/corpus/**/*.expected.json`: real platforms' handoffs,
+/// 141 visitor messages, 1–34 words); with `long`, one text in ten is
+/// instead a long message of 30–150 words (a visitor explaining their case:
+/// the corpus has none, so this is a stress mix, not a measured one). The
+/// words are CLINC's: each text is test questions of one intent, joined
+/// until it reaches its drawn length. Deterministic (a fixed seed), `n` texts.
+fn mixed(split: &Split, n: usize, long: bool) -> Vec<String> {
+    let mut turns = corpus_visitor_words();
+    if turns.is_empty() {
+        turns = vec![10];
+    }
+    let mut by_intent: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (text, intent) in split {
+        by_intent.entry(intent.as_str()).or_default().push(text.as_str());
+    }
+    let mut intents: Vec<&str> = by_intent.keys().copied().collect();
+    intents.sort_unstable();
+    let mut rng = fastrand::Rng::with_seed(29);
+    (0..n)
+        .map(|i| {
+            let want =
+                if long && i % 10 == 9 { rng.usize(30..=150) } else { turns[rng.usize(..turns.len())] };
+            let pool = &by_intent[intents[rng.usize(..intents.len())]];
+            let mut text = String::new();
+            let mut k = rng.usize(..pool.len());
+            while text.split_whitespace().count() < want {
+                if !text.is_empty() {
+                    text.push_str(if k.is_multiple_of(2) { ". " } else { ", and also " });
+                }
+                text.push_str(pool[k % pool.len()]);
+                k += 1;
+            }
+            text
+        })
+        .collect()
+}
+
+/// Word counts of the corpus's visitor messages.
+fn corpus_visitor_words() -> Vec<usize> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<usize>) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path, out);
+            } else if path.to_string_lossy().ends_with(".expected.json") {
+                let v: serde_json::Value =
+                    serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default())
+                        .unwrap_or_default();
+                for turn in v["transcript"].as_array().into_iter().flatten() {
+                    if turn["from"] == "visitor" {
+                        out.push(turn["text"].as_str().unwrap_or("").split_whitespace().count().max(1));
+                    }
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/corpus")), &mut out);
+    out.sort_unstable();
+    out
+}
+
+/// The set's length distribution in the model's tokens (what its work is).
+fn print_lengths(model: &Embedder, texts: &[&str], name: &str) {
+    let mut lens: Vec<usize> = texts.iter().map(|t| model.token_ids(t).unwrap().len()).collect();
+    lens.sort_unstable();
+    let at = |q: f64| lens[((lens.len() - 1) as f64 * q).round() as usize];
+    let mean = lens.iter().sum::<usize>() as f64 / lens.len() as f64;
+    let long = lens.iter().filter(|&&l| l > 64).count() as f64 / lens.len() as f64;
+    println!(
+        "mixed-length set, {name}: {} texts, tokens per text mean {mean:.1}, p10 {}, p50 {}, p90 {}, p99 {}, \
+         max {} ({:.0} % over 64 tokens)",
+        lens.len(),
+        at(0.1),
+        at(0.5),
+        at(0.9),
+        at(0.99),
+        at(1.0),
+        long * 100.0
     );
 }
 
