@@ -16,6 +16,7 @@ pub mod export;
 pub mod gaps;
 pub mod hubspot;
 pub mod ingest;
+pub mod insights;
 pub mod metrics;
 pub mod model;
 pub mod oauth;

@@ -14,6 +14,7 @@ mod gaps;
 mod hubspot;
 mod imap;
 mod inbox;
+mod insights;
 mod live;
 mod metrics;
 mod oauth;

@@ -20,6 +20,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_alerts.sql", include_str!("../../migrations/0011_alerts.sql")),
     ("0012_templates.sql", include_str!("../../migrations/0012_templates.sql")),
     ("0013_briefings.sql", include_str!("../../migrations/0013_briefings.sql")),
+    ("0014_conversations.sql", include_str!("../../migrations/0014_conversations.sql")),
 ];
 
 /// The schema version this build brings a database to.

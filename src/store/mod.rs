@@ -13,6 +13,7 @@ mod alerts;
 mod backup;
 mod briefings;
 pub mod cipher;
+mod conversations;
 mod erase;
 mod gaps;
 mod handoffs;
