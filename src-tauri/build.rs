@@ -48,6 +48,13 @@ fn main() {
         "apply_retention",
         "backup_now",
         "export_handoffs",
+        "original",
+        "template_preview",
+        "template_save",
+        "templates",
+        "template_remove",
+        "template_export",
+        "template_import",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

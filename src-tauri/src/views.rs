@@ -15,12 +15,14 @@ mod reparse;
 mod reports;
 mod settings;
 mod team;
+mod template;
 pub use hours::*;
 pub use privacy::*;
 pub use reparse::*;
 pub use reports::*;
 pub use settings::*;
 pub use team::*;
+pub use template::*;
 
 pub(crate) fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

@@ -28,6 +28,10 @@ import type { BackupForm } from "./bindings/BackupForm";
 import type { ErasePlanView } from "./bindings/ErasePlanView";
 import type { PrivacyForm } from "./bindings/PrivacyForm";
 import type { PrivacyView } from "./bindings/PrivacyView";
+import type { OriginalView } from "./bindings/OriginalView";
+import type { TeachPreview } from "./bindings/TeachPreview";
+import type { TeachSelection } from "./bindings/TeachSelection";
+import type { TemplateView } from "./bindings/TemplateView";
 
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
@@ -130,6 +134,19 @@ export interface Backend {
   backupNow?(): Promise<string>;
   /** Export handoffs (all workspaces when null) to the Downloads folder; a sentence naming the file. */
   exportHandoffs?(workspace: string | null, format: "csv" | "jsonl"): Promise<string>;
+  /** A stored notification's original, as text. Optional: fakes may omit the teaching calls. */
+  original?(id: number): Promise<OriginalView>;
+  /** What a template made of these selections reads on the original (nothing saved). */
+  templatePreview?(id: number, selections: TeachSelection[]): Promise<TeachPreview>;
+  /** Save the template and read every raw or partial record again; a sentence saying what changed. */
+  templateSave?(id: number, selections: TeachSelection[]): Promise<string>;
+  /** Every taught format, with the notifications that no longer match it. */
+  templates?(): Promise<TemplateView[]>;
+  templateRemove?(id: number): Promise<TemplateView[]>;
+  /** A template as shareable JSON. */
+  templateExport?(id: number): Promise<string>;
+  /** Add a template from its JSON and read every raw or partial record again; a sentence. */
+  templateImport?(json: string): Promise<string>;
   onHandoffsChanged(handler: (payload: HandoffsChanged) => void): Promise<Unlisten>;
   onNotice(handler: (payload: Notice) => void): Promise<Unlisten>;
 }
@@ -208,6 +225,13 @@ export const tauriBackend: Backend = {
   applyRetention: () => call<string>("apply_retention"),
   backupNow: () => call<string>("backup_now"),
   exportHandoffs: (workspace, format) => call<string>("export_handoffs", { workspace, format }),
+  original: (id) => call<OriginalView>("original", { id }),
+  templatePreview: (id, selections) => call<TeachPreview>("template_preview", { id, selections }),
+  templateSave: (id, selections) => call<string>("template_save", { id, selections }),
+  templates: () => call<TemplateView[]>("templates"),
+  templateRemove: (id) => call<TemplateView[]>("template_remove", { id }),
+  templateExport: (id) => call<string>("template_export", { id }),
+  templateImport: (json) => call<string>("template_import", { json }),
   onHandoffsChanged: (handler) => subscribe<HandoffsChanged>("handoffs-changed", handler),
   onNotice: (handler) => subscribe<Notice>("notice", handler),
 };

@@ -11,5 +11,6 @@ pub mod reparse;
 pub mod reply;
 pub mod settings;
 pub mod team;
+pub mod template;
 pub mod window;
 pub mod workspaces;

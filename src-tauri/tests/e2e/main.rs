@@ -4,6 +4,9 @@
 //! each screen land in `ci-artifacts/screenshots/`.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)] // a failed unwrap is a failed test
 
+#[path = "../../../tests/support/acmebot.rs"]
+#[allow(dead_code)]
+mod acmebot;
 #[path = "../../../tests/support/dovecot.rs"]
 #[allow(dead_code)]
 mod dovecot;
@@ -23,6 +26,7 @@ mod settings;
 #[path = "../../../tests/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
+mod teach;
 mod team;
 mod xss;
 

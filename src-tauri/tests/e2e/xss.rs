@@ -75,3 +75,60 @@ fn script_in_a_handoff_is_shown_as_text_and_never_runs() {
     );
     s.screenshot("xss");
 }
+
+/// The teaching view shows a raw email's original: hostile HTML in it (a
+/// script, event handlers, a remote image, an iframe, a meta refresh, a
+/// javascript: link) is shown as text and nothing in it runs, loads or
+/// navigates: no element is made from it, the marker stays unset, the
+/// window stays on the app's page.
+#[test]
+fn hostile_markup_in_an_original_is_shown_as_text_in_the_teaching_view() {
+    let world = World::empty();
+    let mut store = world.store();
+    let ws = store.create_workspace(&NewWorkspace::new("evil", "Evil", "UTC")).unwrap();
+    let html = format!(
+        "<html><head><meta http-equiv=\"refresh\" content=\"0;url=https://evil.test/\"></head><body>\
+         <p>{SCRIPT}</p><p>{IMG}</p><p>{SVG}</p><p><img src=\"http://127.0.0.1:9/track.png\"></p>\
+         <iframe src=\"https://evil.test/\"></iframe><p><a href=\"javascript:window.__xss='a'\">click</a></p>\
+         <p>{IPC}</p><p>&lt;img src=x onerror=&quot;window.__xss='entity'&quot;&gt;</p></body></html>"
+    );
+    let raw = format!(
+        "From: Stranger <noreply@evil.test>\r\nTo: team@acme.test\r\nSubject: hello\r\nMessage-ID: <xss-original@evil.test>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n"
+    );
+    let h = handoff::ingest::email::parse_email(raw.as_bytes(), SourceKind::Import);
+    assert_ne!(h.parse_status, ParseStatus::Ok);
+    let id = store.ingest(&ws, vec![Parsed::Handoff(Box::new(h))], Utc::now()).unwrap().inserted[0];
+    assert_eq!(id, 1, "the IPC payload aims at this handoff");
+
+    let driver = world.driver();
+    let s = driver.session();
+    s.wait("[data-testid=inbox][data-state=ready]", 60);
+    s.click(&s.wait("[data-testid=inbox-row]", 20));
+    s.click(&s.wait("[data-testid=teach-open]", 20));
+    s.wait("[data-testid=teach-original]", 20);
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let found = s.script(
+        "const o = document.querySelector('[data-testid=teach-original]'); \
+         return [String(window.__xss), o.children.length, \
+           document.querySelectorAll('#root script, #root iframe, #root img, #root meta, [onerror], [onload]').length, \
+           location.href.startsWith('https://evil')]",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        found,
+        serde_json::json!(["undefined", 0, 0, false]),
+        "nothing in the original became an element"
+    );
+    let text = s.inner_text("[data-testid=teach-original]");
+    // Markup is read as the email's text (tags are not text); markup written as
+    // text in the email (entities) is shown literally, never parsed again.
+    assert!(text.contains("<img src=x onerror=\"window.__xss='entity'\">"), "not shown as text: {text}");
+    assert!(text.contains("click"), "{text}");
+    assert_eq!(
+        world.store().handoff(id).unwrap().unwrap().status,
+        Status::New,
+        "the payload's IPC call never ran"
+    );
+    s.screenshot("xss-original");
+}

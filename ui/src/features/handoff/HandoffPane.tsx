@@ -23,6 +23,7 @@ import { HubspotCard } from "./HubspotCard";
 import { PromiseCard } from "./PromiseCard";
 import { useHandoff } from "./queries";
 import { showsTeam, TeamCard } from "./TeamCard";
+import { TeachFormat } from "./TeachFormat";
 import { Transcript } from "./Transcript";
 import "./handoff.css";
 
@@ -291,6 +292,8 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased, 
           </ol>
         </section>
       )}
+
+      <TeachFormat id={row.id} flagged={row.flagged} />
 
       {row.flagged && view.parseNotes.length > 0 && (
         <section className="card notes">

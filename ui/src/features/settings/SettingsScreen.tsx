@@ -12,6 +12,7 @@ import { useSettings } from "./queries";
 import { SmtpSection } from "./SmtpSection";
 import { SourcesSection } from "./SourcesSection";
 import { TeamSection } from "./TeamSection";
+import { TemplatesSection } from "./TemplatesSection";
 import { WorkspaceSection } from "./WorkspaceSection";
 import "./settings.css";
 
@@ -28,6 +29,7 @@ const SECTIONS = [
   ["settings-h-team", "Team"],
   ["settings-h-hubspot", "HubSpot"],
   ["settings-h-privacy", "Privacy"],
+  ["settings-h-templates", "Templates"],
 ] as const;
 
 function inField(target: EventTarget | null): boolean {
@@ -156,6 +158,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
               <TeamSection view={settings.data} />
               <HubspotSection view={settings.data} />
               <PrivacySection slug={slug} />
+              <TemplatesSection />
             </div>
           )}
         </div>
