@@ -15,8 +15,19 @@ pub mod watch;
 
 use state::Db;
 
+use commands::window::Phase;
+
+static MAIN: Phase = Phase::new("main");
+static STORE_OPEN: Phase = Phase::new("store-open");
+static INSTANCE_CHECKED: Phase = Phase::new("instance-checked");
+static SETUP: Phase = Phase::new("setup");
+static SETUP_DONE: Phase = Phase::new("setup-done");
+static PAGE_STARTED: Phase = Phase::new("page-started");
+static PAGE_LOADED: Phase = Phase::new("page-loaded");
+
 /// Open the window (blocks until the app quits).
 pub fn run() {
+    MAIN.mark();
     // HANDOFF_DB when set, else the platform data folder's handoff.db: the
     // same file the CLI opens, so both can work on it at once.
     let Some(path) = handoff::store::default_path() else {
@@ -32,6 +43,7 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    STORE_OPEN.mark();
     // A second launch on an open file hands over before GTK and the async
     // runtime start: exiting then has nothing to tear down. (The plugin below
     // still catches two launches racing each other.)
@@ -39,6 +51,7 @@ pub fn run() {
     if handed_over(&instance_id(db.path())) {
         std::process::exit(0);
     }
+    INSTANCE_CHECKED.mark();
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
     let painted = state::Painted::default();
@@ -63,12 +76,18 @@ pub fn run() {
         .manage(outbox)
         .manage(painted.clone())
         .manage(state::Gaps::default())
+        .on_page_load(|_, payload| match payload.event() {
+            tauri::webview::PageLoadEvent::Started => PAGE_STARTED.mark(),
+            tauri::webview::PageLoadEvent::Finished => PAGE_LOADED.mark(),
+        })
         .setup(move |app| {
+            SETUP.mark();
             events::start(app.handle().clone(), engine_db, kicks, painted);
             tray::install(app.handle());
             watch::start(app.handle().clone());
             #[cfg(target_os = "linux")]
             draw_without_compositing(app);
+            SETUP_DONE.mark();
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -8,6 +8,9 @@ use handoff::Store;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
+/// SQLite's memory budget for the whole app, in bytes (see [`Db::open`]).
+pub const SQLITE_HEAP_BUDGET: i64 = 16 * 1024 * 1024;
+
 /// The open data file.
 #[derive(Clone)]
 pub struct Db {
@@ -30,6 +33,14 @@ impl Db {
         } else {
             Store::open(path)?
         };
+        // Every connection in this process (this one, the engine's) shares
+        // one page-cache budget (SQLite's soft heap limit: past it, a cache
+        // recycles its own pages instead of growing). Each connection may
+        // otherwise cache 32 MB, and at 100k handoffs the first inbox, the
+        // workspace counts and the engine's catch-up each fill theirs: the
+        // file's pages are in the OS's cache anyway, so the window kept
+        // memory it never reads again. Advisory: never an error.
+        store.conn().pragma_update(None, "soft_heap_limit", SQLITE_HEAP_BUDGET)?;
         Ok(Db { store: Arc::new(Mutex::new(store)), path: path.to_path_buf() })
     }
 

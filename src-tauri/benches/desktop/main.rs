@@ -2,11 +2,13 @@
 //! (benches/hello-tauri), built with the same profile and measured in the
 //! same run, printed as ratios against the targets:
 //! - first inbox paint: spawn → the ready line on stdout (the UI says so
-//!   after a requestAnimationFrame), ≤ the baseline's first paint + 0.5 s;
+//!   after a requestAnimationFrame), ≤ the baseline's first paint + 250 ms
+//!   with the demo data, + 400 ms with 100k handoffs; with the app's
+//!   start-up timeline (the steps it reports before its paint, medians);
 //! - idle memory of the whole process tree (the app and every descendant:
 //!   WebKitWebProcess, WebKitNetworkProcess, …), RSS and PSS summed from
-//!   /proc/PID/smaps_rollup after an idle pause: PSS ≤ 1.15× the baseline
-//!   with the demo data, ≤ 1.3× with 100k handoffs.
+//!   /proc/PID/smaps_rollup after an idle pause: PSS ≤ 1.0× the baseline
+//!   with the demo data, ≤ 1.2× with 100k handoffs.
 //!
 //! Each run gets its own Xvfb display, its own D-Bus session
 //! (dbus-run-session, whose daemon and the services it starts are not
@@ -105,13 +107,14 @@ fn run() -> Res<()> {
             let each: Vec<String> =
                 procs.iter().map(|p| format!("{} {:.0}", p.name, p.pss as f64 / MIB)).collect();
             println!(
-                "  run {round}/{}: {:<28} first paint {:5.0} ms  RSS {:5.1}  PSS {:5.1} MiB ({})",
+                "  run {round}/{}: {:<28} first paint {:5.0} ms  RSS {:5.1}  PSS {:5.1} MiB ({}); load {}",
                 o.runs,
                 v.label,
                 ms(r.paint),
                 r.rss() as f64 / MIB,
                 r.pss() as f64 / MIB,
-                each.join(", ")
+                each.join(", "),
+                load()
             );
             done.push(r);
         }
@@ -185,15 +188,15 @@ fn report(variants: &[Variant], runs: &[Vec<Run>]) {
     }
     let (Some(base), Some(demo), Some(big)) = (runs.first(), runs.get(1), runs.get(2)) else { return };
     println!();
-    for (name, rs) in [("demo", demo), ("100k", big)] {
+    for (name, rs, target) in [("demo", demo, 250.0), ("100k", big, 400.0)] {
         let delta = paint(rs) - paint(base);
         println!(
-            "first inbox paint, {name}: {:.0} ms = baseline {delta:+.0} ms (target ≤ +500 ms): {}",
+            "first inbox paint, {name}: {:.0} ms = baseline {delta:+.0} ms (target ≤ +{target:.0} ms): {}",
             paint(rs),
-            verdict(delta <= 500.0)
+            verdict(delta <= target)
         );
     }
-    for (name, rs, target) in [("demo", demo, 1.15), ("100k", big, 1.3)] {
+    for (name, rs, target) in [("demo", demo, 1.0), ("100k", big, 1.2)] {
         let ratio = pss(rs) / pss(base);
         println!(
             "idle PSS of the tree, {name}: {:.1} MiB = {ratio:.2}× baseline (+{:.1} MiB; target ≤ {target:.2}×): {}",
@@ -207,6 +210,7 @@ fn report(variants: &[Variant], runs: &[Vec<Run>]) {
         rss(demo) / rss(base),
         rss(big) / rss(base)
     );
+    timeline(variants, runs);
     println!();
     println!("where the memory goes (each variant's median-PSS run; MiB):");
     for (v, rs) in variants.iter().zip(runs) {
@@ -229,6 +233,47 @@ fn report(variants: &[Variant], runs: &[Vec<Run>]) {
     }
 }
 
+/// The app's start-up steps, medians over the runs, in ms from spawn, each
+/// with the time since the step before it: where the paint's time goes.
+fn timeline(variants: &[Variant], runs: &[Vec<Run>]) {
+    println!();
+    println!("start-up timeline (medians, ms from spawn; +ms since the step before):");
+    for (v, rs) in variants.iter().zip(runs) {
+        let Some(first) = rs.first() else { continue };
+        let mut names: Vec<String> = first.phases.iter().map(|(n, _)| n.clone()).collect();
+        for r in rs {
+            for (n, _) in &r.phases {
+                if !names.contains(n) {
+                    names.push(n.clone());
+                }
+            }
+        }
+        let mut steps: Vec<(String, f64)> = names
+            .into_iter()
+            .map(|n| {
+                let at: Vec<f64> = rs
+                    .iter()
+                    .filter_map(|r| r.phases.iter().find(|(m, _)| *m == n))
+                    .map(|(_, d)| ms(*d))
+                    .collect();
+                (n, median(at))
+            })
+            .collect();
+        steps.push(("painted".into(), median(rs.iter().map(|r| ms(r.paint)).collect())));
+        steps.sort_by(|a, b| a.1.total_cmp(&b.1));
+        let mut before = 0.0;
+        let line: Vec<String> = steps
+            .iter()
+            .map(|(n, at)| {
+                let s = format!("{n} {at:.0} (+{:.0})", at - before);
+                before = *at;
+                s
+            })
+            .collect();
+        println!("  {}: {}", v.label, line.join(", "));
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -244,6 +289,14 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn verdict(ok: bool) -> &'static str {
     if ok { "met" } else { "NOT met" }
+}
+
+/// The 1-minute load average (the machine may be shared: read figures beside it).
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split(' ').next().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn machine() -> String {

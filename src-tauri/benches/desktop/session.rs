@@ -9,7 +9,7 @@
 
 use crate::procs::{self, Proc};
 use crate::{Res, Variant};
-use handoff_desk::commands::window::READY_LINE;
+use handoff_desk::commands::window::{PHASE_PREFIX, READY_LINE};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -24,6 +24,8 @@ const READY_TIMEOUT: Duration = Duration::from_secs(60);
 pub struct Run {
     /// Spawn → the ready line read from its stdout.
     pub paint: Duration,
+    /// The app's start-up steps before its paint (`handoff-desk: phase NAME`), in order.
+    pub phases: Vec<(String, Duration)>,
     /// The tree's processes after the idle pause.
     pub procs: Vec<Proc>,
 }
@@ -92,11 +94,14 @@ pub fn measure(v: &Variant, idle: Duration, no_notify: bool) -> Res<Run> {
     let mut session =
         cmd.spawn().map_err(|e| format!("start dbus-run-session (scripts/setup installs dbus): {e}"))?;
     let (tx, rx) = mpsc::channel();
+    let (phase_tx, phase_rx) = mpsc::channel();
     if let Some(out) = session.stdout.take() {
         std::thread::spawn(move || {
             for line in BufReader::new(out).lines().map_while(Result::ok) {
                 if line == READY_LINE || line == BASELINE_READY_LINE {
                     let _ = tx.send(start.elapsed());
+                } else if let Some(name) = line.strip_prefix(PHASE_PREFIX) {
+                    let _ = phase_tx.send((name.to_owned(), start.elapsed()));
                 }
             }
         });
@@ -133,7 +138,8 @@ pub fn measure(v: &Variant, idle: Duration, no_notify: bool) -> Res<Run> {
     if measured.is_empty() {
         return Err(format!("{}: no {name} process under dbus-run-session to measure", v.label).into());
     }
-    Ok(Run { paint, procs: measured })
+    let phases = phase_rx.try_iter().collect();
+    Ok(Run { paint, phases, procs: measured })
 }
 
 /// End the whole session: every process under dbus-run-session, and any

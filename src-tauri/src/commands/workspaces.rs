@@ -1,29 +1,35 @@
 //! The workspace switcher.
 
+use crate::commands::window::Phase;
 use crate::error::CmdResult;
 use crate::state::Db;
 use crate::views::WorkspaceSummary;
 
+static ANSWERED: Phase = Phase::new("workspaces-answered");
+
 /// Every workspace with its counts.
 #[tauri::command]
 pub async fn list_workspaces(db: tauri::State<'_, Db>) -> CmdResult<Vec<WorkspaceSummary>> {
-    db.run(|s| {
-        let now = chrono::Utc::now();
-        s.workspace_counts(now)?
-            .into_iter()
-            .map(|(w, c)| {
-                Ok(WorkspaceSummary {
-                    slug: w.slug,
-                    name: w.name,
-                    time_zone: w.time_zone,
-                    handoffs: c.total,
-                    open: c.open,
-                    overdue: c.overdue,
+    let list = db
+        .run(|s| {
+            let now = chrono::Utc::now();
+            s.workspace_counts(now)?
+                .into_iter()
+                .map(|(w, c)| {
+                    Ok(WorkspaceSummary {
+                        slug: w.slug,
+                        name: w.name,
+                        time_zone: w.time_zone,
+                        handoffs: c.total,
+                        open: c.open,
+                        overdue: c.overdue,
+                    })
                 })
-            })
-            .collect()
-    })
-    .await
+                .collect()
+        })
+        .await;
+    ANSWERED.mark();
+    list
 }
 
 /// Handoffs per demo client, and months of history: as `handoff demo` makes them.

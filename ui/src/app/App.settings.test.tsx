@@ -14,7 +14,8 @@ describe("getting to Settings", () => {
     await waitFor(() => expect(inboxState()).toBe("ready"));
 
     fireEvent.click(screen.getByRole("button", { name: /^Settings/ }));
-    await waitFor(() => expect(settingsState()).toBe("ready"));
+    // Settings is its own chunk, loaded on first use (the first time, here, it is compiled too).
+    await waitFor(() => expect(settingsState()).toBe("ready"), { timeout: 10_000 });
     expect(backend.settings).toHaveBeenCalledWith("acme");
     expect(screen.queryByTestId("new-ws-create")).toBeNull();
     fireEvent.click(screen.getByTestId("nav-inbox"));
@@ -33,7 +34,7 @@ describe("getting to Settings", () => {
     await waitFor(() => expect(inboxState()).toBe("empty"));
 
     fireEvent.click(screen.getByTestId("first-run-new-workspace"));
-    await waitFor(() => expect(settingsState()).toBe("ready"));
+    await waitFor(() => expect(settingsState()).toBe("ready"), { timeout: 10_000 });
     const name = screen.getByTestId("new-ws-name");
     expect(document.activeElement).toBe(name);
     fireEvent.change(name, { target: { value: "Acme" } });

@@ -1,9 +1,6 @@
-import { type ReactNode, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { InboxRow } from "../bindings";
-import { GapsScreen } from "../features/gaps/GapsScreen";
 import { HandoffPane } from "../features/handoff/HandoffPane";
-import { InsightsScreen } from "../features/insights/InsightsScreen";
-import { SettingsScreen } from "../features/settings/SettingsScreen";
 import { Inbox, type InboxState } from "../features/inbox/Inbox";
 import { useInbox, useWorkspaces } from "../features/inbox/queries";
 import { TopBar } from "../features/inbox/TopBar";
@@ -16,6 +13,20 @@ import { useBackendEvents } from "./useBackendEvents";
 import { useShortcuts } from "./useShortcuts";
 
 const NO_ROWS: InboxRow[] = [];
+
+// Screens other than the inbox are separate chunks: the first paint parses
+// only the inbox's code. They are fetched once the inbox has painted (see
+// `preloadScreens`), so opening one later does not wait on a download.
+const loadGaps = () => import("../features/gaps/GapsScreen");
+const loadInsights = () => import("../features/insights/InsightsScreen");
+const loadSettings = () => import("../features/settings/SettingsScreen");
+const GapsScreen = lazy(() => loadGaps().then((m) => ({ default: m.GapsScreen })));
+const InsightsScreen = lazy(() => loadInsights().then((m) => ({ default: m.InsightsScreen })));
+const SettingsScreen = lazy(() => loadSettings().then((m) => ({ default: m.SettingsScreen })));
+
+function preloadScreens() {
+  for (const load of [loadSettings, loadGaps, loadInsights]) void load().catch(() => {});
+}
 
 export function App() {
   const filters = useInboxFilters();
@@ -57,7 +68,10 @@ export function App() {
   useEffect(() => {
     if (painted.current || (state !== "ready" && state !== "empty")) return;
     painted.current = true;
-    requestAnimationFrame(() => void backend.uiReady().catch(() => {}));
+    requestAnimationFrame(() => {
+      void backend.uiReady().catch(() => {});
+      setTimeout(preloadScreens, 0);
+    });
   }, [state, backend]);
 
   // Keyboard handlers read the latest selection and open pane from refs, so quick
@@ -184,7 +198,9 @@ export function App() {
   return (
     <div className="app" data-screen={screen}>
       <NavRail screen={screen} workspaces={workspaceList} onNavigate={navigate} />
-      <div className="content">{content}</div>
+      <div className="content">
+        <Suspense fallback={<div className="screen-loading" aria-busy="true" />}>{content}</Suspense>
+      </div>
       <Toasts toasts={toasts} onDismiss={dismiss} />
     </div>
   );
