@@ -285,7 +285,8 @@ pub fn promise_advice(
     let mut out_groups = Vec::new();
     let mut advice = Vec::new();
     if let Some(p) = &promise {
-        advice.push(format!("Your bot promises \u{201c}{p}\u{201d}."));
+        let stop = if p.ends_with(['.', '!', '?']) { "" } else { "." };
+        advice.push(format!("Your bot promises \u{201c}{p}\u{201d}{stop}"));
     }
     let mut late = 0;
     for ((day, band), (mut waits, mut promised, k, b)) in groups {

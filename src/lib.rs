@@ -24,6 +24,7 @@ pub mod promise;
 pub mod redact;
 pub mod reparse;
 pub mod reply;
+pub mod report;
 pub mod secrets;
 pub mod store;
 pub mod sync;

@@ -28,6 +28,7 @@ mod relay_team;
 mod reopen;
 mod reparse;
 mod reply;
+mod report;
 mod smtp_harness;
 mod store;
 mod support;

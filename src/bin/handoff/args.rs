@@ -282,6 +282,34 @@ pub(crate) enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// The client's monthly report (figures beside the month before, the gap
+    /// checklist, honest-promise advice), as HTML with print CSS and/or PDF.
+    Report {
+        /// The workspace (the client).
+        #[arg(long, short)]
+        workspace: String,
+        /// The month, YYYY-MM (default: this month in the workspace's time zone).
+        #[arg(long)]
+        month: Option<String>,
+        /// Write the PDF here.
+        #[arg(long)]
+        pdf: Option<PathBuf>,
+        /// Write the HTML here (printed when neither --pdf nor --html is given).
+        #[arg(long)]
+        html: Option<PathBuf>,
+    },
+    /// Record how many conversations the bot had in a month (for escalation
+    /// rate and containment), as the bot's platform reports it.
+    Conversations {
+        /// The workspace.
+        #[arg(long, short)]
+        workspace: String,
+        /// The month, YYYY-MM.
+        #[arg(long)]
+        month: String,
+        /// The bot's total conversations that month.
+        total: i64,
+    },
     /// Check the database file and print what it holds.
     Doctor,
     /// The promise calculator: when a promise is due on given hours (no data file needed).

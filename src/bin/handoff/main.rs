@@ -10,6 +10,7 @@ mod crm;
 mod follow;
 mod import;
 mod live;
+mod monthly;
 mod print;
 mod privacy;
 mod promise;
@@ -367,6 +368,12 @@ fn run(cli: Cli) -> Result<()> {
         Command::Hubspot(HubspotCmd::Disconnect { workspace }) => crm::disconnect(&mut store, &workspace)?,
         Command::Push { ids, all_pending, workspace } => crm::push(&mut store, ids, all_pending, workspace)?,
         Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
+        Command::Report { workspace, month, pdf, html } => {
+            monthly::report(&mut store, &workspace, month, pdf, html)?
+        }
+        Command::Conversations { workspace, month, total } => {
+            monthly::conversations(&mut store, &workspace, &month, total)?
+        }
         Command::Gaps { cmd, workspace, month, format, output } => match cmd {
             None => report::gaps(&mut store, workspace, month, &format, output)?,
             Some(GapsCmd::Check { item, note }) => {

@@ -1,0 +1,49 @@
+//! The client's monthly report (`handoff report`) and the bot's conversation
+//! count it needs (`handoff conversations`).
+
+use anyhow::{Context, Result};
+use chrono::Utc;
+use handoff::Store;
+use handoff::gaps::Grouper;
+use handoff::metrics::Month;
+use std::path::PathBuf;
+
+/// `handoff report -w W [--month M] [--pdf FILE] [--html FILE]`.
+pub fn report(
+    store: &mut Store,
+    workspace: &str,
+    month: Option<String>,
+    pdf: Option<PathBuf>,
+    html: Option<PathBuf>,
+) -> Result<()> {
+    let ws = store.require_workspace(workspace)?;
+    let now = Utc::now();
+    let month = month.map(|m| Month::parse(&m)).transpose()?.unwrap_or_else(|| Month::of(now, ws.tz()));
+    let r = handoff::report::build(store, &ws, month, &Grouper::load(), now)?;
+    if pdf.is_none() && html.is_none() {
+        print!("{}", handoff::report::html::render(&r));
+        return Ok(());
+    }
+    if let Some(path) = html {
+        std::fs::write(&path, handoff::report::html::render(&r)).with_context(|| {
+            format!("cannot write the report to {}: check the folder exists and is writable", path.display())
+        })?;
+        println!("Wrote the {} report for {month} to {}.", ws.name, path.display());
+    }
+    if let Some(path) = pdf {
+        std::fs::write(&path, handoff::report::pdf::render(&r)).with_context(|| {
+            format!("cannot write the PDF to {}: check the folder exists and is writable", path.display())
+        })?;
+        println!("Wrote the {} report for {month} as PDF to {}.", ws.name, path.display());
+    }
+    Ok(())
+}
+
+/// `handoff conversations -w W --month M TOTAL`.
+pub fn conversations(store: &mut Store, workspace: &str, month: &str, total: i64) -> Result<()> {
+    let ws = store.require_workspace(workspace)?;
+    let m = Month::parse(month)?;
+    store.set_conversations(ws.id, &m.to_string(), total, "typed", Utc::now())?;
+    println!("{}: the bot had {total} conversations in {m}.", ws.name);
+    Ok(())
+}
