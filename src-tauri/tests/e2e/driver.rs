@@ -23,6 +23,11 @@ pub struct Display {
 
 impl Display {
     pub fn start() -> Display {
+        Display::start_sized(1280, 800)
+    }
+
+    /// A display of `width`×`height` (the largest window a test shows must fit).
+    pub fn start_sized(width: u32, height: u32) -> Display {
         // A display number of our own: the lowest free one from a per-process base.
         let base = 100 + (std::process::id() % 400);
         for number in base..base + 200 {
@@ -32,7 +37,14 @@ impl Display {
                 continue;
             }
             let mut child = Command::new("Xvfb")
-                .args([&format!(":{number}"), "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+                .args([
+                    &format!(":{number}"),
+                    "-screen",
+                    "0",
+                    &format!("{width}x{height}x24"),
+                    "-nolisten",
+                    "tcp",
+                ])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn()
@@ -70,7 +82,11 @@ impl Driver {
     /// Start tauri-driver; the app it launches reads `HANDOFF_DB = db` and
     /// runs with `home` as its home folder.
     pub fn start(db: &Path, home: &Path, extra: &[(&str, String)]) -> Driver {
-        let display = Display::start();
+        Driver::start_on(Display::start(), db, home, extra)
+    }
+
+    /// [`Driver::start`] on a display of its own size.
+    pub fn start_on(display: Display, db: &Path, home: &Path, extra: &[(&str, String)]) -> Driver {
         let (port, native) = (free_port(), free_port());
         let mut cmd = Command::new("tauri-driver");
         cmd.args(["--port", &port.to_string(), "--native-port", &native.to_string()])
@@ -295,6 +311,27 @@ impl Session {
 
     pub fn script(&self, body: &str, args: Value) -> Value {
         self.post("/execute/sync", json!({"script": body, "args": args}))
+    }
+
+    /// The element a script returns (`return document.querySelector(…)`), if any.
+    pub fn find_by_script(&self, body: &str, args: Value) -> Option<El> {
+        let v = self.script(body, args);
+        v.get(ELEMENT).and_then(Value::as_str).map(|id| El(id.to_string()))
+    }
+
+    /// An asynchronous script: it ends by calling its last argument with the result.
+    pub fn script_async(&self, body: &str, args: Value) -> Value {
+        self.post("/execute/async", json!({"script": body, "args": args}))
+    }
+
+    /// Size the window's outer frame (WebDriver's Set Window Rect).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({"width": width, "height": height}));
+        // The page sees the new size once WebKit has laid it out.
+        self.until("the window takes its size", 10, |s| {
+            let w = s.script("return window.innerWidth", json!([])).as_u64().unwrap_or(0);
+            w > 0 && w.abs_diff(u64::from(width)) <= 40
+        });
     }
 
     /// Save a screenshot of the window to `ci-artifacts/screenshots/NAME.png`.

@@ -7,10 +7,12 @@
 #[path = "../../../tests/support/acmebot.rs"]
 #[allow(dead_code)]
 mod acmebot;
+mod audit;
 #[path = "../../../tests/support/dovecot.rs"]
 #[allow(dead_code)]
 mod dovecot;
 mod driver;
+mod first_run;
 mod gaps;
 #[path = "../../../tests/support/hubspot.rs"]
 #[allow(dead_code)]
@@ -22,12 +24,15 @@ mod insights;
 mod keychain;
 mod live;
 mod reply;
+mod screens;
 mod settings;
 #[path = "../../../tests/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
 mod teach;
 mod team;
+mod text_layout;
+mod window;
 mod xss;
 
 use chrono::Utc;

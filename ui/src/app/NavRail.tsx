@@ -2,7 +2,9 @@
 // screen (the inbox with its open and overdue counts, Gaps, Insights,
 // Settings). Narrow windows show the icons only; the labels stay for screen
 // readers and as tooltips.
+import { useState } from "react";
 import type { WorkspaceSummary } from "../bindings";
+import { setTheme, storedTheme, type ThemeChoice } from "../lib/theme";
 
 export type Screen = "inbox" | "gaps" | "insights" | "settings";
 
@@ -56,6 +58,35 @@ export function NavRail({ screen, workspaces, onNavigate }: Props) {
           </li>
         ))}
       </ul>
+      <ThemeButton />
     </nav>
+  );
+}
+
+const NEXT: Record<ThemeChoice, ThemeChoice> = { system: "light", light: "dark", dark: "system" };
+const THEME_LABEL: Record<ThemeChoice, string> = { system: "Theme: as the system", light: "Theme: light", dark: "Theme: dark" };
+const THEME_ICON: Record<ThemeChoice, string> = { system: "◐", light: "☀", dark: "☾" };
+
+/** Light, dark, or as the system: one button at the rail's foot cycles them. */
+function ThemeButton() {
+  const [choice, setChoice] = useState<ThemeChoice>(storedTheme);
+  return (
+    <button
+      type="button"
+      className="rail-item rail-theme"
+      data-testid="theme-toggle"
+      data-choice={choice}
+      title={`${THEME_LABEL[choice]} (click to change)`}
+      onClick={() => {
+        const next = NEXT[choice];
+        setTheme(next);
+        setChoice(next);
+      }}
+    >
+      <span className="rail-icon" aria-hidden="true">
+        {THEME_ICON[choice]}
+      </span>
+      <span className="rail-label">{THEME_LABEL[choice]}</span>
+    </button>
   );
 }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { GapChecklist } from "../../bindings";
 import { FakeBackend, WORKSPACES } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
-import { currentMonth } from "../../lib/useWorkspaceMonth";
+import { lastMonth } from "../../lib/useWorkspaceMonth";
 import { GapsScreen } from "./GapsScreen";
 
 function checklist(over: Partial<GapChecklist> = {}): GapChecklist {
@@ -65,7 +65,8 @@ describe("GapsScreen", () => {
     });
     renderWith(backend, <GapsScreen workspaces={WORKSPACES} onOpenInbox={() => {}} />);
     await waitFor(() => expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("ready"));
-    expect(backend.gapChecklist).toHaveBeenCalledWith("acme", currentMonth());
+    // The last complete month first (the current one is partial).
+    expect(backend.gapChecklist).toHaveBeenCalledWith("acme", lastMonth());
     const [first, second] = screen.getAllByTestId("gap-item");
     if (!first || !second) throw new Error("two items expected");
     const items = [first, second];
@@ -78,7 +79,7 @@ describe("GapsScreen", () => {
     fireEvent.click(within(first).getByTestId("gap-check"));
     fireEvent.change(screen.getByTestId("gap-note"), { target: { value: "  added /faq#refunds " } });
     fireEvent.click(screen.getByTestId("gap-confirm"));
-    await waitFor(() => expect(backend.gapCheck).toHaveBeenCalledWith("acme", currentMonth(), 1, "added /faq#refunds"));
+    await waitFor(() => expect(backend.gapCheck).toHaveBeenCalledWith("acme", lastMonth(), 1, "added /faq#refunds"));
     await waitFor(() => expect(screen.getAllByTestId("gap-item")[0]?.getAttribute("data-state")).toBe("done"));
     expect(screen.getByTestId("gap-done-note").textContent).toBe("Done: added /faq#refunds");
   });
@@ -144,5 +145,13 @@ describe("GapsScreen", () => {
       fireEvent.click(copy);
       await waitFor(() => expect(copy.textContent).toBe("Copy failed"));
     });
+  });
+
+  it("shows an empty state, not a spinner, when there is no workspace yet", async () => {
+    const backend = new FakeBackend([], []);
+    renderWith(backend, <GapsScreen workspaces={[]} onOpenInbox={() => {}} />);
+    expect(await screen.findByTestId("no-workspace-yet")).toBeTruthy();
+    expect(screen.getByTestId("gaps").getAttribute("data-state")).toBe("empty");
+    expect(backend.gapChecklist).not.toHaveBeenCalled();
   });
 });

@@ -4,7 +4,8 @@ import type { GapChecklist, GapDraftAnswer, GapItem, WorkspaceSummary } from "..
 import { CopyButton } from "../../components/CopyButton";
 import { AppError, useBackend } from "../../ipc";
 import { formatShortInZone } from "../../lib/time";
-import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
+import { monthLabel, useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
+import { MonthSwitch, NoWorkspaceYet } from "../../components/MonthSwitch";
 import "./gaps.css";
 
 type Props = { workspaces: WorkspaceSummary[]; onOpenInbox?: () => void };
@@ -16,7 +17,7 @@ const STATE_LABEL: Record<string, string> = { open: "To write", done: "Done", st
  * bot could not answer, grouped by meaning, ranked by how many visitors
  * asked; each checkable with a note as content gets written.
  */
-export function GapsScreen({ workspaces }: Props) {
+export function GapsScreen({ workspaces, onOpenInbox }: Props) {
   const backend = useBackend();
   const client = useQueryClient();
   const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
@@ -55,7 +56,16 @@ export function GapsScreen({ workspaces }: Props) {
     onSuccess: setMarkdown,
   });
 
-  const state = list.isError ? "error" : list.isPending ? "loading" : list.data.items.length === 0 ? "empty" : "ready";
+  const none = workspaces.length === 0;
+  const state = none
+    ? "empty"
+    : list.isError
+      ? "error"
+      : list.isPending
+        ? "loading"
+        : list.data.items.length === 0
+          ? "empty"
+          : "ready";
   const tz = workspaces.find((w) => w.slug === workspace)?.timeZone ?? "UTC";
 
   return (
@@ -63,20 +73,33 @@ export function GapsScreen({ workspaces }: Props) {
       <header className="topbar">
         <h1 className="topbar-title">Content gaps</h1>
         <div className="filters">
-          <select data-testid="gaps-workspace" value={workspace} onChange={(e) => setWorkspace(e.target.value)}>
-            {workspaces.map((w) => (
-              <option key={w.slug} value={w.slug}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-          <input data-testid="gaps-month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
-          <button type="button" className="button" data-testid="gaps-export" onClick={() => exportMd.mutate()}>
+          {!none && (
+            <select
+              data-testid="gaps-workspace"
+              aria-label="Workspace"
+              value={workspace}
+              onChange={(e) => setWorkspace(e.target.value)}
+            >
+              {workspaces.map((w) => (
+                <option key={w.slug} value={w.slug}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <MonthSwitch month={month} onChange={setMonth} testId="gaps-month" />
+          <button
+            type="button"
+            className="button"
+            data-testid="gaps-export"
+            disabled={none}
+            onClick={() => exportMd.mutate()}
+          >
             Markdown for the client
           </button>
         </div>
       </header>
-      <main className="gaps" data-testid="gaps" data-state={state}>
+      <main className="gaps" data-testid="gaps" data-state={state} tabIndex={0} aria-label="Content gaps">
         {state === "error" && (
           <div className="panel" role="alert">
             <p className="error-message">{AppError.from(list.error).message}</p>
@@ -84,6 +107,12 @@ export function GapsScreen({ workspaces }: Props) {
               Retry
             </button>
           </div>
+        )}
+        {none && (
+          <NoWorkspaceYet
+            what="The questions your bot could not answer are grouped here each month, once handoffs arrive."
+            onOpenInbox={onOpenInbox}
+          />
         )}
         {state === "loading" && <p className="muted panel">Grouping the month's unanswered questions…</p>}
         {list.data && (
@@ -98,7 +127,7 @@ export function GapsScreen({ workspaces }: Props) {
               </p>
             )}
             {state === "empty" && (
-              <p className="panel muted">No unanswered questions this month: nothing to write.</p>
+              <p className="panel muted">No unanswered questions in {monthLabel(month)}: nothing to write.</p>
             )}
             <ol className="gap-items">
               {list.data.items.map((item) => (

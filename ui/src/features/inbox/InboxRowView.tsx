@@ -1,6 +1,6 @@
-import { memo, type CSSProperties } from "react";
+import { memo, type CSSProperties, type ReactNode } from "react";
 import type { InboxRow } from "../../bindings";
-import { AfterHoursBadge, CountdownText, ReasonBadge, StatusBadge } from "../../components/Badges";
+import { CountdownText, ReasonBadge, StatusBadge } from "../../components/Badges";
 import { showsCountdown } from "../../lib/countdown";
 import { displayPath } from "../../lib/links";
 import { forDisplay } from "../../lib/text";
@@ -47,9 +47,13 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
         <bdi className="row-visitor" data-testid="row-visitor">
           {visitorLabel(row)}
         </bdi>
-        <ReasonBadge reason={row.reason} testId="row-reason" />
         {row.status !== "new" && <StatusBadge status={row.status} />}
-        {row.afterHours && <AfterHoursBadge testId="row-after-hours" />}
+        {row.afterHours && (
+          <span className="row-after-hours" data-testid="row-after-hours" title="Received outside the workspace's opening hours">
+            <span aria-hidden="true">☾</span>
+            <span className="visually-hidden">After hours</span>
+          </span>
+        )}
         {row.flagged && (
           <span className="flag" title="Parts of this handoff were kept raw">
             ⚑
@@ -60,32 +64,13 @@ export const InboxRowView = memo(function InboxRowView({ row, index, selected, n
         {row.dueAt !== null && showsCountdown(row.dueAt, row.promiseState) && (
           <CountdownText dueAt={row.dueAt} now={now} state={row.promiseState} testId="row-countdown" />
         )}
-        <time className="row-time" dateTime={row.receivedAt} title={formatLocal(row.receivedAt)}>
+        <time className="row-time" data-testid="row-time" dateTime={row.receivedAt} title={formatLocal(row.receivedAt)}>
           {formatRelative(row.receivedAt, now)}
         </time>
       </div>
       <div className="row-line secondary">
-        {showWorkspace && (
-          <>
-            <bdi className="row-workspace">{row.workspaceName}</bdi>
-            <span className="row-sep" aria-hidden="true" data-testid="row-sep">
-              ·
-            </span>
-          </>
-        )}
-        {page !== null && (
-          <>
-            <bdi className="row-page" data-testid="row-page">
-              {page}
-            </bdi>
-            <span className="row-sep" aria-hidden="true" data-testid="row-sep">
-              ·
-            </span>
-          </>
-        )}
-        <bdi className="row-question" data-testid="row-question">
-          {forDisplay(row.question ?? "")}
-        </bdi>
+        <ReasonBadge reason={row.reason} testId="row-reason" />
+        {secondary(row, showWorkspace, page)}
       </div>
     </div>
   );
@@ -116,4 +101,41 @@ function TeamChip({ row }: { row: InboxRow }) {
     );
   }
   return null;
+}
+
+/** Workspace · page · question, with a separator only between parts that are there. */
+function secondary(row: InboxRow, showWorkspace: boolean, page: string | null) {
+  const parts: ReactNode[] = [];
+  if (showWorkspace) {
+    parts.push(
+      <bdi key="ws" className="row-workspace">
+        {row.workspaceName}
+      </bdi>,
+    );
+  }
+  if (page !== null) {
+    parts.push(
+      <bdi key="page" className="row-page" data-testid="row-page">
+        {page}
+      </bdi>,
+    );
+  }
+  const question = row.question?.trim();
+  if (question) {
+    parts.push(
+      <bdi key="q" className="row-question" data-testid="row-question">
+        {forDisplay(question)}
+      </bdi>,
+    );
+  }
+  return parts.flatMap((part, i) =>
+    i === 0
+      ? [part]
+      : [
+          <span key={`sep-${i}`} className="row-sep" aria-hidden="true" data-testid="row-sep">
+            ·
+          </span>,
+          part,
+        ],
+  );
 }

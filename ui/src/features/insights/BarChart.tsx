@@ -5,7 +5,7 @@ export type Bar = { label: string; value: number; note?: string };
  * Horizontal bars in SVG, drawn by React: labels are text nodes, so nothing
  * from the data can become markup. Scaled to the largest value (or `max`).
  */
-export function BarChart({ bars, max, testId }: { bars: Bar[]; max?: number; testId?: string }) {
+export function BarChart({ bars, max, testId, label }: { bars: Bar[]; max?: number; testId?: string; label?: string }) {
   const top = Math.max(max ?? 0, ...bars.map((b) => b.value), 1);
   const row = 26;
   const labelWidth = 170;
@@ -17,6 +17,7 @@ export function BarChart({ bars, max, testId }: { bars: Bar[]; max?: number; tes
       className="bar-chart"
       data-testid={testId}
       role="img"
+      aria-label={label ?? bars.map((b) => `${b.label}: ${b.note ?? b.value}`).join(", ")}
       viewBox={`0 0 ${width} ${bars.length * row}`}
       width="100%"
       height={bars.length * row}

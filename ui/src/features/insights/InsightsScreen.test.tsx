@@ -97,4 +97,12 @@ describe("InsightsScreen", () => {
     expect(bars.map((b) => b.label)).toEqual(["Answered", "Content gap"]);
     expect(resolutionBars(month("2025-03", { handoffs: 0, byResolution: [], unresolved: 0 }))).toEqual([]);
   });
+
+  it("shows an empty state, not a spinner, when there is no workspace yet", async () => {
+    const backend = new FakeBackend([], []);
+    renderWith(backend, <InsightsScreen workspaces={[]} onOpenInbox={() => {}} />);
+    expect(await screen.findByTestId("no-workspace-yet")).toBeTruthy();
+    expect(screen.getByTestId("insights").getAttribute("data-state")).toBe("empty");
+    expect(backend.insights).not.toHaveBeenCalled();
+  });
 });

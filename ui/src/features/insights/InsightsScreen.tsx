@@ -2,7 +2,8 @@ import { useQuery } from "@tanstack/react-query";
 import type { MonthFigures, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
 import { reasonLabel, resolutionLabel } from "../../lib/labels";
-import { useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
+import { monthLabel, useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
+import { MonthSwitch, NoWorkspaceYet } from "../../components/MonthSwitch";
 import { type Bar, BarChart } from "./BarChart";
 import "./insights.css";
 
@@ -33,7 +34,7 @@ export function minutes(v: number | null): string {
 }
 
 /** A workspace's month in figures, and the months before it as charts. */
-export function InsightsScreen({ workspaces }: Props) {
+export function InsightsScreen({ workspaces, onOpenInbox }: Props) {
   const backend = useBackend();
   const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
 
@@ -42,7 +43,8 @@ export function InsightsScreen({ workspaces }: Props) {
     queryFn: () => backend.insights(workspace, month),
     enabled: ready,
   });
-  const state = data.isError ? "error" : data.isPending ? "loading" : "ready";
+  const none = workspaces.length === 0;
+  const state = none ? "empty" : data.isError ? "error" : data.isPending ? "loading" : "ready";
   const months = data.data?.months ?? [];
   const now: MonthFigures | undefined = months[months.length - 1];
 
@@ -51,17 +53,24 @@ export function InsightsScreen({ workspaces }: Props) {
       <header className="topbar">
         <h1 className="topbar-title">Insights</h1>
         <div className="filters">
-          <select data-testid="insights-workspace" value={workspace} onChange={(e) => setWorkspace(e.target.value)}>
-            {workspaces.map((w) => (
-              <option key={w.slug} value={w.slug}>
-                {w.name}
-              </option>
-            ))}
-          </select>
-          <input data-testid="insights-month" type="month" value={month} onChange={(e) => setMonth(e.target.value)} />
+          {!none && (
+            <select
+              data-testid="insights-workspace"
+              aria-label="Workspace"
+              value={workspace}
+              onChange={(e) => setWorkspace(e.target.value)}
+            >
+              {workspaces.map((w) => (
+                <option key={w.slug} value={w.slug}>
+                  {w.name}
+                </option>
+              ))}
+            </select>
+          )}
+          <MonthSwitch month={month} onChange={setMonth} testId="insights-month" />
         </div>
       </header>
-      <main className="insights" data-testid="insights" data-state={state}>
+      <main className="insights" data-testid="insights" data-state={state} tabIndex={0} aria-label="Insights">
         {state === "error" && (
           <div className="panel" role="alert">
             <p className="error-message">{AppError.from(data.error).message}</p>
@@ -69,6 +78,12 @@ export function InsightsScreen({ workspaces }: Props) {
               Retry
             </button>
           </div>
+        )}
+        {none && (
+          <NoWorkspaceYet
+            what="Each month's handoffs, reply times and promises kept are counted here, once handoffs arrive."
+            onOpenInbox={onOpenInbox}
+          />
         )}
         {state === "loading" && <p className="muted panel">Counting…</p>}
         {now && (
@@ -104,14 +119,14 @@ export function InsightsScreen({ workspaces }: Props) {
               />
             </section>
             <section className="card">
-              <h3>Why the bot handed over, {now.month}</h3>
+              <h3>Why the bot handed over, {monthLabel(now.month)}</h3>
               <BarChart
                 testId="chart-reasons"
                 bars={now.byReason.map((r) => ({ label: reasonLabel(r.reason), value: r.count, note: percent(r.share) }))}
               />
             </section>
             <section className="card">
-              <h3>How they were resolved, {now.month}</h3>
+              <h3>How they were resolved, {monthLabel(now.month)}</h3>
               <BarChart testId="chart-resolutions" bars={resolutionBars(now)} />
             </section>
             <section className="card">

@@ -103,7 +103,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
           </button>
         </div>
       </header>
-      <main className="settings" aria-busy={state === "loading"}>
+      <main className="settings" aria-busy={state === "loading"} tabIndex={0} aria-label="Settings">
         <div className="settings-page">
           {(creating || noWorkspace) && (
             <NewWorkspace

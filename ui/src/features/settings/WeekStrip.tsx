@@ -27,13 +27,18 @@ export function WeekStrip({ week }: { week: WeekView }) {
         {week.days.map((d) => (
           <li key={d.day} className="week-day">
             <span className="week-day-name">{d.day.slice(0, 3)}</span>
-            <span className="week-track" aria-label={d.stretches.length === 0 ? `${d.day}: closed` : undefined}>
+            <span
+              className="week-track"
+              role={d.stretches.length === 0 ? "img" : undefined}
+              aria-label={d.stretches.length === 0 ? `${d.day}: closed` : undefined}
+            >
               {d.stretches.map((s) => (
                 <span
                   key={`${s.from}-${s.to}`}
                   className={s.spill ? "week-open week-spill" : "week-open"}
                   data-testid="week-stretch"
                   title={stretchLabel(d.day, s)}
+                  role="img"
                   aria-label={stretchLabel(d.day, s)}
                   style={{
                     left: `${(s.from / DAY_MINUTES) * 100}%`,
