@@ -138,6 +138,24 @@ fn an_unknown_format_is_taught_in_the_pane_and_read_from_then_on() {
     s.click(&row2);
     s.until("the second handoff's pane", 20, |s| s.inner_text("[data-testid=visitor-email]") == second.email);
     s.screenshot("teach-second-email");
+
+    // The platform changes its layout: the next email is kept, read without the template, and reported.
+    let changed = Notice { message_id: "acme-0003@acme.test".into(), ..Notice::first() };
+    let changed = String::from_utf8(changed.email())
+        .unwrap()
+        .replace("Who:", "Visitor name:")
+        .replace("Reach at:", "Contact:")
+        .replace("~~ chat log ~~", "Conversation");
+    dovecot.append("INBOX", changed.as_bytes());
+    s.until("the changed email arrives", 60, |s| row_ids(s).len() == 3);
+    let id3 = row_ids(&s).into_iter().find(|r| *r != id && *r != id2).unwrap();
+    let h3 = world.store().handoff(id3).unwrap().unwrap();
+    assert_ne!(h3.platform.as_deref(), Some("email:taught"));
+    assert!(
+        h3.parse_notes.iter().any(|n| n.contains("no longer matches the template taught on")),
+        "{:?}",
+        h3.parse_notes
+    );
     drop(s);
     drop(driver);
 
@@ -147,6 +165,16 @@ fn an_unknown_format_is_taught_in_the_pane_and_read_from_then_on() {
     s.wait("[data-testid=inbox][data-state=ready]", 60);
     s.click(&s.wait("[data-testid=open-settings]", 10));
     let listed = s.wait("[data-testid=template-row][data-sender=\"bot@acme.test\"]", 30);
+    let report = "1 notification from bot@acme.test no longer matches the template taught on";
+    s.until("the changed layout reported on the template", 20, |s| {
+        s.inner_text("[data-testid=template-misses]").contains(report)
+    });
+    assert!(s.inner_text("[data-testid=source-template-misses]").contains(report), "reported under Sources");
+    s.script(
+        "document.querySelector('[data-testid=source-template-misses]').scrollIntoView({block: 'center'})",
+        serde_json::json!([]),
+    );
+    s.screenshot("teach-source-report");
     s.click(&s.wait("[data-testid=template-row] button", 5));
     s.wait("[data-testid=template-json]", 20);
     let json = s.prop("[data-testid=template-json]", "value");

@@ -20,8 +20,9 @@ static URL: LazyLock<Regex> = LazyLock::new(|| dates::re(r"(?i)(?:https?://|www\
 
 /// Most lines a value below a heading may take.
 const BELOW_LINES: usize = 12;
-/// Share of a template's wording that must be found for a mail to match it (in fifths).
-const MATCH_FIFTHS: usize = 3;
+/// Rules whose wording may be absent from a mail that still matches, per rule of the
+/// template (one in four: an optional field left out), and at least one.
+const ABSENT_PER_RULE: usize = 4;
 
 /// What a template made of a mail, and how much of it was found.
 #[derive(Debug, Default)]
@@ -39,9 +40,11 @@ pub struct TemplateReading {
 }
 
 impl TemplateReading {
-    /// Whether the mail matches the template: enough wording found, no wrong values.
+    /// Whether the mail matches the template: no wrong values, and at most one
+    /// rule in four absent (an optional field left out; more is a changed layout).
     pub fn matches(&self) -> bool {
-        self.total > 0 && self.wrong.is_empty() && self.found * 5 >= self.total * MATCH_FIFTHS
+        let allowed = (self.total / ABSENT_PER_RULE).max(1);
+        self.found > 0 && self.wrong.is_empty() && self.missing.len() <= allowed
     }
 
     /// Why it does not match, for the handoff's notes.

@@ -4,6 +4,7 @@ import type { SettingsView } from "../../bindings";
 import { AddSource } from "./AddSource";
 import { Status } from "./Field";
 import { SourceItem } from "./SourceItem";
+import { TemplateMissNotices } from "./TemplatesSection";
 
 export function SourcesSection({ view }: { view: SettingsView }) {
   const [adding, setAdding] = useState(false);
@@ -31,6 +32,7 @@ export function SourcesSection({ view }: { view: SettingsView }) {
           ))}
         </ul>
       )}
+      <TemplateMissNotices />
       {added !== null && !adding && (
         <Status testId="source-added" state="ok">
           Added {added}: the login works and its secret is in the OS keychain.

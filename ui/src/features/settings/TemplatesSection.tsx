@@ -118,3 +118,28 @@ export function TemplatesSection() {
     </section>
   );
 }
+
+/**
+ * Under Sources: the taught formats whose sender's notifications no longer
+ * match them (the platform changed its layout), so the owner sees it where
+ * handoffs come from, not only in the template list.
+ */
+export function TemplateMissNotices() {
+  const backend = useBackend();
+  const list = useQuery({
+    queryKey: ["templates"],
+    queryFn: () => backend.templates!(),
+    enabled: backend.templates !== undefined,
+  });
+  const reports = (list.data ?? []).flatMap((t) => (t.missReport ? [t.missReport] : []));
+  if (reports.length === 0) return null;
+  return (
+    <ul className="plain-list" aria-label="Formats that stopped matching">
+      {reports.map((r) => (
+        <li key={r} className="error-message small" role="alert" data-testid="source-template-misses">
+          {r} (Settings → Templates).
+        </li>
+      ))}
+    </ul>
+  );
+}
