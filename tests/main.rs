@@ -8,6 +8,7 @@ mod cli;
 mod companion;
 mod corpus;
 mod crash;
+mod demo_morning;
 mod discover;
 mod email;
 mod gaps;

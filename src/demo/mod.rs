@@ -6,9 +6,11 @@
 //! notification emails (plain-text and HTML styles) and canonical webhook
 //! JSON, and feeds them through the same parsers as live input, so the demo
 //! also exercises ingest. Generation is deterministic for a seed and `now`.
-//! The same renderer makes the benchmark corpus.
+//! The same renderer makes the benchmark corpus. The last hours are then
+//! staged as a real morning ([`morning`]).
 
 mod content;
+pub mod morning;
 mod render;
 
 pub use render::{Sample, Style};
@@ -59,6 +61,7 @@ pub fn install(store: &mut Store, per_client: usize, months: u32, now: DateTime<
         summary.handoffs += out.inserted.len();
         settle_statuses(store, &out.inserted, now, &mut rng)?;
     }
+    morning::stage(store, now)?;
     Ok(summary)
 }
 
