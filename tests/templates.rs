@@ -285,3 +285,48 @@ fn templates_export_import_and_the_cli() {
     assert!(out.contains("Removed template"), "{out}");
     assert!(json_lines(&ok(handoff(&other).args(["template", "list", "--json"]))).is_empty());
 }
+
+#[test]
+fn a_format_is_taught_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    ok(handoff(&db).args(["workspace", "add", "acme", "--tz", "UTC"]));
+    let first = Notice::first();
+    let eml = dir.path().join("first.eml");
+    std::fs::write(&eml, first.email()).unwrap();
+    ok(handoff(&db).args(["import", "-w", "acme"]).arg(&eml));
+    let shown = ok(handoff(&db).args(["template", "teach", "1"]));
+    assert!(
+        shown.contains("From: bot@acme.test") && shown.contains("Reach at: dana.reyes@example.com"),
+        "{shown}"
+    );
+    let values: Vec<String> = selections(&first)
+        .into_iter()
+        .map(|s| format!("{}={}", s.field.as_str(), s.text.replace('\n', "\\n")))
+        .collect();
+    let mut dry = handoff(&db);
+    dry.args(["template", "teach", "1", "--dry-run"]);
+    for v in &values {
+        dry.args(["--value", v]);
+    }
+    let out = ok(&mut dry);
+    assert!(out.contains("reads handoff #1 as (ok)") && out.contains("4 message(s)"), "{out}");
+    assert!(
+        json_lines(&ok(handoff(&db).args(["template", "list", "--json"]))).is_empty(),
+        "a dry run saves nothing"
+    );
+    let mut save = handoff(&db);
+    save.args(["template", "teach", "1"]);
+    for v in &values {
+        save.args(["--value", v]);
+    }
+    let out = ok(&mut save);
+    assert!(out.contains("Saved template") && out.contains("1 now ok"), "{out}");
+    let listed = json_lines(&ok(handoff(&db).args(["list", "--json"])));
+    assert_eq!(listed[0]["parse_status"], "ok");
+    let err = String::from_utf8(
+        fails(handoff(&db).args(["template", "teach", "1", "--value", "colour=red"])).stderr,
+    )
+    .unwrap();
+    assert!(err.contains("no field \"colour\"; the fields are visitor_name"), "{err}");
+}
