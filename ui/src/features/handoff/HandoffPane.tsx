@@ -179,7 +179,7 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased, 
 
       <PromiseCard view={view} now={now} />
 
-      {showsTeam(view.team) && <TeamCard view={view} />}
+      {showsTeam(view.team) && <TeamCard view={view} onToast={onToast} />}
 
       <section className="card conversation" aria-label="Conversation">
         <h3>Conversation</h3>

@@ -148,4 +148,23 @@ describe("the team card", () => {
     await waitFor(() => expect(screen.getByTestId("team-card").getAttribute("data-claim")).toBe("other"));
     expect(screen.getByTestId("team-holder").textContent).toContain("Claimed by Dana");
   });
+
+  it("says a claim in a toast whose Undo releases it", async () => {
+    const backend = withTeam({});
+    const toasts: { text: string; run?: () => void }[] = [];
+    renderWith(
+      backend,
+      <HandoffPane
+        id={1}
+        onClose={vi.fn()}
+        resolveOpen={false}
+        onResolveOpenChange={() => {}}
+        onToast={(text, action) => toasts.push({ text, run: action?.run })}
+      />,
+    );
+    fireEvent.click(within(await card()).getByTestId("team-claim"));
+    await waitFor(() => expect(toasts.map((t) => t.text)).toContain("Claimed: teammates see you have it."));
+    toasts.find((t) => t.text.startsWith("Claimed"))?.run?.();
+    await waitFor(() => expect(backend.releaseHandoff).toHaveBeenCalledWith(1));
+  });
 });

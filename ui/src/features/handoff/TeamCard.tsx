@@ -1,7 +1,11 @@
 // Team mode in the pane: who has this handoff, who answered it, and Claim /
 // Release for this app's teammate ("c" does whichever applies). Shown when
 // team mode is on, or when the handoff carries a claim or answers anyway.
+import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
+import type { PushToast } from "../../app/Toasts";
+import { AppError, useBackend } from "../../ipc";
+import { queryKeys } from "../../lib/queryKeys";
 import type { HandoffView } from "../../bindings";
 import type { TeamView } from "../../bindings/TeamView";
 import { formatInZone, formatShortInZone } from "../../lib/time";
@@ -24,11 +28,33 @@ function isTyping(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName);
 }
 
-export function TeamCard({ view }: { view: HandoffView }) {
+export function TeamCard({ view, onToast }: { view: HandoffView; onToast?: PushToast }) {
   const { team, timeZone } = view;
   const id = view.row.id;
   const action = useTeamAction(id);
   const next = nextAction(team);
+  const backend = useBackend();
+  const client = useQueryClient();
+
+  // Claim and Release say so, with Undo (the other one) beside it.
+  const act = (what: TeamAction) =>
+    action.mutate(what, {
+      onSuccess: () => {
+        if (!onToast) return;
+        const undo = what === "claim" ? () => backend.releaseHandoff(id) : () => backend.claimHandoff(id);
+        onToast(what === "claim" ? "Claimed: teammates see you have it." : "Released: a teammate can take it.", {
+          label: "Undo",
+          run: () =>
+            void undo().then(
+              (back) => {
+                client.setQueryData(queryKeys.handoff(id), back);
+                void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
+              },
+              (err) => onToast(AppError.from(err).message),
+            ),
+        });
+      },
+    });
 
   // A new handoff starts with a clean action state.
   const { reset } = action;
@@ -36,7 +62,7 @@ export function TeamCard({ view }: { view: HandoffView }) {
 
   const run = useRef<() => void>(() => {});
   run.current = () => {
-    if (next && !action.isPending) action.mutate(next);
+    if (next && !action.isPending) act(next);
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -113,7 +139,7 @@ export function TeamCard({ view }: { view: HandoffView }) {
             disabled={action.isPending}
             aria-busy={action.isPending}
             title={next === "claim" ? "Claim (c): teammates see you have it" : "Release (c): let a teammate take it"}
-            onClick={() => action.mutate(next)}
+            onClick={() => act(next)}
           >
             {next === "claim" ? "Claim" : "Release"}
           </button>
