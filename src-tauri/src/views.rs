@@ -9,6 +9,7 @@ use handoff::store::{HandoffDetail, InboxEntry};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod briefing;
 mod hours;
 mod privacy;
 mod reparse;
@@ -16,6 +17,7 @@ mod reports;
 mod settings;
 mod team;
 mod template;
+pub use briefing::*;
 pub use hours::*;
 pub use privacy::*;
 pub use reparse::*;

@@ -140,3 +140,11 @@ pub fn figure_rows(r: &MonthReport) -> Vec<(&'static str, String, String)> {
         ("Gaps asked again after being fixed", count(r.reopened_gaps), String::new()),
     ]
 }
+
+/// Where the window saves a report: the user's Downloads folder (else home),
+/// `handoff-report-<workspace>-<YYYY-MM>.pdf`; `None` without a home folder.
+pub fn default_pdf_path(workspace: &str, month: Month) -> Option<std::path::PathBuf> {
+    let dirs = directories::UserDirs::new()?;
+    let dir = dirs.download_dir().unwrap_or(dirs.home_dir()).to_path_buf();
+    Some(dir.join(format!("handoff-report-{workspace}-{month}.pdf")))
+}

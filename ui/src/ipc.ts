@@ -5,6 +5,8 @@ import { listen } from "@tauri-apps/api/event";
 import { createContext, createElement, useContext, type ReactNode } from "react";
 import type {
   AppError as AppErrorShape,
+  BriefingView,
+  MonthReportView,
   GapChecklist,
   HandoffView,
   HubspotForm,
@@ -86,6 +88,14 @@ export interface Backend {
   gapUncheck(workspace: string, month: string, rank: number): Promise<GapChecklist>;
   gapMarkdown(workspace: string, month: string): Promise<string>;
   insights(workspace: string, month: string): Promise<Insights>;
+  /** A handoff's briefing. Optional: fakes may omit it (then no briefing is shown). */
+  briefing?(id: number): Promise<BriefingView>;
+  /** The client's monthly report. Optional: fakes may omit it. */
+  monthReport?(workspace: string, month: string): Promise<MonthReportView>;
+  /** Save the monthly report as PDF in Downloads; a sentence saying where. */
+  saveReportPdf?(workspace: string, month: string): Promise<string>;
+  /** Record the bot's conversations in a month (for escalation rate and containment). */
+  setConversations?(workspace: string, month: string, total: number): Promise<void>;
   /** The first inbox has painted (the shell reports it for the start-up benchmark). */
   uiReady(): Promise<void>;
   /** Queue a push of this handoff to its workspace's HubSpot portal. */
@@ -196,6 +206,10 @@ export const tauriBackend: Backend = {
   gapUncheck: (workspace, month, rank) => call<GapChecklist>("gap_uncheck", { workspace, month, rank }),
   gapMarkdown: (workspace, month) => call<string>("gap_markdown", { workspace, month }),
   insights: (workspace, month) => call<Insights>("insights", { workspace, month }),
+  briefing: (id) => call<BriefingView>("briefing", { id }),
+  monthReport: (workspace, month) => call<MonthReportView>("month_report", { workspace, month }),
+  saveReportPdf: (workspace, month) => call<string>("save_report_pdf", { workspace, month }),
+  setConversations: (workspace, month, total) => call<void>("set_conversations", { workspace, month, total }),
   uiReady: () => call<void>("ui_ready"),
   pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
   settings: (workspace) => call<SettingsView>("settings", { workspace }),

@@ -9,6 +9,7 @@ pub mod insights;
 pub mod privacy;
 pub mod reparse;
 pub mod reply;
+pub mod report;
 pub mod settings;
 pub mod team;
 pub mod template;

@@ -24,6 +24,7 @@ mod insights;
 mod keychain;
 mod live;
 mod reply;
+mod report;
 mod screens;
 mod settings;
 #[path = "../../../tests/support/smtp.rs"]

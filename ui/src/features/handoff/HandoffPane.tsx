@@ -21,6 +21,7 @@ import { EraseVisitor } from "./EraseVisitor";
 import { HandoffActions, isClosed } from "./HandoffActions";
 import { HubspotCard } from "./HubspotCard";
 import { PromiseCard } from "./PromiseCard";
+import { BriefingCard } from "./BriefingCard";
 import { useHandoff } from "./queries";
 import { showsTeam, TeamCard } from "./TeamCard";
 import { TeachFormat } from "./TeachFormat";
@@ -154,6 +155,8 @@ export function HandoffView({ view, resolveOpen, onResolveOpenChange, onErased, 
           onToast={onToast}
         />
       </header>
+
+      <BriefingCard id={row.id} />
 
       <section className="card summary" aria-label="What they asked">
         <div className="reason-line">

@@ -1,10 +1,12 @@
 import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
 import type { MonthFigures, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
 import { reasonLabel, resolutionLabel } from "../../lib/labels";
 import { monthLabel, useWorkspaceMonth } from "../../lib/useWorkspaceMonth";
 import { MonthSwitch, NoWorkspaceYet } from "../../components/MonthSwitch";
 import { type Bar, BarChart } from "./BarChart";
+import { MonthReportPage, Progress, useMonthReport } from "./MonthReport";
 import "./insights.css";
 
 type Props = { workspaces: WorkspaceSummary[]; onOpenInbox?: () => void };
@@ -37,6 +39,8 @@ export function minutes(v: number | null): string {
 export function InsightsScreen({ workspaces, onOpenInbox }: Props) {
   const backend = useBackend();
   const { workspace, setWorkspace, month, setMonth, ready } = useWorkspaceMonth(workspaces);
+  const [tab, setTab] = useState<"figures" | "report">("figures");
+  const report = useMonthReport(workspace, month, ready);
 
   const data = useQuery({
     queryKey: ["insights", workspace, month] as const,
@@ -68,6 +72,30 @@ export function InsightsScreen({ workspaces, onOpenInbox }: Props) {
             </select>
           )}
           <MonthSwitch month={month} onChange={setMonth} testId="insights-month" />
+          {!none && backend.monthReport && (
+            <div className="insights-tabs" role="tablist">
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === "figures"}
+                className={`button${tab === "figures" ? " primary" : ""}`}
+                data-testid="insights-tab-figures"
+                onClick={() => setTab("figures")}
+              >
+                Figures
+              </button>
+              <button
+                type="button"
+                role="tab"
+                aria-selected={tab === "report"}
+                className={`button${tab === "report" ? " primary" : ""}`}
+                data-testid="insights-tab-report"
+                onClick={() => setTab("report")}
+              >
+                Report
+              </button>
+            </div>
+          )}
         </div>
       </header>
       <main className="insights" data-testid="insights" data-state={state} tabIndex={0} aria-label="Insights">
@@ -86,7 +114,15 @@ export function InsightsScreen({ workspaces, onOpenInbox }: Props) {
           />
         )}
         {state === "loading" && <p className="muted panel">Counting…</p>}
-        {now && (
+        {report.isError && (
+          <div className="panel" role="alert">
+            <p className="error-message">{AppError.from(report.error).message}</p>
+          </div>
+        )}
+        {tab === "report" && report.data && <MonthReportPage report={report.data} />}
+        {tab === "report" && report.isPending && <p className="muted panel">Writing the report…</p>}
+        {tab === "figures" && report.data && <Progress key={`${workspace}-${month}`} report={report.data} />}
+        {tab === "figures" && now && (
           <>
             <section className="figures">
               <Figure id="handoffs" label="Handoffs" value={String(now.handoffs)} />
