@@ -53,7 +53,7 @@ pub fn start(
             .await
             .ok()
             .flatten();
-        let mut engine = match Engine::start(db, keychain, EngineOptions::default()) {
+        let mut engine = match Engine::start(db, keychain, EngineOptions::from_env()) {
             Ok(e) => e,
             Err(e) => {
                 let _ =

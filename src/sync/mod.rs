@@ -160,6 +160,36 @@ impl Default for EngineOptions {
     }
 }
 
+impl EngineOptions {
+    /// The defaults with the environment's test and benchmark knobs, honoured
+    /// alike by `handoff watch`, the companion and the desktop app:
+    /// `HANDOFF_TICK_MS`, `HANDOFF_WAKE_GAP_MS`, `HANDOFF_ALERT_GAP_MS`,
+    /// `HANDOFF_ALERT_BACKOFF_MS`, `HANDOFF_ALERT_TIMEOUT_MS` (milliseconds).
+    pub fn from_env() -> EngineOptions {
+        let ms = |key: &str| {
+            std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis)
+        };
+        let mut o = EngineOptions::default();
+        if let Some(t) = ms("HANDOFF_TICK_MS") {
+            o.tick_every = t;
+        }
+        if let Some(w) = ms("HANDOFF_WAKE_GAP_MS") {
+            o.wake_gap = w;
+        }
+        if let Some(g) = ms("HANDOFF_ALERT_GAP_MS") {
+            o.alerts.min_gap = g;
+        }
+        if let Some(b) = ms("HANDOFF_ALERT_BACKOFF_MS") {
+            o.alerts.backoff.min = b;
+            o.alerts.backoff.max = b * 8;
+        }
+        if let Some(t) = ms("HANDOFF_ALERT_TIMEOUT_MS") {
+            o.alerts.timeout = t;
+        }
+        o
+    }
+}
+
 /// What every task shares: where to report, how to stop.
 #[derive(Clone)]
 struct Shared {

@@ -7,10 +7,8 @@ use crate::live::{SecretInput, keychain, read_secret};
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use handoff::Store;
-use handoff::alerts::worker::AlertOptions;
 use handoff::model::{AlertChannel, AlertEvent, AlertRoute, AlertSender};
 use handoff::sync::EngineOptions;
-use std::time::Duration;
 
 /// `handoff alerts …`
 #[derive(Subcommand)]
@@ -170,32 +168,8 @@ fn check_url(ch: AlertChannel, url: &str) -> Result<()> {
     Ok(())
 }
 
-fn ms(key: &str) -> Option<Duration> {
-    std::env::var(key).ok().and_then(|v| v.parse::<u64>().ok()).map(Duration::from_millis)
-}
-
-/// The engine's options, with the environment's test and benchmark knobs:
-/// `HANDOFF_TICK_MS`, `HANDOFF_WAKE_GAP_MS`, `HANDOFF_ALERT_GAP_MS`,
-/// `HANDOFF_ALERT_BACKOFF_MS`, `HANDOFF_ALERT_TIMEOUT_MS`.
+/// The engine's options with the environment's test and benchmark knobs
+/// (see [`EngineOptions::from_env`]) and the CLI's HubSpot pacing.
 pub fn engine_options() -> EngineOptions {
-    let mut o = EngineOptions { hubspot: crate::crm::push_options(), ..EngineOptions::default() };
-    if let Some(t) = ms("HANDOFF_TICK_MS") {
-        o.tick_every = t;
-    }
-    if let Some(w) = ms("HANDOFF_WAKE_GAP_MS") {
-        o.wake_gap = w;
-    }
-    let mut a = AlertOptions::default();
-    if let Some(g) = ms("HANDOFF_ALERT_GAP_MS") {
-        a.min_gap = g;
-    }
-    if let Some(b) = ms("HANDOFF_ALERT_BACKOFF_MS") {
-        a.backoff.min = b;
-        a.backoff.max = b * 8;
-    }
-    if let Some(t) = ms("HANDOFF_ALERT_TIMEOUT_MS") {
-        a.timeout = t;
-    }
-    o.alerts = a;
-    o
+    EngineOptions { hubspot: crate::crm::push_options(), ..EngineOptions::from_env() }
 }
