@@ -238,21 +238,29 @@ pub fn set_smtp(
     }
     let keychain_needed =
         || keychain.ok_or_else(|| ConnectError::Keychain(SecretError::Unavailable("not running".into())));
-    let password = match (&identity.user, password) {
-        (None, _) => None,
+    // A typed password is checked and saved; without one the saved secret is
+    // used for the check (for a Google/Microsoft sign-in, a fresh access
+    // token from the kept refresh token) and the keychain is left as it is.
+    let (login, typed) = match (&identity.user, password) {
+        (None, _) => (None, None),
+        (Some(_), Some(_)) if identity.oauth.is_some() => {
+            return Err(ConnectError::Invalid(
+                "this reply identity signs in with Google or Microsoft, not a password: sign in again instead.".into(),
+            ));
+        }
         (Some(_), Some(p)) => {
             nonempty("SMTP password", p)?;
-            Some(p.to_string())
+            (Some(p.to_string()), Some(p))
         }
         (Some(_), None) => {
-            crate::oauth::smtp_secret(keychain_needed()?, &ws.slug, &identity).map_err(oauth_err)?
+            (crate::oauth::smtp_secret(keychain_needed()?, &ws.slug, &identity).map_err(oauth_err)?, None)
         }
     };
     if verify {
-        smtp::check(&identity, password.as_deref())
+        smtp::check(&identity, login.as_deref())
             .map_err(|e| ConnectError::Check(format!("{e}. Nothing was saved.")))?;
     }
-    if let Some(p) = &password {
+    if let Some(p) = typed {
         keychain_needed()?.set(&ws.slug, SMTP_KEY, p)?;
     }
     ws.settings.smtp = Some(identity);

@@ -324,3 +324,34 @@ fn a_reply_goes_out_over_smtp_xoauth2_and_no_token_rests_outside_the_keychain() 
     }
     rig.auth.assert_clean();
 }
+
+#[test]
+fn team_mode_claims_are_written_to_the_mailbox_over_the_sign_in() {
+    let rig = Rig::start("xoauth2");
+    {
+        let store = handoff::Store::open(rig.db()).unwrap();
+        let mut ws = store.require_workspace("acme").unwrap();
+        ws.settings.team = Some(handoff::TeamSettings {
+            name: "Dana".into(),
+            email: "dana@example.test".into(),
+            ..handoff::TeamSettings::default()
+        });
+        store.update_workspace(&ws).unwrap();
+    }
+    rig.d.append("INBOX", &handoff_email("team-oauth", 1));
+    must(&rig.add_oauth("inbox", USER));
+    must(&rig.cli().args(["sync"]).output().unwrap());
+    let id = {
+        let s = handoff::Store::open(rig.db()).unwrap();
+        let ws = s.require_workspace("acme").unwrap();
+        s.handoff_by_key(ws.id, &crate::support::mail::email_key("team-oauth", 1)).unwrap().unwrap()
+    };
+    let introspected = rig.auth.count("introspect");
+    // A new process: it refreshes the token, logs in with XOAUTH2 and writes the claim keyword.
+    let said = must(&rig.cli().args(["claim", &id.to_string()]).output().unwrap());
+    assert!(said.contains("claimed by you"), "{said}");
+    let flags = rig.d.flags(USER, "INBOX");
+    assert!(flags[0].iter().any(|f| f == "$HandoffClaimed"), "the keyword is on the message: {flags:?}");
+    assert!(rig.auth.count("introspect") > introspected, "the write logged in with the signed-in token");
+    rig.auth.assert_clean();
+}
