@@ -1,13 +1,17 @@
 //! The tray icon: how many handoffs need an answer, one click from the
 //! window. Its label and tooltip are refreshed when handoffs change and every
-//! minute (promises come due with nobody touching anything).
+//! minute (promises come due with nobody touching anything). Its menu keeps
+//! the app in the background (see [`crate::background`]): Open, Start at
+//! login, Quit when the window closes, Quit.
 
+use crate::background::PrefsFile;
 use crate::state::Db;
 use handoff::store::DueCounts;
 use std::time::Duration;
-use tauri::menu::{Menu, MenuItem};
+use tauri::menu::{CheckMenuItem, Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
+use tauri_plugin_autostart::ManagerExt;
 
 const TRAY_ID: &str = "main";
 
@@ -38,18 +42,41 @@ pub fn show_main(app: &AppHandle) {
 
 /// Put the icon in the tray and keep its count current. Where the desktop has
 /// no tray (a bare X server), the app runs on without it.
-pub fn install(app: &AppHandle) {
+pub fn install(app: &AppHandle, prefs: &PrefsFile) {
     let built = (|| -> tauri::Result<()> {
         let open = MenuItem::with_id(app, "open", "Open Handoff Desk", true, None::<&str>)?;
+        let at_login = app.autolaunch().is_enabled().unwrap_or(false);
+        let login = CheckMenuItem::with_id(app, "autostart", "Start at login", true, at_login, None::<&str>)?;
+        let quit_on_close = prefs.get().quit_on_close;
+        let closing = CheckMenuItem::with_id(
+            app,
+            "quit_on_close",
+            "Quit when the window closes",
+            true,
+            quit_on_close,
+            None::<&str>,
+        )?;
         let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
-        let menu = Menu::with_items(app, &[&open, &quit])?;
+        let sep = PredefinedMenuItem::separator(app)?;
+        let menu = Menu::with_items(app, &[&open, &sep, &login, &closing, &sep, &quit])?;
+        let chosen = prefs.clone();
         let mut tray = TrayIconBuilder::with_id(TRAY_ID)
             .tooltip("Handoff Desk")
             .menu(&menu)
             .show_menu_on_left_click(false)
-            .on_menu_event(|app, e| match e.id().as_ref() {
+            .on_menu_event(move |app, e| match e.id().as_ref() {
                 "open" => show_main(app),
                 "quit" => app.exit(0),
+                "autostart" => {
+                    let launcher = app.autolaunch();
+                    let on = launcher.is_enabled().unwrap_or(false);
+                    let _ = if on { launcher.disable() } else { launcher.enable() };
+                    let _ = login.set_checked(launcher.is_enabled().unwrap_or(!on));
+                }
+                "quit_on_close" => {
+                    chosen.update(|p| p.quit_on_close = !p.quit_on_close);
+                    let _ = closing.set_checked(chosen.get().quit_on_close);
+                }
                 _ => {}
             })
             .on_tray_icon_event(|tray, e| {
@@ -68,6 +95,7 @@ pub fn install(app: &AppHandle) {
         tray.build(app)?;
         Ok(())
     })();
+    prefs.tray.store(built.is_ok(), std::sync::atomic::Ordering::SeqCst);
     if let Err(e) = built {
         eprintln!("handoff-desk: no tray icon ({e}); the window works without it.");
         return;

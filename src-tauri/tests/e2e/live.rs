@@ -56,13 +56,13 @@ fn a_handoff_appended_to_the_mailbox_appears_in_the_open_inbox() {
 
 /// dunst, a real notification daemon, on the keychain's session bus and the
 /// app's display; `dunstctl history` lists what it was asked to show.
-struct Dunst {
+pub struct Dunst {
     child: std::process::Child,
     address: String,
 }
 
 impl Dunst {
-    fn start(display: u32, kc: &Keychain) -> Dunst {
+    pub fn start(display: u32, kc: &Keychain) -> Dunst {
         let child = kc
             .command("dunst")
             .env("DISPLAY", format!(":{display}"))
@@ -84,7 +84,7 @@ impl Dunst {
     }
 
     /// Everything shown so far (`dunstctl history`, JSON).
-    fn history(&self) -> String {
+    pub fn history(&self) -> String {
         // Shown notifications move to the history once closed: close them all first.
         let _ = self.ctl(&["close-all"]);
         String::from_utf8_lossy(&self.ctl(&["history"]).stdout).into_owned()
