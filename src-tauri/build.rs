@@ -59,6 +59,10 @@ fn main() {
         "template_remove",
         "template_export",
         "template_import",
+        "discover_mailbox",
+        "begin_sign_in",
+        "cancel_sign_in",
+        "finish_sign_in",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(commands)),

@@ -5,6 +5,7 @@
 //! (`commands/`, one module per screen) with the core's answers turned into
 //! views (`views.rs`). No business logic lives here.
 
+pub mod background;
 pub mod commands;
 pub mod error;
 pub mod events;
@@ -55,6 +56,8 @@ pub fn run() {
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
     let painted = state::Painted::default();
+    let prefs = background::PrefsFile::beside(db.path());
+    let on_close = prefs.clone();
     let result = tauri::Builder::default()
         // First: a second launch on the same data file shows this window and exits.
         .plugin(
@@ -72,7 +75,30 @@ pub fn run() {
         // Links in the window open in the system browser or mail program;
         // the capability allows http, https and mailto URLs only.
         .plugin(tauri_plugin_opener::init())
+        // Start at login: off until the owner ticks it in the tray menu.
+        // Started at login, it opens in the tray (`--background`), not in your face.
+        .plugin(tauri_plugin_autostart::Builder::new().args([background::AT_LOGIN_ARG]).build())
+        .on_window_event(move |window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                match on_close.on_close() {
+                    background::OnClose::Quit => {}
+                    background::OnClose::Hide { notice } => {
+                        api.prevent_close();
+                        let _ = window.hide();
+                        if notice {
+                            use tauri::Manager;
+                            notify(window.app_handle(), "Still running in the tray", background::TRAY_NOTICE);
+                        }
+                    }
+                    background::OnClose::Minimise => {
+                        api.prevent_close();
+                        let _ = window.minimize();
+                    }
+                }
+            }
+        })
         .manage(db)
+        .manage(prefs.clone())
         .manage(outbox)
         .manage(painted.clone())
         .manage(state::Gaps::default())
@@ -80,11 +106,21 @@ pub fn run() {
             tauri::webview::PageLoadEvent::Started => PAGE_STARTED.mark(),
             tauri::webview::PageLoadEvent::Finished => PAGE_LOADED.mark(),
         })
+        .manage(commands::signin::SignIns::default())
         .setup(move |app| {
             SETUP.mark();
             events::start(app.handle().clone(), engine_db, kicks, painted);
-            tray::install(app.handle());
+            tray::install(app.handle(), &prefs);
             watch::start(app.handle().clone());
+            if std::env::args().any(|a| a == background::AT_LOGIN_ARG)
+                && prefs.tray.load(std::sync::atomic::Ordering::SeqCst)
+                && let Some(w) = tauri::Manager::get_webview_window(&*app, "main")
+            {
+                let _ = w.hide();
+            }
+            if prefs.offer_autostart() {
+                notify(app.handle(), "Start at login?", background::AUTOSTART_OFFER);
+            }
             #[cfg(target_os = "linux")]
             draw_without_compositing(app);
             SETUP_DONE.mark();
@@ -118,6 +154,10 @@ pub fn run() {
             commands::settings::try_promise,
             commands::settings::create_workspace,
             commands::settings::add_source,
+            commands::signin::discover_mailbox,
+            commands::signin::begin_sign_in,
+            commands::signin::cancel_sign_in,
+            commands::signin::finish_sign_in,
             commands::settings::test_source,
             commands::settings::set_source_secret,
             commands::settings::set_source_enabled,
@@ -155,6 +195,13 @@ pub fn run() {
         );
         std::process::exit(1);
     }
+}
+
+/// A desktop notification from the shell itself (a missing notification
+/// daemon only costs the notice).
+fn notify(app: &tauri::AppHandle, title: &str, body: &str) {
+    use tauri_plugin_notification::NotificationExt;
+    let _ = app.notification().builder().title(title).body(body).show();
 }
 
 /// Whether a window is already open on this data file: if so it is asked to

@@ -34,6 +34,9 @@ import type { OriginalView } from "./bindings/OriginalView";
 import type { TeachPreview } from "./bindings/TeachPreview";
 import type { TeachSelection } from "./bindings/TeachSelection";
 import type { TemplateView } from "./bindings/TemplateView";
+import type { MailboxFound } from "./bindings/MailboxFound";
+import type { SignInFor } from "./bindings/SignInFor";
+import type { SignInStarted } from "./bindings/SignInStarted";
 
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
@@ -117,6 +120,14 @@ export interface Backend {
   /** `password` null or empty keeps the saved one. Checks the login first. */
   saveSmtp(workspace: string, form: SmtpForm, password: string | null): Promise<SettingsView>;
   testSmtp(workspace: string): Promise<string>;
+  /** Host, port and security for a mailbox address (presets, autoconfig, SRV, MX). */
+  discoverMailbox(address: string): Promise<MailboxFound>;
+  /** Opens the provider's sign-in for `address` in the system browser. */
+  beginSignIn(provider: string, address: string): Promise<SignInStarted>;
+  /** Stops waiting; a later answer from the browser saves nothing. */
+  cancelSignIn(id: number): Promise<void>;
+  /** Waits for the browser (up to 5 minutes), checks the login, then saves what it was for. */
+  finishSignIn(id: number, target: SignInFor): Promise<SettingsView>;
   /** `token` null or empty keeps the saved one. Checks the token first. */
   connectHubspot(workspace: string, form: HubspotForm, token: string | null): Promise<SettingsView>;
   disconnectHubspot(workspace: string): Promise<SettingsView>;
@@ -224,6 +235,10 @@ export const tauriBackend: Backend = {
   acknowledgeSourceGaps: (id) => call<SettingsView>("acknowledge_source_gaps", { id }),
   saveSmtp: (workspace, form, password) => call<SettingsView>("save_smtp", { workspace, form, password }),
   testSmtp: (workspace) => call<string>("test_smtp", { workspace }),
+  discoverMailbox: (address) => call<MailboxFound>("discover_mailbox", { address }),
+  beginSignIn: (provider, address) => call<SignInStarted>("begin_sign_in", { providerName: provider, address }),
+  cancelSignIn: (id) => call<void>("cancel_sign_in", { id }),
+  finishSignIn: (id, target) => call<SettingsView>("finish_sign_in", { id, target }),
   connectHubspot: (workspace, form, token) => call<SettingsView>("connect_hubspot", { workspace, form, token }),
   disconnectHubspot: (workspace) => call<SettingsView>("disconnect_hubspot", { workspace }),
   pushAllPending: (workspace) => call<SettingsView>("push_all_pending", { workspace }),

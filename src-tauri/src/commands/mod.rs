@@ -11,6 +11,7 @@ pub mod reparse;
 pub mod reply;
 pub mod report;
 pub mod settings;
+pub mod signin;
 pub mod team;
 pub mod template;
 pub mod window;

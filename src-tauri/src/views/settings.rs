@@ -205,6 +205,11 @@ pub struct SourceView {
     /// Relay: retention gaps not yet acknowledged (events that expired on the
     /// relay before this app fetched them), one notice each, for people.
     pub gap_notices: Vec<String>,
+    /// `google` or `microsoft` for a mailbox signed in with OAuth (the window
+    /// offers "Sign in again"); `null` for a password or relay token.
+    pub sign_in: Option<String>,
+    /// The signed-in mailbox's address (empty without a sign-in).
+    pub account: String,
 }
 
 impl SourceView {
@@ -220,6 +225,8 @@ impl SourceView {
             last_error_at: h.last_error_at.map(time),
             last_error: h.last_error,
             gap_notices: gaps.iter().map(RelayGap::notice).collect(),
+            sign_in: handoff::oauth::source_account(s).map(|(p, _, _)| p.as_str().to_string()),
+            account: handoff::oauth::source_account(s).map(|(_, _, a)| a).unwrap_or_default(),
         }
     }
 }
@@ -311,6 +318,9 @@ pub struct SmtpForm {
     pub from_name: String,
     /// Every reply is Bcc'd here (the shared mailbox); empty: none.
     pub bcc: String,
+    /// `google` or `microsoft` when the identity signs in with OAuth; empty
+    /// for a password (kept as it is when the form is saved).
+    pub oauth: String,
 }
 
 impl SmtpForm {
@@ -329,6 +339,7 @@ impl SmtpForm {
             from_address: id.from_address.clone(),
             from_name: id.from_name.clone().unwrap_or_default(),
             bcc: id.bcc.clone().unwrap_or_default(),
+            oauth: id.oauth.map(|p| p.as_str().to_string()).unwrap_or_default(),
         }
     }
 
@@ -359,9 +370,19 @@ impl SmtpForm {
             from_address: self.from_address.trim().to_string(),
             from_name: opt(self.from_name),
             bcc,
-            // The window sets password identities; sign-in is the CLI's for now.
-            oauth: None,
+            oauth: provider(&self.oauth)?,
         })
+    }
+}
+
+/// A sign-in provider from the window (`google`, `microsoft`; empty: none).
+pub fn provider(name: &str) -> Result<Option<handoff::discover::OAuthProvider>, String> {
+    use handoff::discover::OAuthProvider;
+    match name.trim() {
+        "" => Ok(None),
+        "google" => Ok(Some(OAuthProvider::Google)),
+        "microsoft" => Ok(Some(OAuthProvider::Microsoft)),
+        other => Err(format!("{other:?} is not a sign-in this app knows; choose Google or Microsoft.")),
     }
 }
 

@@ -8,6 +8,7 @@
 #[allow(dead_code)]
 mod acmebot;
 mod audit;
+mod background;
 #[path = "../../../tests/support/dovecot.rs"]
 #[allow(dead_code)]
 mod dovecot;
@@ -23,10 +24,14 @@ mod insights;
 #[allow(dead_code)]
 mod keychain;
 mod live;
+#[path = "../../../tests/support/oauth.rs"]
+#[allow(dead_code)]
+mod oauth;
 mod reply;
 mod report;
 mod screens;
 mod settings;
+mod signin;
 #[path = "../../../tests/support/smtp.rs"]
 #[allow(dead_code)]
 mod smtp;
@@ -34,6 +39,7 @@ mod teach;
 mod team;
 mod text_layout;
 mod window;
+mod x11;
 mod xss;
 
 use chrono::Utc;
@@ -115,12 +121,22 @@ impl World {
 
     /// tauri-driver for this world's app, using `kc` as its keychain.
     pub fn driver_with_keychain(&self, kc: &keychain::Keychain) -> driver::Driver {
+        self.driver_with_keychain_and(kc, &[])
+    }
+
+    /// As [`World::driver_with_keychain`], with more environment for the app.
+    pub fn driver_with_keychain_and(
+        &self,
+        kc: &keychain::Keychain,
+        more: &[(&str, String)],
+    ) -> driver::Driver {
         let home = kc.home().to_path_buf();
-        let extra = [
+        let mut extra = vec![
             ("DBUS_SESSION_BUS_ADDRESS", kc.address.clone()),
             ("XDG_RUNTIME_DIR", home.display().to_string()),
             ("XDG_DATA_HOME", home.join("data").display().to_string()),
         ];
+        extra.extend(more.iter().cloned());
         driver::Driver::start(&self.db, &home, &extra)
     }
 }

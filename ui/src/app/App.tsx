@@ -11,6 +11,7 @@ import { NavRail, type Screen } from "./NavRail";
 import { Toasts, useToasts } from "./Toasts";
 import { useBackendEvents } from "./useBackendEvents";
 import { useShortcuts } from "./useShortcuts";
+import type { Provider } from "../features/settings/SignIn";
 
 const NO_ROWS: InboxRow[] = [];
 
@@ -38,6 +39,7 @@ export function App() {
 
   const [screen, setScreen] = useState<Screen>("inbox");
   const [settingsNew, setSettingsNew] = useState(false);
+  const [settingsSignIn, setSettingsSignIn] = useState<Provider | undefined>(undefined);
   const [selectedId, setSelectedId] = useState<number | null>(null);
   const [openId, setOpenId] = useState<number | null>(null);
   const [resolveOpen, setResolveOpen] = useState(false);
@@ -136,8 +138,9 @@ export function App() {
   const workspaceList = workspaces.data ?? [];
   const firstRun = workspaces.isSuccess && workspaceList.length === 0;
 
-  const openSettings = (newWorkspace: boolean) => {
+  const openSettings = (newWorkspace: boolean, signIn?: Provider) => {
     setSettingsNew(newWorkspace);
+    setSettingsSignIn(signIn);
     setScreen("settings");
   };
 
@@ -148,7 +151,13 @@ export function App() {
 
   let content: ReactNode;
   if (screen === "settings") {
-    content = <SettingsScreen onBack={() => setScreen("inbox")} startWithNewWorkspace={settingsNew} />;
+    content = (
+      <SettingsScreen
+        onBack={() => setScreen("inbox")}
+        startWithNewWorkspace={settingsNew}
+        signInAfterCreate={settingsSignIn}
+      />
+    );
   } else if (screen === "insights") {
     content = <InsightsScreen workspaces={workspaceList} onOpenInbox={() => setScreen("inbox")} />;
   } else if (screen === "gaps") {
@@ -165,7 +174,7 @@ export function App() {
             errorMessage={inbox.isError ? AppError.from(inbox.error).message : null}
             onRetry={() => void inbox.refetch()}
             firstRun={firstRun}
-            onNewWorkspace={() => openSettings(true)}
+            onNewWorkspace={(signIn) => openSettings(true, signIn)}
             onDemoLoaded={(text) => push(text)}
             isFiltered={filters.isFiltered}
             onClearFilters={filters.clear}

@@ -31,4 +31,9 @@ fromName: string,
 /**
  * Every reply is Bcc'd here (the shared mailbox); empty: none.
  */
-bcc: string, };
+bcc: string, 
+/**
+ * `google` or `microsoft` when the identity signs in with OAuth; empty
+ * for a password (kept as it is when the form is saved).
+ */
+oauth: string, };

@@ -40,4 +40,13 @@ lastError: string | null,
  * Relay: retention gaps not yet acknowledged (events that expired on the
  * relay before this app fetched them), one notice each, for people.
  */
-gapNotices: Array<string>, };
+gapNotices: Array<string>, 
+/**
+ * `google` or `microsoft` for a mailbox signed in with OAuth (the window
+ * offers "Sign in again"); `null` for a password or relay token.
+ */
+signIn: string | null, 
+/**
+ * The signed-in mailbox's address (empty without a sign-in).
+ */
+account: string, };

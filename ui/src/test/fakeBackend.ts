@@ -18,6 +18,9 @@ import type {
   WorkspaceSummary,
 } from "../bindings";
 import type { TeamForm } from "../bindings/TeamForm";
+import type { MailboxFound } from "../bindings/MailboxFound";
+import type { SignInFor } from "../bindings/SignInFor";
+import type { SignInStarted } from "../bindings/SignInStarted";
 import type { TeamView } from "../bindings/TeamView";
 import type { Backend, HandoffsChanged, Notice } from "../ipc";
 
@@ -285,6 +288,8 @@ export class FakeBackend implements Backend {
           lastErrorAt: null,
           lastError: null,
           gapNotices: [],
+          signIn: null,
+          account: "",
         },
       ],
     })),
@@ -312,6 +317,68 @@ export class FakeBackend implements Backend {
     this.update(workspace, (s) => ({ ...s, smtp: form })),
   );
   testSmtp = vi.fn(async (_workspace: string): Promise<string> => "smtp.acme.test:587 accepts the login.");
+  discoverMailbox = vi.fn(
+    async (address: string): Promise<MailboxFound> => ({
+      provider: "Gmail",
+      host: "imap.gmail.com",
+      port: 993,
+      tls: "implicit",
+      signIn: address.endsWith("@gmail.com") ? "google" : null,
+      smtpHost: "smtp.gmail.com",
+      smtpPort: 465,
+      smtpTls: "implicit",
+      note: null,
+      source: "the app's built-in settings",
+    }),
+  );
+  beginSignIn = vi.fn(
+    async (_provider: string, _address: string): Promise<SignInStarted> => ({
+      id: 1,
+      url: "https://accounts.example.test/authorize?client_id=x",
+      browserProblem: null,
+    }),
+  );
+  cancelSignIn = vi.fn(async (_id: number): Promise<void> => undefined);
+  /** Resolves when the test calls `signInAnswer` (the browser's step). */
+  finishSignIn = vi.fn(
+    (_id: number, target: SignInFor): Promise<SettingsView> =>
+      new Promise((resolve, reject) => {
+        this.signInAnswer = (ok: boolean) => {
+          if (!ok) {
+            reject({ code: "sign_in", message: "you did not allow Handoff Desk to use the mailbox." });
+            return;
+          }
+          if (target.kind === "newSource") {
+            resolve(
+              this.update(target.workspace, (s) => ({
+                ...s,
+                sources: [
+                  ...s.sources,
+                  {
+                    id: this.nextSourceId++,
+                    name: target.form.name,
+                    kind: "imap",
+                    describe: `${target.form.user} at ${target.form.host}:${target.form.port}`,
+                    enabled: true,
+                    lastSuccessAt: null,
+                    lastErrorAt: null,
+                    lastError: null,
+                    gapNotices: [],
+                    signIn: "google",
+                    account: target.form.user,
+                  },
+                ],
+              })),
+            );
+          } else if (target.kind === "smtp") {
+            resolve(this.update(target.workspace, (s) => ({ ...s, smtp: { ...target.form, oauth: "google" } })));
+          } else {
+            resolve(this.settingsOf(this.slugOfSource(target.id)));
+          }
+        };
+      }),
+  );
+  signInAnswer: (ok: boolean) => void = () => undefined;
   connectHubspot = vi.fn(async (workspace: string, form: HubspotForm, _token: string | null): Promise<SettingsView> =>
     this.update(workspace, (s) => ({
       ...s,

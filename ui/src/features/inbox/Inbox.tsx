@@ -1,4 +1,5 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { SignInButtons, type Provider } from "../settings/SignIn";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { useCallback, useEffect, useRef } from "react";
 import type { InboxRow } from "../../bindings";
@@ -20,8 +21,9 @@ type Props = {
   onRetry: () => void;
   /** True when no workspace exists at all: show the first-run panel instead of "no match". */
   firstRun: boolean;
-  /** Opens Settings with the new-workspace form (offered on the first-run panel). */
-  onNewWorkspace?: () => void;
+  /** Opens Settings with the new-workspace form (offered on the first-run panel),
+   * then the mailbox sign-in with `signIn` when one was chosen. */
+  onNewWorkspace?: (signIn?: Provider) => void;
   /** The demo was loaded from the first-run panel: what was made. */
   onDemoLoaded?: (text: string) => void;
   isFiltered: boolean;
@@ -175,7 +177,13 @@ function EmptyPanel({ isFiltered, onClear }: { isFiltered: boolean; onClear: () 
 }
 
 /** The first run on an empty data file: try the demo, or add the real mailbox. */
-function FirstRunPanel({ onNewWorkspace, onDemoLoaded }: { onNewWorkspace?: () => void; onDemoLoaded?: (text: string) => void }) {
+function FirstRunPanel({
+  onNewWorkspace,
+  onDemoLoaded,
+}: {
+  onNewWorkspace?: (signIn?: Provider) => void;
+  onDemoLoaded?: (text: string) => void;
+}) {
   const backend = useBackend();
   const client = useQueryClient();
   const demo = useMutation<string, AppError>({
@@ -201,9 +209,17 @@ function FirstRunPanel({ onNewWorkspace, onDemoLoaded }: { onNewWorkspace?: () =
       </p>
       <div className="first-run-actions">
         {onNewWorkspace && (
-          <button type="button" className="button primary" data-testid="first-run-new-workspace" onClick={onNewWorkspace}>
-            Add your mailbox
-          </button>
+          <>
+            <SignInButtons onSignIn={(p) => onNewWorkspace(p)} recommended="google" testPrefix="first-run-signin" />
+            <button
+              type="button"
+              className="button"
+              data-testid="first-run-new-workspace"
+              onClick={() => onNewWorkspace()}
+            >
+              Another mailbox or a relay
+            </button>
+          </>
         )}
         {backend.loadDemo && (
           <button

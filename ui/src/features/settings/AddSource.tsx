@@ -2,13 +2,20 @@
 // webhook relay. "Check and add" logs in first; nothing is saved unless the
 // login works. On a failed check the form keeps every value, the secret too
 // (it stays masked), so a mistyped host does not cost retyping the password.
+// A mailbox address comes first: "Find settings" fills the server from it
+// (built-in presets, the domain's autoconfig file, SRV and MX records) for
+// the person to confirm, and Gmail, Google Workspace and Microsoft 365
+// mailboxes sign in with their provider instead of a password.
 import { useState } from "react";
-import type { SourceForm } from "../../bindings";
+import type { MailboxFound, SourceForm } from "../../bindings";
+import { AppError, useBackend } from "../../ipc";
 import { busyLabel, Field, keychainNote, toCount } from "./Field";
 import { useSettingsAction } from "./queries";
+import { asProvider, SignInButtons, SignInStatus, useSignIn, type Provider } from "./SignIn";
 
 type Draft = {
   kind: "imap" | "relay";
+  address: string;
   name: string;
   host: string;
   port: string;
@@ -23,6 +30,7 @@ type Draft = {
 
 const EMPTY: Draft = {
   kind: "imap",
+  address: "",
   name: "support-inbox",
   host: "",
   port: "",
@@ -54,14 +62,71 @@ export function toSourceForm(d: Draft): SourceForm {
   };
 }
 
-type Props = { workspace: string; onAdded: (name: string) => void; onCancel: () => void };
+type Props = {
+  workspace: string;
+  /** The sign-in chosen on the first run, offered first; the address field takes the focus. */
+  offer?: Provider | null;
+  onAdded: (name: string) => void;
+  onCancel: () => void;
+};
 
-export function AddSource({ workspace, onAdded, onCancel }: Props) {
+export function AddSource({ workspace, offer = null, onAdded, onCancel }: Props) {
   const [draft, setDraft] = useState<Draft>(EMPTY);
   const [problem, setProblem] = useState<string | null>(null);
   const add = useSettingsAction((b, a: { form: SourceForm; secret: string }) => b.addSource(workspace, a.form, a.secret));
   const imap = draft.kind === "imap";
   const edit = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const backend = useBackend();
+  const signIn = useSignIn();
+  const [found, setFound] = useState<MailboxFound | null>(null);
+  const [finding, setFinding] = useState(false);
+
+  /** Fill the server from the address; the settings found are shown to confirm. */
+  const find = async (): Promise<Draft | null> => {
+    const address = draft.address.trim();
+    if (!address.includes("@")) {
+      setProblem("Type the mailbox's whole address (name@example.com) first.");
+      return null;
+    }
+    setProblem(null);
+    setFinding(true);
+    try {
+      const f = await backend.discoverMailbox(address);
+      const next: Draft = {
+        ...draft,
+        host: f.host,
+        port: String(f.port),
+        tls: f.tls,
+        user: draft.user.trim() || address,
+      };
+      setFound(f);
+      setDraft(next);
+      return next;
+    } catch (err) {
+      setFound(null);
+      setProblem(AppError.from(err).message);
+      return null;
+    } finally {
+      setFinding(false);
+    }
+  };
+
+  const startSignIn = async (provider: Provider) => {
+    const address = draft.address.trim() || draft.user.trim();
+    if (!address.includes("@")) {
+      setProblem("Type the mailbox's whole address (name@example.com) first: it is the account you sign in with.");
+      return;
+    }
+    if (!NAME.test(draft.name.trim())) {
+      setProblem("The name can only have lower-case letters, digits and dashes, like support-inbox.");
+      return;
+    }
+    setProblem(null);
+    const ready = draft.host.trim() === "" ? await find() : draft;
+    if (ready === null) return;
+    const form = toSourceForm({ ...ready, user: address });
+    void signIn.start(provider, address, { kind: "newSource", workspace, form }, () => onAdded(form.name));
+  };
 
   const submit = () => {
     const form = toSourceForm(draft);
@@ -89,12 +154,61 @@ export function AddSource({ workspace, onAdded, onCancel }: Props) {
       }}
     >
       <h3>Add a source</h3>
+      {imap && (
+        <div className="signin-row" data-testid="source-signin">
+          <div className="settings-grid">
+            <Field label="Mailbox address" hint="The address the chatbot emails its handoffs to." wide>
+              <input
+                data-testid="source-address"
+                type="email"
+                autoFocus={offer !== null}
+                placeholder="help@example.com"
+                spellCheck={false}
+                value={draft.address}
+                onChange={(e) => {
+                  edit({ address: e.target.value });
+                  setFound(null);
+                }}
+              />
+            </Field>
+          </div>
+          <div className="action-row">
+            <SignInButtons
+              onSignIn={(p) => void startSignIn(p)}
+              disabled={signIn.busy || finding || add.isPending}
+              recommended={asProvider(found?.signIn) ?? offer}
+              testPrefix="source-signin"
+            />
+            <button
+              type="button"
+              className="button"
+              data-testid="source-find"
+              disabled={finding || signIn.busy}
+              aria-busy={finding}
+              onClick={() => void find()}
+            >
+              {busyLabel(finding, "Find settings", "Looking them up…")}
+            </button>
+          </div>
+          {found && (
+            <p className="settings-hint" role="status" data-testid="source-found">
+              Found {found.provider}: {found.host}, port {found.port} (
+              {found.tls === "implicit" ? "TLS" : found.tls === "starttls" ? "STARTTLS" : "no encryption"}), from{" "}
+              {found.source}. Check them below.
+              {found.signIn ? ` This mailbox signs in with ${found.signIn === "google" ? "Google" : "Microsoft"}.` : ""}
+              {found.note ? ` ${found.note}` : ""}
+            </p>
+          )}
+          <SignInStatus phase={signIn.phase} onCancel={signIn.cancel} />
+          <p className="settings-hint">Or fill in the server and the password yourself:</p>
+        </div>
+      )}
       <div className="settings-grid">
         <Field label="Kind">
           <select
             data-testid="source-kind"
             value={draft.kind}
-            autoFocus
+            autoFocus={offer === null}
             onChange={(e) => edit({ kind: e.target.value === "relay" ? "relay" : "imap" })}
           >
             <option value="imap">IMAP mailbox</option>

@@ -10,6 +10,7 @@ import { NewWorkspace } from "./NewWorkspace";
 import { PrivacySection } from "./PrivacySection";
 import { useSettings } from "./queries";
 import { SmtpSection } from "./SmtpSection";
+import type { Provider } from "./SignIn";
 import { SourcesSection } from "./SourcesSection";
 import { TeamSection } from "./TeamSection";
 import { TemplatesSection } from "./TemplatesSection";
@@ -20,6 +21,8 @@ type Props = {
   onBack: () => void;
   /** Open with the new-workspace form showing (from the inbox's first-run panel). */
   startWithNewWorkspace?: boolean;
+  /** Chosen on the first-run panel: once the workspace exists, add its mailbox by this sign-in. */
+  signInAfterCreate?: Provider;
 };
 
 const SECTIONS = [
@@ -37,11 +40,13 @@ function inField(target: EventTarget | null): boolean {
   return target.isContentEditable || ["INPUT", "SELECT", "TEXTAREA"].includes(target.tagName);
 }
 
-export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props) {
+export function SettingsScreen({ onBack, startWithNewWorkspace = false, signInAfterCreate }: Props) {
   const workspaces = useWorkspaces();
   const list = workspaces.data ?? [];
   const [chosen, setChosen] = useState("");
   const [creating, setCreating] = useState(startWithNewWorkspace);
+  // The workspace just created from the first run, whose Sources open on the sign-in.
+  const [created, setCreated] = useState<string | null>(null);
   // Until one is chosen, the first workspace; a just-created one may not be listed yet.
   const slug = chosen || list[0]?.slug || "";
   const settings = useSettings(slug);
@@ -109,6 +114,7 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
             <NewWorkspace
               onCreated={(created) => {
                 setChosen(created);
+                setCreated(created);
                 setCreating(false);
               }}
               onCancel={noWorkspace ? undefined : () => setCreating(false)}
@@ -153,7 +159,10 @@ export function SettingsScreen({ onBack, startWithNewWorkspace = false }: Props)
                 ))}
               </nav>
               <WorkspaceSection view={settings.data} />
-              <SourcesSection view={settings.data} />
+              <SourcesSection
+                view={settings.data}
+                offer={created === slug && startWithNewWorkspace ? (signInAfterCreate ?? null) : undefined}
+              />
               <SmtpSection view={settings.data} />
               <TeamSection view={settings.data} />
               <HubspotSection view={settings.data} />

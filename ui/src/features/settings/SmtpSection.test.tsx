@@ -12,6 +12,7 @@ const IDENTITY: SmtpForm = {
   fromAddress: "help@acme.test",
   fromName: "Acme help",
   bcc: "",
+  oauth: "",
 };
 
 const status = () => screen.getByTestId("smtp-status");

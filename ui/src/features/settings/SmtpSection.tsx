@@ -1,14 +1,20 @@
 // The reply identity: the SMTP server and From address replies go out with.
 // "Check and save" logs in first; an empty password keeps the saved one.
+// Google and Microsoft mailboxes sign in instead of a password (Microsoft 365
+// refuses passwords for SMTP): the From address is the account, and the
+// server settings are filled from it when empty.
 import { useState } from "react";
 import type { SettingsView, SmtpForm } from "../../bindings";
+import { AppError, useBackend } from "../../ipc";
 import { busyLabel, Field, keychainNote, Status, toCount } from "./Field";
 import { useCheck, useSettingsAction } from "./queries";
+import { asProvider, PROVIDER_LABEL, SignInButtons, SignInStatus, useSignIn, type Provider } from "./SignIn";
 
 type Draft = Omit<SmtpForm, "port"> & { port: string; password: string };
 
 function toDraft(smtp: SmtpForm | null): Draft {
-  if (!smtp) return { host: "", port: "", tls: "starttls", user: "", fromAddress: "", fromName: "", bcc: "", password: "" };
+  if (!smtp)
+    return { host: "", port: "", tls: "starttls", user: "", fromAddress: "", fromName: "", bcc: "", oauth: "", password: "" };
   return { ...smtp, port: smtp.port === 0 ? "" : String(smtp.port), password: "" };
 }
 
@@ -21,6 +27,7 @@ function toForm(d: Draft): SmtpForm {
     fromAddress: d.fromAddress.trim(),
     fromName: d.fromName.trim(),
     bcc: d.bcc.trim(),
+    oauth: d.oauth,
   };
 }
 
@@ -35,7 +42,10 @@ export function SmtpSection({ view }: { view: SettingsView }) {
     b.saveSmtp(slug, a.form, a.password),
   );
   const test = useCheck((b, _: void) => b.testSmtp(slug));
-  const busy = save.isPending || test.isPending;
+  const backend = useBackend();
+  const signIn = useSignIn();
+  const signedIn = asProvider(saved?.oauth);
+  const busy = save.isPending || test.isPending || signIn.busy;
   const edit = (patch: Partial<Draft>) => {
     setDraft((d) => ({ ...d, ...patch }));
     setOutcome(null);
@@ -58,6 +68,36 @@ export function SmtpSection({ view }: { view: SettingsView }) {
 
   const defaultPort = draft.tls === "implicit" ? "465" : "587";
 
+  /** Sign in as the From address; empty server fields are filled from it first. */
+  const startSignIn = async (provider: Provider) => {
+    setOutcome(null);
+    const address = draft.fromAddress.trim() || draft.user.trim();
+    if (!address.includes("@")) {
+      setOutcome({ state: "error", text: "Type the From address first: it is the account you sign in with." });
+      return;
+    }
+    let next: Draft = { ...draft, fromAddress: address, user: address, oauth: provider, password: "" };
+    if (next.host.trim() === "") {
+      try {
+        const found = await backend.discoverMailbox(address);
+        if (found.smtpHost) {
+          next = { ...next, host: found.smtpHost, port: String(found.smtpPort ?? ""), tls: found.smtpTls ?? "starttls" };
+        }
+      } catch (err) {
+        setOutcome({ state: "error", text: AppError.from(err).message });
+        return;
+      }
+    }
+    setDraft(next);
+    void signIn.start(provider, address, { kind: "smtp", workspace: slug, form: toForm(next) }, (view) => {
+      setDraft(toDraft(view.smtp));
+      setOutcome({
+        state: "ok",
+        text: `Signed in with ${PROVIDER_LABEL[provider]}: replies go out from ${view.smtp?.fromAddress ?? address}.`,
+      });
+    });
+  };
+
   return (
     <section className="settings-section" data-testid="settings-section-smtp" aria-labelledby="settings-h-smtp">
       <h2 id="settings-h-smtp">Reply identity</h2>
@@ -69,6 +109,28 @@ export function SmtpSection({ view }: { view: SettingsView }) {
           </p>
         </div>
       )}
+      <div className="signin-row" data-testid="smtp-signin">
+        <p className="settings-hint">
+          {signedIn
+            ? `Signed in with ${PROVIDER_LABEL[signedIn]} as ${saved?.user ?? saved?.fromAddress}; no password is kept.`
+            : "Gmail, Google Workspace or Microsoft 365: sign in instead of typing a password."}
+        </p>
+        <div className="action-row">
+          <SignInButtons
+            onSignIn={(p) => void startSignIn(p)}
+            disabled={busy}
+            recommended={signedIn}
+            verb={signedIn ? "Sign in again" : "Sign in"}
+            testPrefix="smtp-signin"
+          />
+          {draft.oauth !== "" && (
+            <button type="button" className="button" data-testid="smtp-use-password" onClick={() => edit({ oauth: "" })}>
+              Use a password instead
+            </button>
+          )}
+        </div>
+        <SignInStatus phase={signIn.phase} onCancel={signIn.cancel} />
+      </div>
       <form
         className="settings-form"
         noValidate
@@ -115,16 +177,18 @@ export function SmtpSection({ view }: { view: SettingsView }) {
               onChange={(e) => edit({ user: e.target.value })}
             />
           </Field>
-          <Field label="SMTP password" hint={keychainNote(saved !== null)}>
-            <input
-              data-testid="smtp-password"
-              type="password"
-              autoComplete="off"
-              placeholder={saved !== null ? "unchanged" : ""}
-              value={draft.password}
-              onChange={(e) => edit({ password: e.target.value })}
-            />
-          </Field>
+          {draft.oauth === "" && (
+            <Field label="SMTP password" hint={keychainNote(saved !== null)}>
+              <input
+                data-testid="smtp-password"
+                type="password"
+                autoComplete="off"
+                placeholder={saved !== null ? "unchanged" : ""}
+                value={draft.password}
+                onChange={(e) => edit({ password: e.target.value })}
+              />
+            </Field>
+          )}
           <Field label="From address">
             <input
               data-testid="smtp-from"

@@ -6,6 +6,7 @@ import type { SourceView } from "../../bindings";
 import { formatLocal, parseTime } from "../../lib/time";
 import { busyLabel, Status } from "./Field";
 import { useCheck, useSettingsAction } from "./queries";
+import { asProvider, PROVIDER_LABEL, SignInStatus, useSignIn } from "./SignIn";
 
 const KIND_LABEL: Record<string, string> = { imap: "IMAP mailbox", relay: "Webhook relay" };
 
@@ -17,6 +18,8 @@ export function SourceItem({ source }: { source: SourceView }) {
   const remove = useSettingsAction((b, id: number) => b.removeSource(id));
   const replace = useSettingsAction((b, a: { id: number; secret: string }) => b.setSourceSecret(a.id, a.secret));
   const acknowledge = useSettingsAction((b, id: number) => b.acknowledgeSourceGaps(id));
+  const signIn = useSignIn();
+  const provider = asProvider(source.signIn);
 
   const secretName = source.kind === "relay" ? "relay read token" : "IMAP password";
   const failedAt = parseTime(source.lastErrorAt);
@@ -138,50 +141,78 @@ export function SourceItem({ source }: { source: SourceView }) {
         </Status>
       )}
 
-      <form
-        className="settings-inline"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (secret === "") return;
-          replace.mutate({ id: source.id, secret }, { onSuccess: () => setSecret("") });
-        }}
-      >
-        <label>
-          <span className="settings-label">New {secretName}</span>
-          <input
-            data-testid="source-secret-new"
-            type="password"
-            autoComplete="off"
-            value={secret}
-            onChange={(e) => {
-              setSecret(e.target.value);
-              if (!replace.isPending) replace.reset();
+      {provider ? (
+        <div className="signin-row" data-testid="source-signin-again">
+          <p className="settings-hint">
+            Signed in with {PROVIDER_LABEL[provider]} as {source.account}; the sign-in is kept in the OS keychain. If it
+            expired or was revoked, sign in again.
+          </p>
+          <div className="action-row">
+            <button
+              type="button"
+              className={`button${failingNow ? " primary" : ""}`}
+              data-testid={`source-signin-again-${provider}`}
+              disabled={signIn.busy}
+              onClick={() => void signIn.start(provider, source.account, { kind: "source", id: source.id })}
+            >
+              Sign in again with {PROVIDER_LABEL[provider]}
+            </button>
+          </div>
+          <SignInStatus phase={signIn.phase} onCancel={signIn.cancel} />
+          {signIn.phase.kind === "done" && (
+            <Status testId="source-secret-status" state="ok">
+              Signed in again: the mailbox answers and the new sign-in is in the OS keychain.
+            </Status>
+          )}
+        </div>
+      ) : (
+        <>
+          <form
+            className="settings-inline"
+            noValidate
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (secret === "") return;
+              replace.mutate({ id: source.id, secret }, { onSuccess: () => setSecret("") });
             }}
-          />
-        </label>
-        <button
-          type="submit"
-          className="button"
-          data-testid="source-secret-save"
-          disabled={replace.isPending || secret === ""}
-          aria-busy={replace.isPending}
-        >
-          {busyLabel(replace.isPending, "Check and replace", "Checking…")}
-        </button>
-      </form>
-      <p className="settings-hint">
-        The saved one is in the OS keychain; a new one is checked before it replaces it.
-      </p>
-      {replace.isSuccess && (
-        <Status testId="source-secret-status" state="ok">
-          Replaced: the new {secretName} works and is in the OS keychain.
-        </Status>
-      )}
-      {replace.isError && (
-        <Status testId="source-secret-status" state="error">
-          {replace.error.message}
-        </Status>
+          >
+            <label>
+              <span className="settings-label">New {secretName}</span>
+              <input
+                data-testid="source-secret-new"
+                type="password"
+                autoComplete="off"
+                value={secret}
+                onChange={(e) => {
+                  setSecret(e.target.value);
+                  if (!replace.isPending) replace.reset();
+                }}
+              />
+            </label>
+            <button
+              type="submit"
+              className="button"
+              data-testid="source-secret-save"
+              disabled={replace.isPending || secret === ""}
+              aria-busy={replace.isPending}
+            >
+              {busyLabel(replace.isPending, "Check and replace", "Checking…")}
+            </button>
+          </form>
+          <p className="settings-hint">
+            The saved one is in the OS keychain; a new one is checked before it replaces it.
+          </p>
+          {replace.isSuccess && (
+            <Status testId="source-secret-status" state="ok">
+              Replaced: the new {secretName} works and is in the OS keychain.
+            </Status>
+          )}
+          {replace.isError && (
+            <Status testId="source-secret-status" state="error">
+              {replace.error.message}
+            </Status>
+          )}
+        </>
       )}
     </li>
   );

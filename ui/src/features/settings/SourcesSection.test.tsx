@@ -20,6 +20,8 @@ function source(id: number, over: Partial<SourceView> = {}): SourceView {
     lastErrorAt: null,
     lastError: null,
     gapNotices: [],
+    signIn: null,
+    account: "",
     ...over,
   };
 }

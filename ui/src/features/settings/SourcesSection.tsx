@@ -2,12 +2,20 @@
 import { useState } from "react";
 import type { SettingsView } from "../../bindings";
 import { AddSource } from "./AddSource";
+import type { Provider } from "./SignIn";
 import { Status } from "./Field";
 import { SourceItem } from "./SourceItem";
 import { TemplateMissNotices } from "./TemplatesSection";
 
-export function SourcesSection({ view }: { view: SettingsView }) {
-  const [adding, setAdding] = useState(false);
+type Props = {
+  view: SettingsView;
+  /** A workspace just made on the first run: open the add form at once, offering this sign-in first
+   * (`null`: the form without a preferred provider). */
+  offer?: Provider | null;
+};
+
+export function SourcesSection({ view, offer }: Props) {
+  const [adding, setAdding] = useState(offer !== undefined);
   const [added, setAdded] = useState<string | null>(null);
   const { sources } = view;
 
@@ -41,6 +49,7 @@ export function SourcesSection({ view }: { view: SettingsView }) {
       {adding ? (
         <AddSource
           workspace={view.workspace.slug}
+          offer={offer ?? null}
           onAdded={(name) => {
             setAdded(name);
             setAdding(false);

@@ -11,6 +11,7 @@ const IDENTITY = {
   fromAddress: "help@acme.test",
   fromName: "Acme help",
   bcc: "leads@acme.test",
+  oauth: "",
 };
 
 const status = () => screen.getByTestId("team-status");
