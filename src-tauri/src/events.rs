@@ -134,8 +134,21 @@ async fn announce(app: &AppHandle, notifier: &Notifier, ids: Vec<i64>) {
     let text = db
         .run(move |s| {
             let Some(h) = first.map(|id| s.handoff(id)).transpose()?.flatten() else { return Ok(None) };
-            let who = h.visitor.name.or(h.visitor.email).unwrap_or_else(|| "A visitor".into());
-            let what = h.question.unwrap_or_else(|| h.reason.label().to_string());
+            let who =
+                h.visitor.name.clone().or(h.visitor.email.clone()).unwrap_or_else(|| "A visitor".into());
+            // The briefing says what they want at a glance; the question when it cannot be made.
+            let what = match handoff::briefing::of(s, h.id) {
+                Ok(b) => {
+                    let hot = if b.hot_lead { "Hot lead. " } else { "" };
+                    let tone = match b.facts.tone {
+                        handoff::model::Tone::Calm => "",
+                        handoff::model::Tone::Frustrated => "Frustrated. ",
+                        handoff::model::Tone::Urgent => "Urgent. ",
+                    };
+                    format!("{hot}{tone}{}", b.facts.summary)
+                }
+                Err(_) => h.question.clone().unwrap_or_else(|| h.reason.label().to_string()),
+            };
             Ok(Some((h.workspace, who, what)))
         })
         .await
