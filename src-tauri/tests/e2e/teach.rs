@@ -102,6 +102,8 @@ fn an_unknown_format_is_taught_in_the_pane_and_read_from_then_on() {
         serde_json::json!([]),
     );
     s.screenshot("teach-preview");
+    let problems = crate::audit::axe(&s);
+    assert!(problems.is_empty(), "axe-core on the teaching view:\n{}", problems.join("\n"));
 
     s.click(&s.wait("[data-testid=teach-save]", 5));
     s.wait("[data-testid=teach-done]", 30);
