@@ -11,6 +11,7 @@ fn main() {
         "snooze",
         "reopen",
         "unsnooze",
+        "undo_contacted",
         "load_demo",
         "reply_draft",
         "send_reply",

@@ -92,3 +92,21 @@ fn waking_a_snoozed_handoff_puts_it_back_in_the_inbox() {
     assert_eq!(store.snoozed_until(id).unwrap(), None);
     assert!(open_ids(&store, now).contains(&id));
 }
+
+#[test]
+fn undoing_contacted_unmeets_the_promise_and_puts_its_reminders_back() {
+    let mut store = Store::open_in_memory().unwrap();
+    let id = one(&mut store);
+    let pending = |s: &Store| s.follow_ups(id).unwrap().iter().filter(|f| f.done_at.is_none()).count();
+    let before = pending(&store);
+    store.mark_contacted(id, "phone", z("2026-11-23T15:30:00Z")).unwrap();
+    assert_eq!(store.promise(id).unwrap().unwrap().state, PromiseState::Met);
+    assert_eq!(store.handoff(id).unwrap().unwrap().status, Status::Replied);
+
+    assert_eq!(store.undo_contacted(id, z("2026-11-23T15:31:00Z")).unwrap(), Status::AwaitingReply);
+    let p = store.promise(id).unwrap().unwrap();
+    assert_eq!((p.state, p.met_at), (PromiseState::Running, None));
+    assert_eq!(pending(&store), before, "the reminders still ahead are back");
+    let err = store.undo_contacted(id, z("2026-11-23T15:32:00Z")).unwrap_err().to_string();
+    assert!(err.contains("not marked as contacted"), "{err}");
+}

@@ -135,6 +135,7 @@ pub fn run() {
             commands::handoff::snooze,
             commands::handoff::reopen,
             commands::handoff::unsnooze,
+            commands::handoff::undo_contacted,
             commands::workspaces::load_demo,
             commands::reply::reply_draft,
             commands::reply::send_reply,

@@ -76,6 +76,8 @@ export interface Backend {
   resolve(id: number, why: Resolution): Promise<HandoffView>;
   contacted(id: number, by: ContactChannel): Promise<HandoffView>;
   snooze(id: number, hours: number): Promise<HandoffView>;
+  /** Take back "contacted" (Undo after Contacted). */
+  undoContacted(id: number): Promise<HandoffView>;
   /** Wake a snoozed handoff now (Undo after Snooze). */
   unsnooze(id: number): Promise<HandoffView>;
   /** Open a resolved handoff again (Reopen, and Undo after Resolve). */
@@ -207,6 +209,7 @@ export const tauriBackend: Backend = {
   contacted: (id, by) => call<HandoffView>("contacted", { id, by }),
   snooze: (id, hours) => call<HandoffView>("snooze", { id, hours }),
   unsnooze: (id) => call<HandoffView>("unsnooze", { id }),
+  undoContacted: (id) => call<HandoffView>("undo_contacted", { id }),
   reopen: (id) => call<HandoffView>("reopen", { id }),
   openLink: (url) => call<void>("plugin:opener|open_url", { url }),
   loadDemo: () => call<string>("load_demo"),

@@ -126,6 +126,23 @@ pub async fn reopen(app: tauri::AppHandle, db: tauri::State<'_, Db>, id: i64) ->
     shown
 }
 
+/// Take back "contacted": the window's Undo after Contacted.
+#[tauri::command]
+pub async fn undo_contacted(
+    app: tauri::AppHandle,
+    db: tauri::State<'_, Db>,
+    id: i64,
+) -> CmdResult<HandoffView> {
+    let shown = db
+        .run(move |s| {
+            s.undo_contacted(id, Utc::now())?;
+            view(s, id)
+        })
+        .await;
+    crate::tray::refresh(&app).await;
+    shown
+}
+
 /// Wake a snoozed handoff now: the window's Undo after Snooze.
 #[tauri::command]
 pub async fn unsnooze(app: tauri::AppHandle, db: tauri::State<'_, Db>, id: i64) -> CmdResult<HandoffView> {

@@ -170,6 +170,12 @@ export class FakeBackend implements Backend {
     this.views.set(id, next);
     return next;
   });
+  undoContacted = vi.fn(async (id: number): Promise<HandoffView> => {
+    const view = this.viewOf(id);
+    const next = { ...view, row: { ...view.row, status: "awaiting_reply" as const } };
+    this.views.set(id, next);
+    return next;
+  });
   reopen = vi.fn(async (id: number): Promise<HandoffView> => {
     const view = this.viewOf(id);
     const next = { ...view, row: { ...view.row, status: "awaiting_reply" as const }, resolution: null };

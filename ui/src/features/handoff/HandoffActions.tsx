@@ -1,6 +1,6 @@
 // The pane's toolbar: Snooze, Contacted, Resolve… on an open handoff; Reopen
-// on a closed one. Each action says what it did in a toast, and Snooze and
-// Resolve offer Undo there (a wake-up, a reopen), so no click is final.
+// on a closed one. Each action says what it did in a toast with Undo (a
+// wake-up, a reopen, the contact taken back), so no click is final.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useRef } from "react";
 import type { HandoffView, Resolution } from "../../bindings";
@@ -67,7 +67,10 @@ export function HandoffActions({ view, resolveOpen, onResolveOpenChange, onToast
         });
         break;
       case "contacted":
-        onToast("Marked as contacted by phone: the reply promise is met.");
+        onToast("Marked as contacted by phone: the reply promise is met.", {
+          label: "Undo",
+          run: () => void undo(() => backend.undoContacted(id), "Contacted undone: the promise runs again.")(),
+        });
         break;
       case "reopen":
         onToast("Reopened: it is back in the inbox.");

@@ -287,6 +287,36 @@ describe("the reply composer", () => {
   });
 });
 
+describe("undo from the toast", () => {
+  it("offers Undo after Snooze, Resolve and Contacted, each calling its inverse", async () => {
+    const backend = new FakeBackend([makeRow(1)]);
+    const toasts: { text: string; run?: () => void }[] = [];
+    renderWith(
+      backend,
+      <HandoffPane
+        id={1}
+        onClose={vi.fn()}
+        resolveOpen={true}
+        onResolveOpenChange={() => {}}
+        onToast={(text, action) => toasts.push({ text, run: action?.run })}
+      />,
+    );
+    const undoOf = async (prefix: string) => {
+      await waitFor(() => expect(toasts.some((t) => t.text.startsWith(prefix))).toBe(true));
+      toasts.find((t) => t.text.startsWith(prefix))?.run?.();
+    };
+    fireEvent.click(await screen.findByTestId("action-snooze"));
+    await undoOf("Snoozed");
+    await waitFor(() => expect(backend.unsnooze).toHaveBeenCalledWith(1));
+    fireEvent.click(await screen.findByTestId("action-contacted"));
+    await undoOf("Marked as contacted");
+    await waitFor(() => expect(backend.undoContacted).toHaveBeenCalledWith(1));
+    fireEvent.click(await screen.findByTestId("resolve-content_gap"));
+    await undoOf("Resolved as");
+    await waitFor(() => expect(backend.reopen).toHaveBeenCalledWith(1));
+  });
+});
+
 describe("HubSpot card", () => {
   it("says how to connect when the workspace has no portal, with no push button", async () => {
     const backend = new FakeBackend();
