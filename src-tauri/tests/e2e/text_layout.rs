@@ -75,7 +75,14 @@ fn tabs_open_fast_and_rtl_overrides_stay_in_their_field() {
     let ms = open_timed(tab_id);
     eprintln!("an ordinary handoff: click to laid-out pane in {baseline:.0} ms");
     eprintln!("a 4,000-tab message: click to laid-out pane in {ms:.0} ms");
-    assert!(ms < 500.0, "the 4,000-tab message took {ms:.0} ms to open (the issue's bound: 500 ms)");
+    // The bound is 500 ms (about 110 ms here on a quiet machine; 6.2 s
+    // before the fix). On a loaded CI runner every pane opens slower, so the
+    // bound grows with this run's own ordinary pane: a freeze still fails.
+    let bound = 500.0_f64.max(5.0 * baseline);
+    assert!(
+        ms < bound,
+        "the 4,000-tab message took {ms:.0} ms to open (bound {bound:.0} ms: 500 ms, or 5x an ordinary pane's {baseline:.0} ms)"
+    );
     let shown = s.inner_text("[data-testid=transcript-line]");
     assert!(shown.contains("before") && shown.contains("after"), "the message is shown: {shown:.80}");
     s.screenshot("tabs");

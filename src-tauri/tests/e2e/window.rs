@@ -75,11 +75,16 @@ fn reply_undo_reopen_and_links_from_the_pane() {
     s.until("the draft is in the field", 10, |s| {
         s.prop("[data-testid=reply-body]", "value").contains(marker)
     });
-    let caret = s.script(
-        "const b = document.querySelector('[data-testid=reply-body]'); \
-         return [document.activeElement === b, b.selectionStart, b.selectionEnd, b.value.indexOf(arguments[0])];",
-        serde_json::json!([marker]),
-    );
+    let caret_now = |s: &crate::driver::Session| {
+        s.script(
+            "const b = document.querySelector('[data-testid=reply-body]'); \
+             return [document.activeElement === b, b.selectionStart, b.selectionEnd, b.value.indexOf(arguments[0])];",
+            serde_json::json!([marker]),
+        )
+    };
+    // The focus follows the draft by a frame or two (longer on a loaded machine).
+    s.until("the message field takes the focus", 10, |s| caret_now(s)[0] == true);
+    let caret = caret_now(&s);
     let at = caret[3].as_i64().unwrap();
     assert_eq!(caret[0], true, "the message field has the focus");
     assert_eq!(caret[1].as_i64(), Some(at), "the cursor starts on the answer line: {caret}");
