@@ -7,6 +7,7 @@
 //! secret to the keychain, then the settings to the database. A failed check
 //! saves nothing; a secret is never written to the database.
 
+use crate::ErrorCode;
 use crate::hubspot::worker::{self, PushOptions};
 use crate::hubspot::{self, Failure, TOKEN_KEY};
 use crate::ingest::imap::{Canceller, ImapConfig, Mailbox, TlsMode};
@@ -23,8 +24,13 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// The server could not be reached or refused the login.
-    #[error("{0}")]
-    Check(String),
+    #[error("{message}")]
+    Check {
+        /// What kind of failure (offline, refused, sign in again…).
+        code: ErrorCode,
+        /// What happened and what to do.
+        message: String,
+    },
     /// The settings themselves are not usable.
     #[error("{0}")]
     Invalid(String),
@@ -34,6 +40,39 @@ pub enum ConnectError {
     /// The database failed.
     #[error(transparent)]
     Store(#[from] crate::Error),
+}
+
+impl ConnectError {
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ConnectError::Check { code, .. } => *code,
+            ConnectError::Invalid(_) => ErrorCode::InvalidInput,
+            ConnectError::Keychain(k) => k.code(),
+            ConnectError::Store(e) => e.code(),
+        }
+    }
+}
+
+fn check(code: ErrorCode, message: impl Into<String>) -> ConnectError {
+    ConnectError::Check { code, message: message.into() }
+}
+
+/// The code of a failed SMTP login check.
+fn smtp_code(e: &smtp::SendError) -> ErrorCode {
+    match e.failure {
+        smtp::Failure::Retry => ErrorCode::Offline,
+        _ => ErrorCode::Connection,
+    }
+}
+
+/// The code of a failed HubSpot check.
+fn hubspot_code(e: &hubspot::ApiError) -> ErrorCode {
+    match e.failure {
+        Failure::Transient => ErrorCode::Offline,
+        Failure::RateLimited(_) => ErrorCode::Busy,
+        _ => ErrorCode::Connection,
+    }
 }
 
 type Result<T> = std::result::Result<T, ConnectError>;
@@ -65,17 +104,17 @@ pub fn check_source(config: &SourceConfig, secret: &str) -> Result<()> {
     match config {
         SourceConfig::Imap(c) => Mailbox::connect(c, secret, &Canceller::default())
             .map(|m| m.logout())
-            .map_err(|e| ConnectError::Check(e.to_string())),
+            .map_err(|e| check(e.code(), e.to_string())),
         SourceConfig::Relay(c) => {
-            let client = RelayClient::new(c, secret).map_err(|e| ConnectError::Check(e.to_string()))?;
+            let client = RelayClient::new(c, secret).map_err(|e| check(e.code(), e.to_string()))?;
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
-                .map_err(|e| ConnectError::Check(format!("cannot start the network runtime: {e}")))?;
+                .map_err(|e| check(ErrorCode::Internal, format!("cannot start the network runtime: {e}")))?;
             // A cursor far ahead: only the token is tested.
             rt.block_on(client.fetch(i64::MAX - 1, Duration::ZERO))
                 .map(|_| ())
-                .map_err(|e| ConnectError::Check(e.to_string()))
+                .map_err(|e| check(e.code(), e.to_string()))
         }
     }
 }
@@ -198,7 +237,7 @@ pub fn replace_source_secret(keychain: &Keychain, source: &Source, secret: &str,
 pub fn test_source(keychain: &Keychain, source: &Source) -> Result<()> {
     let secret = crate::oauth::source_secret(keychain, source).map_err(|e| match e {
         crate::oauth::OAuthError::Keychain(k) => ConnectError::Keychain(k),
-        other => ConnectError::Check(other.to_string()),
+        other => check(other.code(), other.to_string()),
     })?;
     check_source(&source.config, &secret)
 }
@@ -258,7 +297,7 @@ pub fn set_smtp(
     };
     if verify {
         smtp::check(&identity, login.as_deref())
-            .map_err(|e| ConnectError::Check(format!("{e}. Nothing was saved.")))?;
+            .map_err(|e| check(smtp_code(&e), format!("{e}. Nothing was saved.")))?;
     }
     if let Some(p) = typed {
         keychain_needed()?.set(&ws.slug, SMTP_KEY, p)?;
@@ -271,7 +310,7 @@ pub fn set_smtp(
 fn oauth_err(e: crate::oauth::OAuthError) -> ConnectError {
     match e {
         crate::oauth::OAuthError::Keychain(k) => ConnectError::Keychain(k),
-        other => ConnectError::Check(other.to_string()),
+        other => check(other.code(), other.to_string()),
     }
 }
 
@@ -298,7 +337,7 @@ pub fn set_smtp_oauth(
     let refresh = oauth_refresh(grant)?;
     if verify {
         smtp::check(&identity, Some(&grant.access_token))
-            .map_err(|e| ConnectError::Check(format!("{e}. Nothing was saved.")))?;
+            .map_err(|e| check(smtp_code(&e), format!("{e}. Nothing was saved.")))?;
     }
     keychain.set(&ws.slug, SMTP_KEY, refresh)?;
     crate::oauth::remember(&ws.slug, SMTP_KEY, grant);
@@ -322,7 +361,7 @@ pub fn test_smtp(store: &Store, keychain: Option<&Keychain>, slug: &str) -> Resu
         .map_err(oauth_err)?,
         None => None,
     };
-    smtp::check(&id, password.as_deref()).map_err(|e| ConnectError::Check(e.to_string()))?;
+    smtp::check(&id, password.as_deref()).map_err(|e| check(smtp_code(&e), e.to_string()))?;
     Ok(id)
 }
 
@@ -377,8 +416,9 @@ pub fn connect_hubspot(
     let base = settings.base_url.clone();
     ws.settings.hubspot = Some(settings);
     let client = worker::paced_client(store, &ws, &token, options)?;
-    client.check().map_err(|e| ConnectError::Check(hubspot_explain(slug, &base, &e)))?;
-    hubspot::ensure_properties(&client).map_err(|e| ConnectError::Check(hubspot_explain(slug, &base, &e)))?;
+    client.check().map_err(|e| check(hubspot_code(&e), hubspot_explain(slug, &base, &e)))?;
+    hubspot::ensure_properties(&client)
+        .map_err(|e| check(hubspot_code(&e), hubspot_explain(slug, &base, &e)))?;
     keychain.set(&ws.slug, TOKEN_KEY, &token)?;
     store.update_workspace(&ws)?;
     store.hubspot_connected(ws.id, true, Utc::now())?;

@@ -31,6 +31,6 @@ pub mod sync;
 pub mod teach;
 pub mod team;
 
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, Next, Result};
 pub use model::*;
 pub use store::Store;

@@ -57,6 +57,17 @@ pub enum SecretError {
     },
 }
 
+impl SecretError {
+    /// The code a face chooses its next step by: no keychain (or a locked
+    /// one) is `keychain_missing`; a keychain without this item is `not_found`.
+    pub fn code(&self) -> crate::ErrorCode {
+        match self {
+            SecretError::Unavailable(_) | SecretError::Failed { .. } => crate::ErrorCode::KeychainMissing,
+            SecretError::Missing { .. } => crate::ErrorCode::NotFound,
+        }
+    }
+}
+
 /// The key a live source's secret is filed under.
 pub fn source_key(source_name: &str) -> String {
     format!("source:{source_name}")

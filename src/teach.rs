@@ -8,7 +8,7 @@
 //! raw source); saving re-reads through [`crate::reparse`], so a record is
 //! only ever upgraded, never made worse, and its original stays.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use crate::ingest::email::{mail_of, parse_email_taught};
 use crate::ingest::templates::{self, Selection, Taught};
 use crate::model::{FormatTemplate, NewHandoff, RawKind, TEMPLATE_FORMAT, TemplateExport};
@@ -112,10 +112,10 @@ pub fn export(t: &FormatTemplate) -> String {
 
 /// Read an exported template (not saved).
 pub fn parse_export(json: &str) -> Result<FormatTemplate> {
-    let e: TemplateExport = serde_json::from_str(json).map_err(|e| {
-        Error::Invalid(format!(
-            "this is not a Handoff Desk template ({e}); export one with `handoff template export` or from Settings → Templates"
-        ))
+    let e: TemplateExport = serde_json::from_str(json).map_err(|e| Error::Refused {
+        code: ErrorCode::InvalidInput,
+        message: format!("this is not a Handoff Desk template ({e}); export one first"),
+        next: Next::ExportTemplate,
     })?;
     if e.handoff_desk_template > TEMPLATE_FORMAT {
         return Err(Error::Invalid(format!(

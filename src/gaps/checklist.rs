@@ -6,7 +6,7 @@ use super::draft::draft_answer;
 pub use super::draft::{DraftAnswer, answer_in_reply};
 use super::embed::{DIM, Embedder, MODEL_NAME};
 use super::{Method, Params, cluster, lexical};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use crate::metrics::Month;
 use crate::model::Workspace;
 use crate::store::{GapCheck, GapQuestion, Store};
@@ -367,10 +367,14 @@ pub fn check(
     let list = build(store, ws, month, grouper)?;
     let it = pick(&list, rank)?;
     if let ItemState::Done { .. } = it.state {
-        return Err(Error::Invalid(format!(
-            "item {rank} ({:?}) is already checked off for {month}; `handoff gaps uncheck {rank}` reopens it",
-            it.label
-        )));
+        return Err(Error::Refused {
+            code: ErrorCode::InvalidInput,
+            message: format!(
+                "item {rank} ({:?}) is already checked off for {month}; reopen it first",
+                it.label
+            ),
+            next: Next::UncheckGap { rank },
+        });
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let id = store.add_gap_check(ws.id, &month.to_string(), &it.label, &it.handoffs, note, now)?;
@@ -397,14 +401,14 @@ pub fn uncheck(
 }
 
 fn pick(list: &Checklist, rank: usize) -> Result<&Item> {
-    list.items.iter().find(|i| i.rank == rank).ok_or_else(|| {
-        Error::Invalid(format!(
-            "the {} checklist of {} has {} items; there is no item {rank}. `handoff gaps -w {} --month {}` lists them.",
+    list.items.iter().find(|i| i.rank == rank).ok_or_else(|| Error::Refused {
+        code: ErrorCode::NotFound,
+        message: format!(
+            "the {} checklist of {} has {} items; there is no item {rank}.",
             list.month,
             list.workspace,
             list.items.len(),
-            list.workspace,
-            list.month
-        ))
+        ),
+        next: Next::ListGaps { workspace: list.workspace.clone(), month: list.month.to_string() },
     })
 }

@@ -124,6 +124,20 @@ impl RelayError {
                 | RelayError::HeldByTeammate { .. }
         )
     }
+
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            RelayError::Unreachable { .. } => C::Offline,
+            RelayError::Status { status: 429, .. } => C::Busy,
+            RelayError::Unauthorized { .. } | RelayError::Status { .. } | RelayError::BadAnswer { .. } => {
+                C::Connection
+            }
+            RelayError::Insecure { .. } => C::InvalidInput,
+            RelayError::HeldByTeammate { .. } => C::Busy,
+        }
+    }
 }
 
 /// Refuses a relay address that would send the read token in clear: only

@@ -134,6 +134,25 @@ impl OAuthError {
     pub fn is_transient(&self) -> bool {
         matches!(self, OAuthError::Network { .. } | OAuthError::Server { .. })
     }
+
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            OAuthError::NoClient { .. } => C::InvalidInput,
+            OAuthError::ConsentRefused { .. }
+            | OAuthError::AdminConsent { .. }
+            | OAuthError::WrongAccount { .. }
+            | OAuthError::Refused { .. }
+            | OAuthError::SignInAgain { .. }
+            | OAuthError::Mismatch(_)
+            | OAuthError::TimedOut(_) => C::SignInAgain,
+            OAuthError::Network { .. } => C::Offline,
+            OAuthError::Server { .. } => C::Connection,
+            OAuthError::Local(_) => C::Internal,
+            OAuthError::Keychain(e) => e.code(),
+        }
+    }
 }
 
 /// Access tokens in memory: (workspace, key) → (token, expires).

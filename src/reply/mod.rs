@@ -8,7 +8,7 @@
 pub mod smtp;
 pub mod worker;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use crate::model::{Handoff, Promise, Template, Workspace};
 use crate::store::{NewReply, ReplyKind};
 
@@ -109,11 +109,10 @@ pub fn new_message_id(from_address: &str) -> String {
 }
 
 fn from_line(ws: &Workspace) -> Result<String> {
-    let id = ws.settings.smtp.as_ref().ok_or_else(|| {
-        Error::Invalid(format!(
-            "workspace {:?} has no reply identity yet: set one with `handoff smtp set --workspace {} --host … --user … --from …`",
-            ws.slug, ws.slug
-        ))
+    let id = ws.settings.smtp.as_ref().ok_or_else(|| Error::Refused {
+        code: ErrorCode::InvalidInput,
+        message: format!("workspace {:?} has no reply identity yet: set one first", ws.slug),
+        next: Next::SetReplyIdentity { workspace: ws.slug.clone() },
     })?;
     Ok(match &id.from_name {
         Some(n) => format!("\"{}\" <{}>", n.replace('"', "'"), id.from_address),
@@ -126,10 +125,14 @@ fn from_line(ws: &Workspace) -> Result<String> {
 pub fn reply_to_visitor(ws: &Workspace, h: &Handoff, kind: ReplyKind, draft: &Draft) -> Result<NewReply> {
     let to = h.visitor.email.clone().filter(|e| e.contains('@')).ok_or_else(|| {
         let phone = h.visitor.phone.as_deref().map(|p| format!(" (phone: {p})")).unwrap_or_default();
-        Error::Invalid(format!(
-            "handoff #{} has no visitor email to reply to{phone}. If you reached them another way: `handoff contacted {} --by phone`.",
-            h.id, h.id
-        ))
+        Error::Refused {
+            code: ErrorCode::InvalidInput,
+            message: format!(
+                "handoff #{} has no visitor email to reply to{phone}. If you reached them another way, mark it contacted.",
+                h.id
+            ),
+            next: Next::MarkContacted { id: h.id },
+        }
     })?;
     if draft.body.contains(ANSWER_MARKER) {
         return Err(Error::Invalid(format!(

@@ -17,7 +17,7 @@
 //!   under them.
 
 use super::{SCHEMA_VERSION, Store};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 use rusqlite::backup::{Backup, StepResult};
@@ -178,10 +178,11 @@ impl Store {
     /// check, and a Handoff Desk schema this build can read. The handoff count.
     pub fn check_backup(file: &Path, key: Option<&super::cipher::Key>) -> Result<i64> {
         if !file.is_file() {
-            return Err(Error::Invalid(format!(
-                "{} is not a file; name a backup made by `handoff backup`",
-                file.display()
-            )));
+            return Err(Error::Refused {
+                code: ErrorCode::NotFound,
+                message: format!("{} is not a file; name a backup file", file.display()),
+                next: Next::ChooseBackup,
+            });
         }
         let conn = Connection::open_with_flags(file, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
             .map_err(|source| Error::Open { path: file.to_path_buf(), source })?;

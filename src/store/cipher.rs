@@ -16,7 +16,7 @@
 //!   file beside the old with `sqlcipher_export`, checks it, then renames it
 //!   over the old one; it refuses while another program has the file open.
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use crate::secrets::{Keychain, SecretError};
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
@@ -156,11 +156,10 @@ pub fn convert(path: &Path, from: Option<&Key>, to: Option<&Key>) -> Result<()> 
     }
     conn.busy_timeout(std::time::Duration::from_secs(2))?;
     // Exclusive: no other program may read or write while the file is rewritten.
-    let busy = || {
-        Error::Invalid(format!(
-            "another program (the Handoff Desk window, `handoff watch`) has {} open; close it and try again",
-            path.display()
-        ))
+    let busy = || Error::Refused {
+        code: ErrorCode::Busy,
+        message: format!("another program has {} open; close it and try again", path.display()),
+        next: Next::CloseOthers,
     };
     conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
     conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;").map_err(|_| busy())?;

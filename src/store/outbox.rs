@@ -11,7 +11,7 @@
 //! ones (5xx, bad address) become `failed` with the server's words.
 
 use super::{Store, from_ms, opt_from_ms, to_ms};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -316,9 +316,11 @@ impl Store {
 
     /// Send a failed or unsure job again, now: the owner's explicit decision.
     pub fn requeue_job(&mut self, id: i64, now: DateTime<Utc>) -> Result<Job> {
-        let job = self
-            .job(id)?
-            .ok_or_else(|| Error::Invalid(format!("no outbox job #{id}; `handoff outbox` lists them")))?;
+        let job = self.job(id)?.ok_or_else(|| Error::Refused {
+            code: ErrorCode::NotFound,
+            message: format!("no outbox job #{id}"),
+            next: Next::ListOutbox,
+        })?;
         if !matches!(job.state, JobState::Failed | JobState::Unsure | JobState::Pending) {
             return Err(Error::Invalid(format!(
                 "outbox job #{id} is {}; only failed, unsure or waiting jobs can be sent again",

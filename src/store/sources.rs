@@ -7,7 +7,7 @@
 //!   covers ([`Store::ingest_at`]), so it never runs ahead of the data.
 
 use super::{Store, from_ms, opt_from_ms, to_ms};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorCode, Next, Result};
 use crate::ingest::imap::ImapConfig;
 use crate::ingest::relay::RelayConfig;
 use chrono::{DateTime, Utc};
@@ -153,9 +153,13 @@ impl Store {
             params![workspace_id, name, config.kind(), json, to_ms(Utc::now())],
         )?;
         if inserted == 0 {
-            return Err(Error::Invalid(format!(
-                "this workspace already has a source named {name:?}. Pick another name, or remove it first with `handoff source remove`."
-            )));
+            return Err(Error::Refused {
+                code: ErrorCode::InvalidInput,
+                message: format!(
+                    "this workspace already has a source named {name:?}. Pick another name, or remove that source first."
+                ),
+                next: Next::RemoveSource,
+            });
         }
         self.source(self.conn.last_insert_rowid())
     }
@@ -169,7 +173,11 @@ impl Store {
                 from_row,
             )
             .optional()?
-            .ok_or_else(|| Error::Invalid(format!("no source #{id}. `handoff source list` shows them.")))
+            .ok_or_else(|| Error::Refused {
+                code: ErrorCode::NotFound,
+                message: format!("no source #{id}; it may have been removed."),
+                next: Next::ListSources,
+            })
     }
 
     /// A source by workspace slug and name.
@@ -184,10 +192,10 @@ impl Store {
                 from_row,
             )
             .optional()?
-            .ok_or_else(|| {
-                Error::Invalid(format!(
-                    "workspace {workspace:?} has no source named {name:?}. `handoff source list` shows them."
-                ))
+            .ok_or_else(|| Error::Refused {
+                code: ErrorCode::NotFound,
+                message: format!("workspace {workspace:?} has no source named {name:?}."),
+                next: Next::ListSources,
             })
     }
 

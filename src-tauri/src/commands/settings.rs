@@ -18,7 +18,7 @@ use handoff::store::NewWorkspace;
 impl From<ConnectError> for AppError {
     fn from(e: ConnectError) -> Self {
         match e {
-            ConnectError::Check(m) => AppError::new("connection", m),
+            ConnectError::Check { message: m, .. } => AppError::new("connection", m),
             ConnectError::Invalid(m) => AppError::new("bad_input", m),
             ConnectError::Keychain(k) => AppError::new("keychain", k.to_string()),
             ConnectError::Store(s) => s.into(),

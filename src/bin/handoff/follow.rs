@@ -244,7 +244,7 @@ pub fn smtp_set(store: &Store, ws: &str, id: SmtpIdentity, stdin: bool, verify: 
     let keychain = if password.is_some() { Some(keychain()?) } else { None };
     connect::set_smtp(store, keychain.as_ref(), &w.slug, id, password.as_deref(), verify).map_err(
         |e| match e {
-            connect::ConnectError::Check(m) => {
+            connect::ConnectError::Check { message: m, .. } => {
                 anyhow::anyhow!("{}; fix it, or pass --no-check.", m.trim_end_matches('.'))
             }
             e => e.into(),

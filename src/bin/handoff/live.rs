@@ -58,7 +58,7 @@ pub fn replace_secret(source: &Source, input: SecretInput, verify: bool) -> Resu
 /// A failed check, with the command line's way around it.
 pub fn no_check_hint(e: connect::ConnectError) -> anyhow::Error {
     match e {
-        connect::ConnectError::Check(m) => {
+        connect::ConnectError::Check { message: m, .. } => {
             anyhow::anyhow!("{m} Nothing was saved; fix it, or pass --no-check to save without checking.")
         }
         e => e.into(),

@@ -8,6 +8,7 @@ mod args_connect;
 mod args_privacy;
 mod crm;
 mod follow;
+mod hints;
 mod import;
 mod live;
 mod monthly;
@@ -43,7 +44,10 @@ fn main() {
             }
             std::process::exit(x.code);
         }
-        eprintln!("error: {e:#}");
+        match hints::hint(&e) {
+            Some(hint) => eprintln!("error: {e:#} {hint}"),
+            None => eprintln!("error: {e:#}"),
+        }
         std::process::exit(1);
     }
 }

@@ -162,7 +162,7 @@ pub fn smtp(store: &Store, workspace: &str, id: handoff::SmtpIdentity, verify: b
     let grant = sign_in(provider, &user)?;
     let ws =
         connect::set_smtp_oauth(store, &keychain, workspace, id, &grant, verify).map_err(|e| match e {
-            connect::ConnectError::Check(m) => {
+            connect::ConnectError::Check { message: m, .. } => {
                 anyhow::anyhow!("{}; fix it, or pass --no-check.", m.trim_end_matches('.'))
             }
             e => e.into(),

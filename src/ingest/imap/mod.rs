@@ -202,6 +202,19 @@ impl ImapError {
     pub fn is_transient(&self) -> bool {
         matches!(self, ImapError::Connect { .. } | ImapError::Lost(_) | ImapError::Protocol(_))
     }
+
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> crate::ErrorCode {
+        use crate::ErrorCode as C;
+        match self {
+            ImapError::Connect { .. } | ImapError::Lost(_) => C::Offline,
+            ImapError::Tls { .. } | ImapError::Auth { .. } | ImapError::Protocol(_) => C::Connection,
+            ImapError::Token { .. } => C::SignInAgain,
+            ImapError::NoFolder { .. } => C::InvalidInput,
+            ImapError::Cancelled => C::Cancelled,
+            ImapError::Store(_) => C::Database,
+        }
+    }
 }
 
 fn lost(e: imap::Error) -> ImapError {
