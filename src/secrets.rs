@@ -27,15 +27,12 @@ pub enum SecretError {
     /// No keychain service could be reached.
     #[error(
         "no OS keychain is available ({0}). Handoff Desk keeps passwords and tokens only in the keychain. \
-         On a desktop, log in to a session with GNOME Keyring or KWallet running. On a server or in CI, start one: \
-         dbus-run-session -- sh -c 'echo -n unlock-pass | gnome-keyring-daemon --unlock --components=secrets; handoff …'"
+         On a desktop, log in to a session with GNOME Keyring or KWallet running. On a server or in CI, run Handoff Desk \
+         inside one: dbus-run-session -- sh -c 'echo -n unlock-pass | gnome-keyring-daemon --unlock --components=secrets; …'"
     )]
     Unavailable(String),
     /// The keychain has no such item.
-    #[error(
-        "the keychain holds no secret for {workspace}/{key}. Store it again (in the app: Settings → Sources; or \
-         `handoff source secret {workspace}/NAME` with the source's name)."
-    )]
+    #[error("the keychain holds no secret for {workspace}/{key}. Store the password or token again.")]
     Missing {
         /// Workspace slug.
         workspace: String,

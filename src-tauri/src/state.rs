@@ -4,6 +4,7 @@
 //! which takes it on a blocking thread, never on the async runtime's own.
 
 use crate::error::{AppError, CmdResult};
+use handoff::ErrorCode;
 use handoff::Store;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -63,15 +64,13 @@ impl Db {
         f: impl FnOnce(&mut Store) -> CmdResult<T> + Send + 'static,
     ) -> CmdResult<T> {
         let db = self.clone();
-        tauri::async_runtime::spawn_blocking(move || db.with(f))
-            .await
-            .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+        tauri::async_runtime::spawn_blocking(move || db.with(f)).await.map_err(AppError::task)?
     }
 
     /// Run `f` with the store on this thread (already a blocking one).
     pub fn with<T>(&self, f: impl FnOnce(&mut Store) -> CmdResult<T>) -> CmdResult<T> {
         let mut guard = self.store.lock().map_err(|_| {
-            AppError::new("internal", "the data file's lock was poisoned; restart Handoff Desk")
+            AppError::new(ErrorCode::Internal, "the data file's lock was poisoned; restart Handoff Desk")
         })?;
         f(&mut guard)
     }

@@ -138,6 +138,16 @@ pub enum DiscoverError {
     },
 }
 
+impl DiscoverError {
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> crate::ErrorCode {
+        match self {
+            DiscoverError::NotAnAddress(_) => crate::ErrorCode::InvalidInput,
+            DiscoverError::NotFound { .. } => crate::ErrorCode::NotFound,
+        }
+    }
+}
+
 /// Where to look, and how long to wait.
 #[derive(Debug, Clone)]
 pub struct Discovery {

@@ -6,6 +6,7 @@ import { createContext, createElement, useContext, type ReactNode } from "react"
 import type {
   AppError as AppErrorShape,
   BriefingView,
+  ErrorCode,
   MonthReportView,
   GapChecklist,
   HandoffView,
@@ -38,11 +39,19 @@ import type { MailboxFound } from "./bindings/MailboxFound";
 import type { SignInFor } from "./bindings/SignInFor";
 import type { SignInStarted } from "./bindings/SignInStarted";
 
+/**
+ * What kind of failure: the shell's typed codes (see bindings/ErrorCode.ts),
+ * plus the window's own two for a backend it could not reach ("unavailable")
+ * and a throwable that carried nothing ("unknown"). Screens switch on this,
+ * never on the words of `message`.
+ */
+export type ErrorKind = ErrorCode | "unavailable" | "unknown";
+
 /** An error from the backend (or from reaching it), with a user-facing message. */
 export class AppError extends Error {
-  readonly code: string;
+  readonly code: ErrorKind;
 
-  constructor(code: string, message: string) {
+  constructor(code: ErrorKind, message: string) {
     super(message);
     this.name = "AppError";
     this.code = code;
@@ -50,6 +59,7 @@ export class AppError extends Error {
 
   static from(err: unknown): AppError {
     if (err instanceof AppError) return err;
+    // The shell's AppError: its code is an ErrorCode by construction (ts-rs).
     if (isErrorShape(err)) return new AppError(err.code, err.message);
     if (typeof err === "string") return new AppError("internal", err);
     if (err instanceof Error) return new AppError("unavailable", err.message);

@@ -61,7 +61,7 @@ pub async fn save_privacy(
     backup: BackupForm,
 ) -> CmdResult<PrivacyView> {
     if backup.keep == 0 || backup.keep > 365 {
-        return Err(AppError::new("bad_input", "keep between 1 and 365 daily backups"));
+        return Err(AppError::invalid("keep between 1 and 365 daily backups"));
     }
     db.run(move |s| {
         let mut ws = s.require_workspace(&workspace)?;

@@ -10,28 +10,17 @@ use crate::views::{
     SourceView, WorkspaceForm, WorkspaceSummary, time,
 };
 use handoff::Store;
-use handoff::connect::{self, ConnectError};
+use handoff::connect;
 use handoff::model::HubspotSettings;
 use handoff::secrets::Keychain;
 use handoff::store::NewWorkspace;
 
-impl From<ConnectError> for AppError {
-    fn from(e: ConnectError) -> Self {
-        match e {
-            ConnectError::Check { message: m, .. } => AppError::new("connection", m),
-            ConnectError::Invalid(m) => AppError::new("bad_input", m),
-            ConnectError::Keychain(k) => AppError::new("keychain", k.to_string()),
-            ConnectError::Store(s) => s.into(),
-        }
-    }
-}
-
 fn invalid(message: String) -> AppError {
-    AppError::new("bad_input", message)
+    AppError::invalid(message)
 }
 
 fn keychain() -> CmdResult<Keychain> {
-    Keychain::open().map_err(|e| AppError::new("keychain", e.to_string()))
+    Ok(Keychain::open()?)
 }
 
 /// Run `f` with the store and the keychain on a blocking thread (opening the
@@ -46,7 +35,7 @@ async fn with_keychain<T: Send + 'static>(
         db.with(|s| f(s, keychain))
     })
     .await
-    .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+    .map_err(AppError::task)?
 }
 
 /// The settings screen for one workspace.

@@ -8,6 +8,7 @@
 use crate::error::{AppError, CmdResult};
 use crate::state::{Db, Outbox};
 use crate::views::{SettingsView, SmtpForm, SourceForm, provider};
+use handoff::ErrorCode;
 use handoff::connect;
 use handoff::discover::{Discovery, OAuthProvider, Security};
 use handoff::oauth::{OAuthClient, SignIn, flow};
@@ -110,22 +111,19 @@ fn security(s: Security) -> &'static str {
 }
 
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> CmdResult<T> + Send + 'static) -> CmdResult<T> {
-    tauri::async_runtime::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::new("internal", format!("a background task failed: {e}; try again")))?
+    tauri::async_runtime::spawn_blocking(f).await.map_err(AppError::task)?
 }
 
 fn oauth_error(e: handoff::oauth::OAuthError) -> AppError {
-    AppError::new("sign_in", e.to_string())
+    e.into()
 }
 
 /// Host, port and security for an address (presets, autoconfig, SRV, MX).
 #[tauri::command]
 pub async fn discover_mailbox(address: String) -> CmdResult<MailboxFound> {
     blocking(move || {
-        let found = Discovery::from_env()
-            .find(address.trim())
-            .map_err(|e| AppError::new("not_found", e.to_string()))?;
+        let found =
+            Discovery::from_env().find(address.trim()).map_err(|e| AppError::new(e.code(), e.to_string()))?;
         Ok(MailboxFound {
             provider: found.provider.clone(),
             host: found.imap.host.clone(),
@@ -155,11 +153,11 @@ pub async fn begin_sign_in(
     address: String,
 ) -> CmdResult<SignInStarted> {
     let p = provider(&provider_name)
-        .map_err(|m| AppError::new("bad_input", m))?
-        .ok_or_else(|| AppError::new("bad_input", "choose Google or Microsoft."))?;
+        .map_err(AppError::invalid)?
+        .ok_or_else(|| AppError::invalid("choose Google or Microsoft."))?;
     let address = address.trim().to_string();
     if !address.contains('@') {
-        return Err(AppError::new("bad_input", "type the mailbox's whole address (name@example.com) first."));
+        return Err(AppError::invalid("type the mailbox's whole address (name@example.com) first."));
     }
     let client = OAuthClient::from_env(p).map_err(oauth_error)?;
     let started = SignIn::start(&client, Some(&address)).map_err(oauth_error)?;
@@ -194,25 +192,23 @@ pub async fn finish_sign_in(
         .lock()
         .ok()
         .and_then(|mut m| m.get_mut(&id).map(|(p, s)| (*p, s.take())))
-        .ok_or_else(|| AppError::new("not_found", "that sign-in was cancelled; start it again."))?;
-    let waiting = waiting.ok_or_else(|| AppError::new("busy", "that sign-in is already being finished."))?;
+        .ok_or_else(|| AppError::new(ErrorCode::NotFound, "that sign-in was cancelled; start it again."))?;
+    let waiting =
+        waiting.ok_or_else(|| AppError::new(ErrorCode::Busy, "that sign-in is already being finished."))?;
     let grant = blocking(move || waiting.finish(WAIT).map_err(oauth_error)).await;
     let still_wanted = sign_ins.pending.lock().map(|mut m| m.remove(&id).is_some()).unwrap_or(false);
     let grant = grant?;
     if !still_wanted {
-        return Err(AppError::new("cancelled", "the sign-in was cancelled; nothing was saved."));
+        return Err(AppError::new(ErrorCode::Cancelled, "the sign-in was cancelled; nothing was saved."));
     }
     let db = db.inner().clone();
     let reload = matches!(target, SignInFor::NewSource { .. } | SignInFor::Source { .. });
     let view = blocking(move || {
-        let keychain =
-            handoff::secrets::Keychain::open().map_err(|e| AppError::new("keychain", e.to_string()))?;
+        let keychain = handoff::secrets::Keychain::open()?;
         db.with(|s| match target {
             SignInFor::NewSource { workspace, form } => {
-                let SourceConfig::Imap(mut config) =
-                    form.config().map_err(|m| AppError::new("bad_input", m))?
-                else {
-                    return Err(AppError::new("bad_input", "a relay has a token, not a sign-in."));
+                let SourceConfig::Imap(mut config) = form.config().map_err(AppError::invalid)? else {
+                    return Err(AppError::invalid("a relay has a token, not a sign-in."));
                 };
                 config.oauth = Some(p);
                 let ws = s.require_workspace(&workspace)?;
@@ -225,7 +221,7 @@ pub async fn finish_sign_in(
                 Ok(super::settings::view(s, &source.workspace_slug)?)
             }
             SignInFor::Smtp { workspace, form } => {
-                let mut identity = form.identity().map_err(|m| AppError::new("bad_input", m))?;
+                let mut identity = form.identity().map_err(AppError::invalid)?;
                 identity.oauth = Some(p);
                 if identity.user.is_none() {
                     identity.user = Some(identity.from_address.clone());

@@ -3,6 +3,7 @@
 //! or banner for the same code); this names the command that fixes it.
 
 use handoff::connect::ConnectError;
+use handoff::secrets::SecretError;
 use handoff::{Error, Next};
 
 /// The command-line hint for the first core error in `e`'s chain, if it has one.
@@ -11,8 +12,16 @@ pub fn hint(e: &anyhow::Error) -> Option<String> {
         if let Some(core) = cause.downcast_ref::<Error>() {
             return core_hint(core);
         }
+        if let Some(SecretError::Missing { workspace, .. }) = cause.downcast_ref::<SecretError>() {
+            return Some(format!(
+                "`handoff source secret {workspace}/NAME` stores a source's (with its name)."
+            ));
+        }
         match cause.downcast_ref::<ConnectError>() {
             Some(ConnectError::Store(core)) => core_hint(core),
+            Some(ConnectError::Keychain(SecretError::Missing { workspace, .. })) => {
+                Some(format!("`handoff source secret {workspace}/NAME` stores a source's (with its name)."))
+            }
             _ => None,
         }
     })

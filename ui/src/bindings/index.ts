@@ -2,6 +2,7 @@
 export type { AnswerView } from "./AnswerView";
 export type { AppError } from "./AppError";
 export type { BriefingView } from "./BriefingView";
+export type { ErrorCode } from "./ErrorCode";
 export type { BuyingSignal } from "./BuyingSignal";
 export type { ClaimView } from "./ClaimView";
 export type { DayStrip } from "./DayStrip";

@@ -351,7 +351,7 @@ export class FakeBackend implements Backend {
       new Promise((resolve, reject) => {
         this.signInAnswer = (ok: boolean) => {
           if (!ok) {
-            reject({ code: "sign_in", message: "you did not allow Handoff Desk to use the mailbox." });
+            reject({ code: "sign_in_again", message: "you did not allow Handoff Desk to use the mailbox." });
             return;
           }
           if (target.kind === "newSource") {
@@ -400,7 +400,7 @@ export class FakeBackend implements Backend {
   claimHandoff = vi.fn(async (id: number): Promise<HandoffView> => {
     const view = this.viewOf(id);
     const held = view.team.claim;
-    if (held && !held.mine) throw { code: "bad_input", message: `${held.by} <${held.email}> has claimed this handoff.` };
+    if (held && !held.mine) throw { code: "invalid_input", message: `${held.by} <${held.email}> has claimed this handoff.` };
     const me = view.team.me ?? "You";
     const claim = { by: me, email: "me@acme.test", at: new Date(NOW).toISOString(), mine: true, pending: false, note: null, stale: false };
     const next = {

@@ -75,7 +75,7 @@ describe("the composer in team mode", () => {
     backend.claimHandoff.mockImplementationOnce(async () => {
       // A teammate's claim arrived meanwhile: the shell refuses and now knows it.
       backend.views.set(1, makeView(makeRow(1), { team: { ...TEAM_ON, claim: DANA, warning: WARNING } }));
-      throw { code: "bad_input", message: "Dana <dana@acme.test> has claimed this handoff (since Mar 10, 10:42)." };
+      throw { code: "invalid_input", message: "Dana <dana@acme.test> has claimed this handoff (since Mar 10, 10:42)." };
     });
     renderPane(backend);
     await openComposer();

@@ -222,7 +222,7 @@ describe("actions", () => {
 
   it("shows an action's error message", async () => {
     const backend = new FakeBackend();
-    backend.snooze.mockRejectedValueOnce({ code: "conflict", message: "Already resolved." });
+    backend.snooze.mockRejectedValueOnce({ code: "invalid_input", message: "Already resolved." });
     await openFirst(backend);
     fireEvent.click(screen.getByTestId("action-snooze"));
     expect(await screen.findByText("Already resolved.")).toBeTruthy();
@@ -363,7 +363,7 @@ describe("HubSpot card", () => {
         },
       }),
     );
-    backend.pushToHubspot.mockRejectedValueOnce({ code: "bad_input", message: "Acme is not connected to HubSpot." });
+    backend.pushToHubspot.mockRejectedValueOnce({ code: "invalid_input", message: "Acme is not connected to HubSpot." });
     renderPane(backend);
     const card = await screen.findByTestId("hubspot-card");
     expect(card.textContent).toContain("HubSpot refused the token");

@@ -79,7 +79,7 @@ describe("teaching a format from the handoff pane", () => {
   it("says why a preview failed", async () => {
     const backend = new TeachingBackend([makeRow(1, { flagged: true })]);
     backend.templatePreview.mockRejectedValueOnce({
-      code: "bad_input",
+      code: "invalid_input",
       message: "\"x\" (the visitor email) is not in this email's text as shown; select it again in the original",
     });
     renderPane(backend);

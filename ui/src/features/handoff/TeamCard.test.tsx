@@ -140,7 +140,7 @@ describe("the team card", () => {
     const held = makeView(makeRow(1), { team: { ...TEAM_ON, claim: claim(), warning: "Dana claimed this at Mar 10, 10:42." } });
     backend.claimHandoff.mockImplementationOnce(async () => {
       backend.views.set(1, held);
-      throw { code: "bad_input", message: "Dana <dana@acme.test> has claimed this handoff (since Mar 10, 10:42)." };
+      throw { code: "invalid_input", message: "Dana <dana@acme.test> has claimed this handoff (since Mar 10, 10:42)." };
     });
     renderPane(backend);
     fireEvent.click(within(await card()).getByRole("button", { name: "Claim" }));

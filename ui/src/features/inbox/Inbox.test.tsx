@@ -230,7 +230,7 @@ describe("Inbox", () => {
 
   it("shows the error message and retries", async () => {
     const backend = new FakeBackend();
-    backend.inbox.mockRejectedValueOnce(new AppError("db_locked", "The database is busy; try again."));
+    backend.inbox.mockRejectedValueOnce(new AppError("busy", "The database is busy; try again."));
     renderWith(backend, <App />);
     await waitFor(() => expect(inbox().getAttribute("data-state")).toBe("error"));
     expect(inbox().textContent).toContain("The database is busy; try again.");

@@ -107,7 +107,7 @@ describe("HubSpot", () => {
   it("shows a failed push next to the portal", async () => {
     const backend = new FakeBackend();
     backend.settingsBySlug.set("acme", makeSettings("acme", { hubspot: hub() }));
-    backend.pushAllPending.mockRejectedValueOnce({ code: "bad_input", message: "Acme is not connected to HubSpot: connect it first." });
+    backend.pushAllPending.mockRejectedValueOnce({ code: "invalid_input", message: "Acme is not connected to HubSpot: connect it first." });
     renderSettings(backend);
     await ready();
     fireEvent.click(button("hubspot-push-pending"));

@@ -112,7 +112,7 @@ describe("workspace form", () => {
     const gate = deferred();
     backend.saveWorkspace.mockImplementationOnce(async () => {
       await gate.promise;
-      throw { code: "bad_input", message: "Wednesday's hours: cannot read \"9 to 5\"" };
+      throw { code: "invalid_input", message: "Wednesday's hours: cannot read \"9 to 5\"" };
     });
     renderSettings(backend);
     await ready();
@@ -174,7 +174,7 @@ describe("new workspace", () => {
 
   it("shows why a workspace cannot be created", async () => {
     const backend = new FakeBackend();
-    backend.createWorkspace.mockRejectedValueOnce({ code: "bad_input", message: "a workspace named \"acme\" already exists" });
+    backend.createWorkspace.mockRejectedValueOnce({ code: "invalid_input", message: "a workspace named \"acme\" already exists" });
     renderSettings(backend, { startWithNewWorkspace: true });
     await ready();
     fireEvent.change(input("new-ws-slug"), { target: { value: "acme" } });

@@ -26,6 +26,9 @@ export function SourceItem({ source }: { source: SourceView }) {
   const okAt = parseTime(source.lastSuccessAt);
   const failingNow = source.lastError !== null && (okAt === null || (failedAt ?? 0) >= okAt);
   const actionError = toggle.error ?? remove.error ?? acknowledge.error;
+  // The shell says the sign-in expired or was revoked: the way out is the
+  // Sign in again button, made the primary action.
+  const signInAgain = test.error?.code === "sign_in_again" || actionError?.code === "sign_in_again";
 
   return (
     <li
@@ -150,8 +153,9 @@ export function SourceItem({ source }: { source: SourceView }) {
           <div className="action-row">
             <button
               type="button"
-              className={`button${failingNow ? " primary" : ""}`}
+              className={`button${failingNow || signInAgain ? " primary" : ""}`}
               data-testid={`source-signin-again-${provider}`}
+              data-suggested={String(signInAgain)}
               disabled={signIn.busy}
               onClick={() => void signIn.start(provider, source.account, { kind: "source", id: source.id })}
             >

@@ -77,7 +77,7 @@ describe("team mode", () => {
   it("shows why the shell refused the form and keeps it", async () => {
     const backend = new FakeBackend();
     backend.saveTeam.mockRejectedValueOnce({
-      code: "bad_input",
+      code: "invalid_input",
       message: "Team address: say who you are to teammates (or set a reply identity first)",
     });
     renderSettings(backend);

@@ -56,7 +56,7 @@ describe("business hours in the window", () => {
     expect(screen.getByTestId("try-reminder").textContent).toBe("none");
 
     backend.tryPromise.mockRejectedValueOnce(
-      new AppError("bad_input", "Friday's night shift 22:00-06:00 runs into Saturday's shift 05:00-12:00."),
+      new AppError("invalid_input", "Friday's night shift 22:00-06:00 runs into Saturday's shift 05:00-12:00."),
     );
     fireEvent.click(screen.getByTestId("try-run"));
     await waitFor(() => expect(screen.getByTestId("try-status").textContent).toContain("runs into Saturday"));

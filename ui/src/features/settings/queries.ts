@@ -1,7 +1,7 @@
 // The settings screen's data: one SettingsView per workspace, cached under
 // queryKeys.settings(slug). Every settings command answers with the whole
 // new view, so a mutation replaces the cache instead of refetching.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import type { SettingsView, WorkspaceSummary } from "../../bindings";
 import { AppError, useBackend, type Backend } from "../../ipc";
 import { queryKeys } from "../../lib/queryKeys";
@@ -13,6 +13,18 @@ export function useSettings(workspace: string) {
     queryFn: () => backend.settings(workspace),
     enabled: workspace !== "",
   });
+}
+
+/**
+ * A command failed because no OS keychain answers (`keychain_missing`): the
+ * settings screen's keychain banner shows the shell's words, as it does when
+ * the screen loads without a keychain.
+ */
+function noteKeychain(client: QueryClient, err: AppError) {
+  if (err.code !== "keychain_missing") return;
+  client.setQueriesData<SettingsView>({ queryKey: queryKeys.settingsAll }, (view) =>
+    view ? { ...view, keychainProblem: err.message } : view,
+  );
 }
 
 type ActionOptions = {
@@ -49,12 +61,14 @@ export function useSettingsAction<A>(
         void client.invalidateQueries({ queryKey: queryKeys.inboxAll });
       }
     },
+    onError: (err) => noteKeychain(client, err),
   });
 }
 
 /** A login check that answers with a sentence (test source, test SMTP). */
 export function useCheck<A>(call: (backend: Backend, arg: A) => Promise<string>) {
   const backend = useBackend();
+  const client = useQueryClient();
   return useMutation<string, AppError, A>({
     mutationFn: async (arg) => {
       try {
@@ -63,6 +77,7 @@ export function useCheck<A>(call: (backend: Backend, arg: A) => Promise<string>)
         throw AppError.from(err);
       }
     },
+    onError: (err) => noteKeychain(client, err),
   });
 }
 
