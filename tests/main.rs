@@ -16,6 +16,7 @@ mod hubspot;
 mod imap;
 mod inbox;
 mod insights;
+mod layers;
 mod live;
 mod metrics;
 mod oauth;

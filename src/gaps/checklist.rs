@@ -247,26 +247,13 @@ pub fn build(store: &mut Store, ws: &Workspace, month: Month, grouper: &Grouper)
     })
 }
 
-/// The position in `members` of the item closest on average to the rest of
-/// its group (copies of a repeated wording count toward it); on a tie, the earliest.
-pub(crate) fn medoid(members: &[usize], sim: &cluster::Similarity) -> usize {
-    let centrality = |i: usize| members.iter().filter(|&&j| j != i).map(|&j| sim.get(i, j)).sum::<f32>();
-    let mut best = 0;
-    for k in 1..members.len() {
-        if centrality(members[k]) > centrality(members[best]) + 1e-6 {
-            best = k;
-        }
-    }
-    best
-}
-
 fn item(qs: &[GapQuestion], members: &[usize], sim: &cluster::Similarity) -> Item {
     // The label: the most central question.
     let mut counts: HashMap<String, usize> = HashMap::new();
     for &i in members {
         *counts.entry(qs[i].text.clone()).or_default() += 1;
     }
-    let best = members[medoid(members, sim)];
+    let best = members[cluster::medoid(members, sim)];
     let mut wordings: Vec<Wording> = Vec::new();
     for &i in members {
         if !wordings.iter().any(|w| w.text == qs[i].text) {

@@ -430,3 +430,16 @@ pub fn refine(rows: &[f32], dim: usize, labels: &[usize], floor: f32, rounds: us
     }
     labels
 }
+
+/// The position in `members` of the item closest on average to the rest of
+/// its group (copies of a repeated wording count toward it); on a tie, the earliest.
+pub(crate) fn medoid(members: &[usize], sim: &Similarity) -> usize {
+    let centrality = |i: usize| members.iter().filter(|&&j| j != i).map(|&j| sim.get(i, j)).sum::<f32>();
+    let mut best = 0;
+    for k in 1..members.len() {
+        if centrality(members[k]) > centrality(members[best]) + 1e-6 {
+            best = k;
+        }
+    }
+    best
+}

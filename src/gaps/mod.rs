@@ -94,7 +94,7 @@ pub fn cluster_lines<S: AsRef<str>>(lines: &[S], grouper: &Grouper) -> crate::Re
     }
     // Labels are numbered in order of first appearance already (relabel).
     let names: std::collections::BTreeMap<usize, &str> =
-        members.iter().map(|(&l, m)| (l, texts[m[checklist::medoid(m, &sim)]])).collect();
+        members.iter().map(|(&l, m)| (l, texts[m[cluster::medoid(m, &sim)]])).collect();
     let mut out: Vec<Assigned> =
         (0..lines.len()).map(|i| Assigned { line: i + 1, group: None, label: None }).collect();
     for (k, (i, _)) in kept.iter().enumerate() {

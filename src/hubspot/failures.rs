@@ -6,7 +6,7 @@
 //! suggests anything that could double a note (pushing again is safe: a push
 //! whose note may exist looks for it first).
 
-use super::worker::PushOptions;
+use super::options::PushOptions;
 use super::{Failure, pause_message};
 use crate::error::Result;
 use crate::model::Workspace;

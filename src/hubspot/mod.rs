@@ -10,6 +10,7 @@ pub mod client;
 mod failures;
 mod note;
 mod note_calls;
+mod options;
 pub mod worker;
 
 pub use client::{ApiError, BATCH_MAX, Client, Failure, Upserted};

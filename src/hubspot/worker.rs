@@ -24,7 +24,7 @@ use super::failures::{Stage, failed_batch, pause, refused_message};
 use super::{Client, Failure, ensure_properties};
 use crate::error::Result;
 use crate::model::Workspace;
-use crate::reply::worker::{Backoff, JobReport};
+use crate::reply::worker::JobReport;
 use crate::store::{HandoffDetail, Job, Store};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -40,33 +40,7 @@ pub const CRASH_AFTER_NOTES_ENV: &str = "HANDOFF_TEST_CRASH_AFTER_HUBSPOT";
 /// hold makes the call fail unsent, and its jobs wait out the hold instead.
 const MAX_INLINE_WAIT: Duration = Duration::from_secs(15);
 
-/// How the worker talks to HubSpot.
-#[derive(Debug, Clone, Copy)]
-pub struct PushOptions {
-    /// Bound on each HTTP call.
-    pub timeout: Duration,
-    /// Retry pacing after 5xx, timeouts and network errors.
-    pub backoff: Backoff,
-    /// Jobs per batch (HubSpot takes up to 100 inputs).
-    pub batch: usize,
-    /// Share of the portal's rate window the outbox uses (the rest is
-    /// headroom for the owner's other integrations).
-    pub window_share: f64,
-    /// The rate window's length.
-    pub window: Duration,
-}
-
-impl Default for PushOptions {
-    fn default() -> Self {
-        PushOptions {
-            timeout: Duration::from_secs(30),
-            backoff: Backoff { min: Duration::from_secs(5), max: Duration::from_secs(1800) },
-            batch: 100,
-            window_share: 0.9,
-            window: Duration::from_secs(10),
-        }
-    }
-}
+pub use super::options::PushOptions;
 
 /// Where the worker gets a workspace's token (the keychain, in the app).
 pub type TokenSource<'a> = &'a dyn Fn(&Workspace) -> std::result::Result<String, String>;

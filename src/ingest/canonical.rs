@@ -15,6 +15,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+/// MIME parts looked at for JSON and bodies (here and in `email`).
+pub(super) const PART_CAP: usize = 256;
+
 /// A handoff in the canonical JSON shape.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[schemars(title = "Handoff Desk canonical handoff")]
@@ -345,7 +348,7 @@ const JSON_CAP: usize = 2 * 1024 * 1024;
 
 /// A canonical handoff in a JSON part: `application/json`, `*+json` or a `.json` file.
 pub(super) fn from_part(msg: &mail_parser::Message<'_>) -> Option<CanonicalHandoff> {
-    msg.parts.iter().take(super::email::PART_CAP).find_map(|part| {
+    msg.parts.iter().take(PART_CAP).find_map(|part| {
         let ct = part.content_type();
         let json_type = ct.is_some_and(|c| {
             c.ctype().eq_ignore_ascii_case("application")

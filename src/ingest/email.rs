@@ -27,8 +27,7 @@ use std::sync::LazyLock;
 pub const TEXT_CAP: usize = 256 * 1024;
 /// Bytes of HTML converted to text (the text is then capped again).
 const HTML_CAP: usize = 1024 * 1024;
-/// MIME parts looked at for JSON and bodies.
-pub(super) const PART_CAP: usize = 256;
+use super::canonical::PART_CAP;
 
 static HANDOFF_SUBJECT: LazyLock<Regex> = LazyLock::new(|| {
     dates::re(

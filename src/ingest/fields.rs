@@ -17,28 +17,8 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 mod labels;
-use labels::LABELS;
-
-/// What a label names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Name,
-    /// A label that is also a transcript speaker ("Visitor", "Customer"): stricter values.
-    NameStrict,
-    Email,
-    Phone,
-    PageUrl,
-    /// "Started on": a page URL, or else a start date.
-    StartedOn,
-    PageTitle,
-    Reason,
-    Confidence,
-    Question,
-    Promise,
-    Started,
-    Escalated,
-    Bot,
-}
+pub use labels::is_label;
+use labels::{Field, lookup};
 
 /// The fields found in a notification's text.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -120,39 +100,6 @@ static BARE_URL: LazyLock<Regex> =
     LazyLock::new(|| dates::re(r"(?i)^(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}(?:[/?#]\S*)?$"));
 static PHONE: LazyLock<Regex> = LazyLock::new(|| dates::re(r"\+?\(?\d[\d\s().\-/]{4,}\d"));
 static NUMBER: LazyLock<Regex> = LazyLock::new(|| dates::re(r"(\d+(?:[.,]\d+)?)\s*(%)?"));
-
-/// Normalise a candidate label: lower case, markup and bullets gone, spaces collapsed.
-fn label_key(raw: &str) -> String {
-    let t = raw
-        .trim_start_matches(|c: char| "*_#>•·|[]-".contains(c) || c.is_whitespace())
-        .trim_end_matches(|c: char| "*_:：|]".contains(c) || c.is_whitespace());
-    let mut out = String::with_capacity(t.len());
-    for w in t.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        for c in w.chars() {
-            if c == '’' {
-                out.push('\'');
-            } else {
-                out.extend(c.to_lowercase());
-            }
-        }
-    }
-    out
-}
-
-/// True when `name` is a field label ("Seitentitel", "Inicio"): such lines are not speakers.
-pub fn is_label(name: &str) -> bool {
-    lookup(name).is_some()
-}
-
-fn lookup(raw: &str) -> Option<Field> {
-    if raw.len() > 48 {
-        return None;
-    }
-    LABELS.get(label_key(raw).as_str()).copied()
-}
 
 /// Split "label SEP value"; SEP is a colon, a tab, a spaced dash or a pipe
 /// (the first one in the line).

@@ -27,40 +27,4 @@ pub mod templates;
 pub mod transcript;
 pub mod webhook;
 
-use crate::model::NewHandoff;
-
-/// The result of parsing one unit of input.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Parsed {
-    /// A handoff (possibly only raw and flagged).
-    Handoff(Box<NewHandoff>),
-    /// A known event that is not a handoff.
-    Skipped(Skipped),
-    /// A teammate's reply to a handoff (the Bcc copy in the shared mailbox).
-    Answer(crate::team::TeamReply),
-}
-
-/// A known platform event that is not a handoff, kept so nothing vanishes unseen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Skipped {
-    /// Unique key, as for handoffs.
-    pub source_key: String,
-    /// The platform that sent it.
-    pub platform: String,
-    /// The platform's event name ("conversation.admin.closed").
-    pub event: String,
-    /// Why it is not a handoff, in words.
-    pub why: String,
-    /// The raw input, verbatim.
-    pub raw: Vec<u8>,
-}
-
-impl Parsed {
-    /// The handoff, if this is one.
-    pub fn handoff(&self) -> Option<&NewHandoff> {
-        match self {
-            Parsed::Handoff(h) => Some(h),
-            Parsed::Skipped(_) | Parsed::Answer(_) => None,
-        }
-    }
-}
+pub use crate::model::{Parsed, Skipped};

@@ -19,31 +19,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
-/// One relay source: a channel on a relay, chosen by its read token (kept in the keychain).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelayConfig {
-    /// The relay's base URL ("https://relay.example.com").
-    pub url: String,
-    /// Seconds each long-poll may wait for news (the relay caps it).
-    #[serde(default = "wait_default")]
-    pub wait_seconds: u64,
-}
-
-fn wait_default() -> u64 {
-    50
-}
-
-impl RelayConfig {
-    /// A config with the default long-poll wait.
-    pub fn new(url: &str) -> Self {
-        RelayConfig { url: url.trim_end_matches('/').to_string(), wait_seconds: wait_default() }
-    }
-
-    /// The URL, for people.
-    pub fn describe(&self) -> String {
-        format!("relay {}", self.url)
-    }
-}
+pub use crate::model::{RelayConfig, RelayLost};
 
 /// Events fetched per request.
 pub const PAGE: usize = 200;
@@ -165,19 +141,6 @@ pub fn check_url(url: &str) -> Result<(), RelayError> {
         }
         other => insecure(&format!("{other}:// is not a relay address")),
     }
-}
-
-/// What the relay's retention removed before this app fetched it (the relay's `lost`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-pub struct RelayLost {
-    /// How many events, at most.
-    pub events: i64,
-    /// When the oldest of them reached the relay.
-    #[serde(rename = "oldest_received_at")]
-    pub oldest: DateTime<Utc>,
-    /// When the newest of them reached the relay.
-    #[serde(rename = "newest_received_at")]
-    pub newest: DateTime<Utc>,
 }
 
 /// One webhook the relay took.

@@ -13,17 +13,28 @@ use std::str::FromStr;
 pub mod alerts;
 mod briefing;
 pub mod hours;
+mod outgoing;
+mod parsed;
 mod promise;
 mod settings;
+mod sources;
+mod team;
 mod template;
 #[cfg(test)]
 mod tests_hours;
 pub use alerts::{AlertChannel, AlertEvent, AlertRoute, AlertSender, AlertSettings, EngineRole};
 pub use briefing::*;
 pub use hours::HoursError;
+pub use outgoing::*;
+pub use parsed::*;
 pub use promise::*;
 pub use settings::*;
+pub use sources::*;
+pub use team::*;
 pub use template::*;
+
+/// The app's identifier; the desktop shell uses the same, so both find one data file.
+pub const APP_IDENTIFIER: &str = "desk.handoff.app";
 
 /// Why the bot handed the conversation to a human.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]

@@ -5,7 +5,8 @@
 
 use super::calendar::Calendar;
 use super::due::Due;
-use super::phrase::{DayRef, Span, parse};
+use super::phrase::parse;
+use super::span::{DayRef, Span};
 use chrono::{DateTime, Utc, Weekday};
 
 /// Where the span came from.

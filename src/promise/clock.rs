@@ -7,7 +7,7 @@
 //! "morning" after an article or "this" ("am Morgen", "heute Morgen", "por la
 //! mañana", "esta mañana") and as "tomorrow" otherwise.
 
-use super::phrase::{DayRef, Span, re};
+use super::span::{DayRef, Span, re};
 use chrono::{NaiveTime, Weekday};
 use regex::Regex;
 use std::sync::LazyLock;

@@ -5,7 +5,7 @@
 //! disagree. The rules are listed in the docs of [`crate::promise`].
 
 use super::calendar::Calendar;
-use super::phrase::{DayRef, Span};
+use super::span::{DayRef, Span};
 use chrono::{DateTime, Datelike, Days, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 
 /// A span placed on a calendar for one receipt.

@@ -7,7 +7,7 @@
 //! Input is the canonical text of [`super::phrase`] (lower case, accents
 //! folded, one space between tokens, digits split from letters).
 
-use super::phrase::{Span, re};
+use super::span::{Span, re};
 use regex::Regex;
 use std::sync::LazyLock;
 

@@ -117,14 +117,16 @@ mod clock;
 mod days;
 mod due;
 mod duration;
+pub mod notices;
 mod phrase;
+mod span;
 mod state;
-mod sweep;
 
 pub use calculator::{Calculation, SpanSource, calculate, describe};
 pub use calendar::Calendar;
 pub use due::{Due, due_at};
-pub use phrase::{DayRef, Span, parse};
+pub use phrase::parse;
+pub use span::{DayRef, Span};
 pub use state::OpenState;
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ pub mod smtp;
 pub mod worker;
 
 use crate::error::{Error, ErrorCode, Next, Result};
-use crate::model::{Handoff, Promise, Template, Workspace};
+use crate::model::{Handoff, Template, Workspace};
 use crate::store::{NewReply, ReplyKind};
 
 /// The line a draft carries until the owner writes the answer.
@@ -109,14 +109,10 @@ pub fn new_message_id(from_address: &str) -> String {
 }
 
 fn from_line(ws: &Workspace) -> Result<String> {
-    let id = ws.settings.smtp.as_ref().ok_or_else(|| Error::Refused {
+    crate::model::reply_from(ws).ok_or_else(|| Error::Refused {
         code: ErrorCode::InvalidInput,
         message: format!("workspace {:?} has no reply identity yet: set one first", ws.slug),
         next: Next::SetReplyIdentity { workspace: ws.slug.clone() },
-    })?;
-    Ok(match &id.from_name {
-        Some(n) => format!("\"{}\" <{}>", n.replace('"', "'"), id.from_address),
-        None => id.from_address.clone(),
     })
 }
 
@@ -156,50 +152,7 @@ pub fn reply_to_visitor(ws: &Workspace, h: &Handoff, kind: ReplyKind, draft: &Dr
     })
 }
 
-/// The backup contact's alert: who is waiting, since when, what they asked.
-/// `None` when the workspace has no backup contact or no reply identity.
-/// The Message-ID is derived from the follow-up, so the alert is queued once.
-pub fn backup_alert(ws: &Workspace, h: &Handoff, p: &Promise, follow_up_id: i64) -> Option<NewReply> {
-    let to = ws.backup_contact.clone().filter(|b| b.contains('@'))?;
-    let from = from_line(ws).ok()?;
-    let smtp = ws.settings.smtp.as_ref()?;
-    let cal = crate::promise::Calendar::for_workspace(ws);
-    let who =
-        h.visitor.name.clone().or_else(|| h.visitor.email.clone()).unwrap_or_else(|| "a visitor".into());
-    let mut body = format!(
-        "A promise to {who} is about to break: a reply is due {} and nobody has answered yet.\n\n",
-        cal.local_label(p.due_at)
-    );
-    body.push_str(&format!("Workspace: {}\nReceived: {}\n", ws.name, cal.local_label(h.received_at)));
-    for (label, v) in [
-        ("Visitor", h.visitor.name.as_deref()),
-        ("Email", h.visitor.email.as_deref()),
-        ("Phone", h.visitor.phone.as_deref()),
-        ("Page", h.page.url.as_deref()),
-        ("Reason", Some(h.reason.label())),
-        ("Promised", p.text.as_deref()),
-    ] {
-        if let Some(v) = v {
-            body.push_str(&format!("{label}: {v}\n"));
-        }
-    }
-    if let Some(q) = &h.question {
-        let q = crate::redact::for_workspace(ws, q);
-        body.push_str(&format!("\nThey asked:\n> {}\n", q.replace('\n', "\n> ")));
-    }
-    body.push_str(&format!("\nHandoff #{} in Handoff Desk.\n", h.id));
-    let domain = smtp.from_address.rsplit_once('@').map(|(_, d)| d).unwrap_or("handoff.desk");
-    Some(NewReply {
-        handoff_id: h.id,
-        kind: ReplyKind::BackupAlert,
-        message_id: format!("<backup-{follow_up_id}-{}.handoff@{domain}>", h.id),
-        in_reply_to: h.message_id.clone(),
-        from,
-        to,
-        subject: format!("Promise about to break: {who} ({})", ws.name),
-        body_text: body,
-    })
-}
+pub use crate::promise::notices::backup_email as backup_alert;
 
 /// A simple HTML rendering of a plain-text body: escaped, paragraphs kept,
 /// `> ` lines as a quote. Never interprets the text as markup.

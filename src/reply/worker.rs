@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::time::Duration;
 
 /// The outbox kind this worker handles.
-pub const KIND: &str = "smtp_send";
+pub const KIND: &str = crate::store::SMTP_KIND;
 
 /// Test hook: when this environment variable is set, the process aborts right
 /// after the SMTP server accepted a message and before the outcome is

@@ -22,9 +22,6 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-/// The outbox kinds alerts use.
-pub const ALERT_KINDS: [&str; 2] = ["slack_alert", "teams_alert"];
-
 /// What an alert job carries (its JSON payload).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AlertJob {

@@ -96,16 +96,6 @@ fn beside(path: &Path, tag: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.{tag}-{}", std::process::id()))
 }
 
-/// Make a file readable by its owner only (Unix).
-pub(crate) fn owner_only(path: &Path) -> Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
-    }
-    Ok(())
-}
-
 impl Store {
     /// The automatic backup's settings.
     pub fn backup_settings(&self) -> Result<BackupSettings> {
@@ -156,7 +146,7 @@ impl Store {
         let written = (|| -> Result<()> {
             let mut to =
                 Connection::open(&tmp).map_err(|source| Error::Open { path: tmp.clone(), source })?;
-            owner_only(&tmp)?;
+            super::cipher::owner_only(&tmp)?;
             if let Some(key) = &self.key {
                 super::cipher::apply_key(&to, key)?;
             }

@@ -138,6 +138,16 @@ pub fn key_or_create() -> Result<Key> {
     Ok(key)
 }
 
+/// Make a file readable by its owner only (Unix).
+pub(crate) fn owner_only(path: &Path) -> Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).map_err(io(path))?;
+    }
+    Ok(())
+}
+
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io { path: path.to_path_buf(), source }
 }
@@ -174,7 +184,7 @@ pub fn convert(path: &Path, from: Option<&Key>, to: Option<&Key>) -> Result<()> 
     };
     let written = (|| -> Result<()> {
         std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        super::backup::owner_only(&tmp)?;
+        owner_only(&tmp)?;
         conn.execute(&format!("ATTACH DATABASE ?1 AS converted KEY {attach_key}"), [tmp.to_string_lossy()])?;
         conn.query_row("SELECT sqlcipher_export('converted')", [], |_| Ok(()))?;
         conn.execute_batch(&format!(

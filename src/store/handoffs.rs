@@ -112,7 +112,7 @@ pub struct HandoffDetail {
     /// Its place in HubSpot, once a push was asked for.
     pub hubspot: Option<super::PushRecord>,
     /// Who on the team has claimed or answered it (team mode).
-    pub team: super::TeamState,
+    pub team: crate::model::TeamState,
 }
 
 impl Store {
@@ -255,7 +255,7 @@ impl Store {
             })
             .optional()?
             .ok_or(Error::NoSuchHandoff(id))?;
-        super::ingest::unpack_raw(compressed, bytes)
+        unpack_raw(compressed, bytes)
             .map_err(|e| Error::Invalid(format!("the raw source of #{id} is damaged: {e}")))
     }
 
@@ -273,4 +273,15 @@ impl Store {
         )?;
         Ok(self.conn.last_insert_rowid())
     }
+}
+
+/// Undo `store::ingest`'s compression of a raw original.
+pub(super) fn unpack_raw(compressed: bool, bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
+    if !compressed {
+        return Ok(bytes);
+    }
+    use std::io::Write;
+    let mut dec = flate2::write::DeflateDecoder::new(Vec::new());
+    dec.write_all(&bytes)?;
+    dec.finish()
 }

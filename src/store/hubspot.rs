@@ -15,8 +15,7 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-/// The outbox kind of a push.
-pub const HUBSPOT_KIND: &str = "hubspot_push";
+pub use super::outbox::HUBSPOT_KIND;
 
 /// A handoff's place in HubSpot.
 #[derive(Debug, Clone, PartialEq, Serialize)]

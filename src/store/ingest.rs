@@ -8,8 +8,8 @@
 use super::sources::Cursor;
 use super::{Store, to_ms};
 use crate::error::Result;
-use crate::ingest::{Parsed, Skipped};
 use crate::model::{NewHandoff, ParseStatus, SourceKind, Workspace};
+use crate::model::{Parsed, Skipped};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Transaction, params};
 use std::collections::HashMap;
@@ -268,23 +268,17 @@ fn pack_raw(raw: &[u8]) -> (bool, std::borrow::Cow<'_, [u8]>) {
     }
 }
 
-/// Undo [`pack_raw`].
-pub(super) fn unpack_raw(compressed: bool, bytes: Vec<u8>) -> std::io::Result<Vec<u8>> {
-    if !compressed {
-        return Ok(bytes);
-    }
-    let mut dec = flate2::write::DeflateDecoder::new(Vec::new());
-    dec.write_all(&bytes)?;
-    dec.finish()
-}
-
 /// A teammate's reply: recorded against the handoff it answers. One that
 /// answers no handoff here is kept as a skipped event, never dropped.
 /// Returns the handoff when the answer is new.
 /// The handoff a reply answers: one whose notification, or an earlier reply
 /// to it (ours or a teammate's), its In-Reply-To/References name; else the
 /// newest one whose visitor it is addressed to under the notification's subject.
-fn answered_handoff(tx: &Transaction<'_>, ws: &Workspace, a: &crate::team::TeamReply) -> Result<Option<i64>> {
+fn answered_handoff(
+    tx: &Transaction<'_>,
+    ws: &Workspace,
+    a: &crate::model::TeamReply,
+) -> Result<Option<i64>> {
     for parent in &a.parents {
         let id: Option<i64> = tx
             .prepare_cached(
@@ -301,7 +295,7 @@ fn answered_handoff(tx: &Transaction<'_>, ws: &Workspace, a: &crate::team::TeamR
             return Ok(id);
         }
     }
-    let Some(subject) = a.subject.as_deref().map(crate::team::bare_subject).filter(|s| !s.is_empty()) else {
+    let Some(subject) = a.subject.as_deref().map(crate::model::bare_subject).filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     for to in &a.to {
@@ -313,7 +307,7 @@ fn answered_handoff(tx: &Transaction<'_>, ws: &Workspace, a: &crate::team::TeamR
             stmt.query_map(params![ws.id, to], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (id, s) = row?;
-            if crate::team::bare_subject(&s) == subject {
+            if crate::model::bare_subject(&s) == subject {
                 return Ok(Some(id));
             }
         }
@@ -324,7 +318,7 @@ fn answered_handoff(tx: &Transaction<'_>, ws: &Workspace, a: &crate::team::TeamR
 fn answer_in(
     tx: &Transaction<'_>,
     ws: &Workspace,
-    a: &crate::team::TeamReply,
+    a: &crate::model::TeamReply,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
     let Some(handoff_id) = answered_handoff(tx, ws, a)? else {

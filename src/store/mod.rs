@@ -36,28 +36,25 @@ mod templates;
 mod timers;
 mod workspaces;
 
-pub use alerts::{ALERT_KINDS, AlertJob};
+pub use alerts::AlertJob;
 pub use backup::{BackupInfo, BackupSettings, RestoreInfo};
 pub use erase::{ErasedHandoff, Erasure, ErasureCounts, ErasurePlan, ErasureTarget, Scrub, Tombstone};
 pub use gaps::{GapCheck, GapQuestion, GapReply, text_hash, vector_bytes, vector_from};
 pub use handoffs::{HandoffDetail, ListFilter};
-pub use hubspot::{HUBSPOT_KIND, PortalState, PushJob, PushRecord, escalation_status};
+pub use hubspot::{PortalState, PushJob, PushRecord, escalation_status};
 pub use inbox::{DueCounts, InboxCounts, InboxEntry, InboxFilter};
 pub use ingest::IngestOutcome;
 pub use migrate::{MIGRATIONS, SCHEMA_VERSION};
-pub use outbox::{Job, JobState, NewJob};
+pub use outbox::{ALERT_KINDS, HUBSPOT_KIND, Job, JobState, NewJob, SMTP_KIND};
 pub use promises::{PlannedPromise, plan_promise};
 pub use read_by::{READER_VERSION, RereadOffer, read_by_older};
 pub use relay_gaps::RelayGap;
 pub use reparse::{Reread, RereadFilter, StoredSource};
-pub use replies::{NewReply, ReplyKind, SmtpJob, StoredReply};
+pub use replies::{SmtpJob, StoredReply};
 pub use retention::{RetentionReport, purge_due};
 pub use search::{RANK_WINDOW, SearchHit, SearchOrder, SearchResult, fts_query};
 pub use sources::{Cursor, Source, SourceConfig, SourceHealth};
-pub use team::{
-    Answer, Claim, ClaimOp, LostClaim, PendingClaim, SeenAnswer, SeenClaim, Settled, TeamState, Teammate,
-    held_message,
-};
+pub use team::{LostClaim, PendingClaim, SeenAnswer, SeenClaim, Settled, held_message};
 pub use timers::{DueItem, FireOptions, Notice, TickReport};
 pub use workspaces::NewWorkspace;
 
@@ -209,8 +206,7 @@ pub(crate) fn opt_from_ms(ms: Option<i64>) -> Option<DateTime<Utc>> {
     ms.map(from_ms)
 }
 
-/// The app's identifier; the desktop shell uses the same, so both find one data file.
-pub const APP_IDENTIFIER: &str = "desk.handoff.app";
+pub use crate::model::{APP_IDENTIFIER, Answer, Claim, ClaimOp, NewReply, ReplyKind, TeamState, Teammate};
 
 /// The default database file: `<platform data dir>/desk.handoff.app/handoff.db`
 /// (on Linux `~/.local/share/desk.handoff.app/handoff.db`). `HANDOFF_DB` overrides it.

@@ -16,6 +16,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
+/// The outbox kind of a reply or backup email sent over SMTP.
+pub const SMTP_KIND: &str = "smtp_send";
+/// The outbox kind of a HubSpot push.
+pub const HUBSPOT_KIND: &str = "hubspot_push";
+/// The outbox kinds of team alerts (Slack, Teams).
+pub const ALERT_KINDS: [&str; 2] = ["slack_alert", "teams_alert"];
+
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -198,7 +205,7 @@ impl Store {
                 continue;
             }
             let posted_this_try = posted.is_some_and(|p| started_ms.is_none_or(|s| p >= s));
-            let marks_posts = super::alerts::ALERT_KINDS.contains(&kind.as_str()) || kind == "smtp_send";
+            let marks_posts = ALERT_KINDS.contains(&kind.as_str()) || kind == SMTP_KIND;
             if marks_posts && !posted_this_try {
                 // Interrupted before its request was written: nothing left the machine.
                 n += tx.execute(
@@ -208,7 +215,7 @@ impl Store {
                 )?;
                 continue;
             }
-            if kind == super::hubspot::HUBSPOT_KIND {
+            if kind == HUBSPOT_KIND {
                 // Safe to repeat: the retry looks for what this try left in HubSpot first.
                 n += tx.execute(
                     "UPDATE outbox SET state = 'pending', owner = NULL, next_try_at = ?2, last_error = ?3
@@ -276,7 +283,7 @@ impl Store {
                 "SELECT min(next_try_at) FROM outbox o WHERE state = 'pending' AND kind = ?1
                  AND NOT EXISTS (SELECT 1 FROM hubspot_portals p
                                  WHERE p.workspace_id = o.workspace_id AND o.kind = ?2 AND p.stopped IS NOT NULL)",
-                [k, &super::hubspot::HUBSPOT_KIND],
+                [k, &HUBSPOT_KIND],
                 |r| r.get(0),
             )?;
             if let Some(t) = t.map(from_ms) {

@@ -10,7 +10,7 @@
 
 use super::{Store, opt_from_ms, to_ms};
 use crate::error::Result;
-use crate::ingest::relay::RelayLost;
+use crate::model::RelayLost;
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -133,7 +133,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::relay::RelayConfig;
+    use crate::model::RelayConfig;
     use crate::store::{NewWorkspace, SourceConfig};
     use chrono::TimeZone;
 

@@ -116,7 +116,7 @@ impl Store {
         let (Some(kind), Some(bytes)) = (kind, bytes) else {
             return Err(bad("its raw source is missing, so there is nothing to read again"));
         };
-        let raw = super::ingest::unpack_raw(compressed.unwrap_or(false), bytes)
+        let raw = super::handoffs::unpack_raw(compressed.unwrap_or(false), bytes)
             .map_err(|e| bad(&format!("its raw source is damaged: {e}")))?;
         Ok(StoredSource {
             id,

@@ -7,64 +7,11 @@ use super::outbox::{NewJob, enqueue_in, finish_in};
 use super::promises::{add_follow_up, contact, current_status, event, set_status_in};
 use super::{Store, from_ms, opt_from_ms, to_ms};
 use crate::error::{Error, Result};
-use crate::model::{FollowUpKind, Status, Workspace};
+use crate::model::{FollowUpKind, NewReply, ReplyKind, Status, Workspace};
 use crate::promise::Calendar;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
-
-/// What an email is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ReplyKind {
-    /// The first answer to the visitor.
-    Reply,
-    /// Writing again after no answer.
-    SecondAttempt,
-    /// To the backup contact: a promise is about to break.
-    BackupAlert,
-}
-
-impl ReplyKind {
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReplyKind::Reply => "reply",
-            ReplyKind::SecondAttempt => "second_attempt",
-            ReplyKind::BackupAlert => "backup_alert",
-        }
-    }
-
-    fn parse(s: &str) -> ReplyKind {
-        match s {
-            "second_attempt" => ReplyKind::SecondAttempt,
-            "backup_alert" => ReplyKind::BackupAlert,
-            _ => ReplyKind::Reply,
-        }
-    }
-}
-
-/// An email ready to queue. The Message-ID is fixed here, before the first
-/// try, so every try sends the same message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NewReply {
-    /// The handoff it belongs to.
-    pub handoff_id: i64,
-    /// What it is for.
-    pub kind: ReplyKind,
-    /// `<…@…>`, unique.
-    pub message_id: String,
-    /// The notification it answers, for threading.
-    pub in_reply_to: Option<String>,
-    /// From address (with display name, RFC 5322 form).
-    pub from: String,
-    /// To address.
-    pub to: String,
-    /// Subject line.
-    pub subject: String,
-    /// Plain-text body.
-    pub body_text: String,
-}
 
 /// A stored email and where it is.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -128,7 +75,7 @@ pub(super) fn queue_in(
     let job = NewJob {
         workspace_id: ws_id,
         handoff_id: Some(r.handoff_id),
-        kind: "smtp_send".into(),
+        kind: super::outbox::SMTP_KIND.into(),
         idempotency_key: format!("smtp:{}", r.message_id),
         payload,
     };

@@ -8,8 +8,7 @@
 
 use super::{Store, from_ms, opt_from_ms, to_ms};
 use crate::error::{Error, ErrorCode, Next, Result};
-use crate::ingest::imap::ImapConfig;
-use crate::ingest::relay::RelayConfig;
+use crate::model::{ImapConfig, RelayConfig};
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, Transaction, params};
 use serde::{Deserialize, Serialize};

@@ -25,7 +25,7 @@ use crate::error::Result;
 use crate::model::{
     AlertChannel, AlertEvent, EngineRole, FollowUpKind, Handoff, Promise, PromiseState, Status, Workspace,
 };
-use crate::promise::Calendar;
+use crate::promise::{Calendar, notices};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
@@ -97,14 +97,6 @@ fn promise_event(kind: FollowUpKind) -> Option<(AlertEvent, u8)> {
         FollowUpKind::Breach => Some((AlertEvent::Breach, 3)),
         FollowUpKind::SecondAttempt | FollowUpKind::Callback => None,
     }
-}
-
-fn who(h: &Handoff) -> String {
-    h.visitor
-        .name
-        .clone()
-        .or_else(|| h.visitor.email.clone())
-        .unwrap_or_else(|| format!("visitor of #{}", h.id))
 }
 
 impl Store {
@@ -191,68 +183,43 @@ impl Store {
                 let local = |t: DateTime<Utc>| t.with_timezone(&cal.tz()).format("%H:%M").to_string();
                 format!("was due {}, sent at {} {because}", local(fu.due_at), local(now))
             });
-            let name = who(&h);
+            let name = notices::who(&h);
             let due_label = promise.as_ref().map(|p| cal.local_label(p.due_at)).unwrap_or_default();
             let (title, body) = match fu.kind {
                 FollowUpKind::Reminder => {
                     let mins = promise.as_ref().map(|p| (p.due_at - now).num_minutes().max(0)).unwrap_or(0);
-                    (
-                        format!("Reply to {name} due in {mins} min"),
-                        format!("Promised: reply by {due_label}. #{} in {}", h.id, ws.name),
-                    )
+                    notices::reminder(&name, mins, &due_label, &h, ws)
                 }
                 FollowUpKind::BackupContact => {
-                    let mut body =
-                        format!("Due {due_label}; nobody has replied to #{} in {}.", h.id, ws.name);
+                    let (title, mut body) = notices::backup_contact(&name, &due_label, &h, ws);
                     let sends = ws.settings.alerts.sender.allows(opts.role);
                     if fu.channel.as_deref() == Some("email") && (!late || late_fire) && sends {
-                        match promise.as_ref().and_then(|p| crate::reply::backup_alert(ws, &h, p, fu.id)) {
+                        match promise.as_ref().and_then(|p| notices::backup_email(ws, &h, p, fu.id)) {
                             Some(mut mail) => {
                                 if let Some(note) = &late_note {
-                                    mail.subject = format!("[Late] {}", mail.subject);
-                                    mail.body_text = format!(
-                                        "Late: this alert {note}.\n\n{}",
-                                        mail.body_text
-                                    );
+                                    notices::mark_late(&mut mail, note);
                                 }
                                 let (_, job) = queue_in(&tx, ws.id, &mail, now)?;
                                 report.queued_jobs.push(job);
-                                body.push_str(&format!(" Emailing the backup contact {}.", mail.to));
+                                body.push_str(&notices::emailing_backup(&mail.to));
                             }
-                            None => body.push_str(" The backup contact was not emailed: set a backup contact and a reply identity (`handoff smtp set`)."),
+                            None => body.push_str(notices::BACKUP_NOT_EMAILED),
                         }
                     }
-                    (format!("Promise to {name} is about to break"), body)
+                    (title, body)
                 }
                 FollowUpKind::Breach => {
                     tx.execute(
                         "UPDATE promises SET state = 'breached' WHERE handoff_id = ?1 AND state = 'running'",
                         [h.id],
                     )?;
-                    (
-                        format!("Promise broken: {name} is still waiting"),
-                        format!("A reply was due {due_label}. #{} in {}", h.id, ws.name),
-                    )
+                    notices::breach(&name, &due_label, &h, ws)
                 }
-                FollowUpKind::SecondAttempt => (
-                    format!("No answer from {name}: time for a second attempt"),
-                    format!("`handoff reply {} --second` sends a follow-up. #{} in {}", h.id, h.id, ws.name),
-                ),
-                FollowUpKind::Callback => {
-                    let phone = h.visitor.phone.clone().unwrap_or_else(|| "no phone number on file".into());
-                    let note = fu.note.clone().map(|n| format!(" — {n}")).unwrap_or_default();
-                    (format!("Call {name} back now"), format!("{phone}{note}. #{} in {}", h.id, ws.name))
-                }
+                FollowUpKind::SecondAttempt => notices::second_attempt(&name, &h, ws),
+                FollowUpKind::Callback => notices::callback(&name, fu.note.as_deref(), &h, ws),
             };
-            let body = match &late_note {
-                Some(note) => format!("{body} Late: {note}."),
-                None => body,
-            };
-            let detail = match (&late_note, late) {
-                (Some(note), _) => format!("{title} (late: {note})"),
-                (None, true) => format!("{title} (caught up: the app was closed when it was due)"),
-                (None, false) => title.clone(),
-            };
+            let body = notices::with_late(body, late_note.as_deref());
+            let detail = notices::detail(&title, late_note.as_deref(), late);
             if fire && let Some((e, _)) = pev {
                 let job = AlertJob {
                     channel: AlertChannel::Slack,
@@ -277,7 +244,10 @@ impl Store {
             if fire { report.fired.push(notice) } else { report.caught_up.push(notice) }
         }
         tx.commit()?;
-        report.summary = summary(&report.caught_up, opts.woke);
+        report.summary = notices::caught_up_summary(
+            &report.caught_up.iter().map(|n| n.kind).collect::<Vec<_>>(),
+            opts.woke,
+        );
         Ok(report)
     }
 
@@ -331,24 +301,4 @@ impl Store {
         }
         Ok(out)
     }
-}
-
-fn summary(caught: &[Notice], woke: bool) -> Option<String> {
-    if caught.is_empty() {
-        return None;
-    }
-    let count = |k: FollowUpKind| caught.iter().filter(|n| n.kind == k).count();
-    let parts: Vec<String> = [
-        (count(FollowUpKind::Breach), "promise broke", "promises broke"),
-        (count(FollowUpKind::Reminder), "reminder passed", "reminders passed"),
-        (count(FollowUpKind::BackupContact), "backup alert was due", "backup alerts were due"),
-        (count(FollowUpKind::Callback), "callback is overdue", "callbacks are overdue"),
-        (count(FollowUpKind::SecondAttempt), "second attempt is due", "second attempts are due"),
-    ]
-    .into_iter()
-    .filter(|(n, _, _)| *n > 0)
-    .map(|(n, one, many)| format!("{n} {}", if n == 1 { one } else { many }))
-    .collect();
-    let when = if woke { "While this computer slept" } else { "While Handoff Desk was closed" };
-    Some(format!("{when}: {}. `handoff due` lists what is still open.", parts.join(", ")))
 }

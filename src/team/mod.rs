@@ -16,8 +16,9 @@
 pub mod keywords;
 pub mod share;
 
+pub use crate::model::{TeamReply, Teammate, bare_subject};
 use crate::model::{TeamSettings, Workspace};
-use crate::store::{TeamState, Teammate};
+use crate::store::TeamState;
 use chrono::{DateTime, Utc};
 use mail_parser::{HeaderValue, MessageParser};
 
@@ -101,28 +102,6 @@ fn parse_header_value(v: &str) -> Option<Teammate> {
     email.contains('@').then(|| Teammate { name: name.to_string(), email: email.to_string() })
 }
 
-/// A teammate's reply found in the shared mailbox (the Bcc copy).
-#[derive(Debug, Clone, PartialEq)]
-pub struct TeamReply {
-    /// The reply's own Message-ID (bare).
-    pub message_id: String,
-    /// The Message-IDs it answers (In-Reply-To, then References), bare.
-    pub parents: Vec<String>,
-    /// Who sent it.
-    pub by: Teammate,
-    /// When it was sent.
-    pub at: Option<DateTime<Utc>>,
-    /// The email, verbatim (kept when it answers no known handoff).
-    pub raw: Vec<u8>,
-    /// It carries [`TEAMMATE_HEADER`] (sent by Handoff Desk). Unmarked replies
-    /// (from any mail program) that match no handoff are not kept.
-    pub marked: bool,
-    /// Its To and Cc addresses, lower-case.
-    pub to: Vec<String>,
-    /// Its subject.
-    pub subject: Option<String>,
-}
-
 fn ids(v: &HeaderValue<'_>) -> Vec<String> {
     let bare = |s: &str| s.trim().trim_matches(['<', '>']).trim().to_string();
     match v {
@@ -195,19 +174,6 @@ pub fn unmarked_answer(raw: &[u8], visitor_of: impl Fn(&str) -> Option<String>) 
     let reply = mail_reply(raw)?;
     let visitor = reply.parents.iter().find_map(|p| visitor_of(p))?.to_ascii_lowercase();
     (!reply.by.email.eq_ignore_ascii_case(&visitor) && reply.to.contains(&visitor)).then_some(reply)
-}
-
-/// A subject without its reply and forward prefixes ("Re: AW: Fwd: x" → "x"), lower-case.
-pub fn bare_subject(s: &str) -> String {
-    let mut rest = s.trim();
-    loop {
-        let lower = rest.to_ascii_lowercase();
-        let cut = ["re:", "aw:", "sv:", "fw:", "fwd:", "wg:"].iter().find(|p| lower.starts_with(**p));
-        match cut {
-            Some(p) => rest = rest[p.len()..].trim_start(),
-            None => return rest.to_lowercase(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! which machine sends them; and the engine's tuning knobs from the
 //! environment (used by tests and benchmarks).
 
-use crate::live::{SecretInput, keychain, read_secret};
+use crate::sources::{SecretInput, keychain, read_secret};
 use anyhow::{Result, bail};
 use clap::Subcommand;
 use handoff::Store;
@@ -171,5 +171,5 @@ fn check_url(ch: AlertChannel, url: &str) -> Result<()> {
 /// The engine's options with the environment's test and benchmark knobs
 /// (see [`EngineOptions::from_env`]) and the CLI's HubSpot pacing.
 pub fn engine_options() -> EngineOptions {
-    EngineOptions { hubspot: crate::crm::push_options(), ..EngineOptions::from_env() }
+    EngineOptions { hubspot: crate::hubspot::push_options(), ..EngineOptions::from_env() }
 }

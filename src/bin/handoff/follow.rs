@@ -1,7 +1,7 @@
 //! Promises and follow-ups from the command line: `reply`, `due`, `resolve`,
 //! `contacted`, `callback`, `snooze`, `status`, `smtp`, `outbox`, `workspace set`.
 
-use crate::live::{SecretInput, keychain, read_secret};
+use crate::sources::{SecretInput, keychain, read_secret};
 use crate::print;
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
@@ -310,7 +310,7 @@ pub fn outbox_run(store: &mut Store) -> Result<()> {
     for r in &reports {
         println!("#{}: {}: {}", r.job_id, r.state, r.message);
     }
-    let pushes = crate::crm::run(store)?;
+    let pushes = crate::hubspot::run(store)?;
     if reports.is_empty() && pushes == 0 {
         println!("Nothing due in the outbox.");
     }

@@ -6,11 +6,10 @@ mod alerts;
 mod args;
 mod args_connect;
 mod args_privacy;
-mod crm;
 mod follow;
 mod hints;
+mod hubspot;
 mod import;
-mod live;
 mod monthly;
 mod print;
 mod privacy;
@@ -18,6 +17,7 @@ mod promise;
 mod reparse;
 mod report;
 mod signin;
+mod sources;
 mod team;
 mod template;
 
@@ -236,15 +236,15 @@ fn run(cli: Cli) -> Result<()> {
         }
         Command::Source(cmd) => source(&store, cmd)?,
         Command::Sync { json } => {
-            let ok = live::sync(&store, json)?;
+            let ok = sources::sync(&store, json)?;
             index_gaps(&mut store);
             if !ok {
                 std::process::exit(2);
             }
         }
-        Command::Watch { json } => live::watch(&store, json)?,
+        Command::Watch { json } => sources::watch(&store, json)?,
         Command::Alerts(cmd) => alerts::run(&mut store, cmd)?,
-        Command::Serve { json } => live::serve(&store, json)?,
+        Command::Serve { json } => sources::serve(&store, json)?,
         Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => {
             follow::reply(
                 &mut store,
@@ -367,10 +367,10 @@ fn run(cli: Cli) -> Result<()> {
             manual,
             lead_status,
             rate,
-        }) => crm::connect(&mut store, &workspace, token_stdin, base_url, manual, lead_status, rate)?,
-        Command::Hubspot(HubspotCmd::Status { workspace }) => crm::status(&store, workspace)?,
-        Command::Hubspot(HubspotCmd::Disconnect { workspace }) => crm::disconnect(&mut store, &workspace)?,
-        Command::Push { ids, all_pending, workspace } => crm::push(&mut store, ids, all_pending, workspace)?,
+        }) => hubspot::connect(&mut store, &workspace, token_stdin, base_url, manual, lead_status, rate)?,
+        Command::Hubspot(HubspotCmd::Status { workspace }) => hubspot::status(&store, workspace)?,
+        Command::Hubspot(HubspotCmd::Disconnect { workspace }) => hubspot::disconnect(&mut store, &workspace)?,
+        Command::Push { ids, all_pending, workspace } => hubspot::push(&mut store, ids, all_pending, workspace)?,
         Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
         Command::Report { workspace, month, pdf, html } => {
             monthly::report(&mut store, &workspace, month, pdf, html)?
@@ -418,7 +418,7 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
         Ok(store.source_named(ws, name)?)
     };
     let input =
-        |c: &AddCommon| if c.password_stdin { live::SecretInput::Stdin } else { live::SecretInput::Prompt };
+        |c: &AddCommon| if c.password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt };
     match cmd {
         SourceCmd::Add(AddSource::Imap {
             common,
@@ -475,26 +475,26 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             if config.oauth.is_some() {
                 return signin::add(store, &ws, &common.name, config, !common.no_check);
             }
-            live::add(store, &ws, &common.name, SourceConfig::Imap(config), input(&common), !common.no_check)
+            sources::add(store, &ws, &common.name, SourceConfig::Imap(config), input(&common), !common.no_check)
         }
         SourceCmd::Add(AddSource::Relay { common, url, wait_seconds }) => {
             let mut config = RelayConfig::new(&url);
             config.wait_seconds = wait_seconds.clamp(0, 300);
             let ws = store.require_workspace(&common.workspace)?;
-            live::add(store, &ws, &common.name, SourceConfig::Relay(config), input(&common), !common.no_check)
+            sources::add(store, &ws, &common.name, SourceConfig::Relay(config), input(&common), !common.no_check)
         }
-        SourceCmd::List { json } => live::list(store, json),
+        SourceCmd::List { json } => sources::list(store, json),
         SourceCmd::Secret { source, password_stdin, no_check } => {
-            let input = if password_stdin { live::SecretInput::Stdin } else { live::SecretInput::Prompt };
-            live::replace_secret(&named(&source)?, input, !no_check)
+            let input = if password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt };
+            sources::replace_secret(&named(&source)?, input, !no_check)
         }
-        SourceCmd::Remove { source } => live::remove(store, &named(&source)?),
+        SourceCmd::Remove { source } => sources::remove(store, &named(&source)?),
         SourceCmd::Signin { source, no_check } => signin::again(&named(&source)?, !no_check),
         SourceCmd::Discover { address, json } => signin::show(&address, json),
         SourceCmd::Folders { source } => signin::folders(&named(&source)?),
         SourceCmd::Enable { source } => Ok(store.set_source_enabled(named(&source)?.id, true)?),
         SourceCmd::Disable { source } => Ok(store.set_source_enabled(named(&source)?.id, false)?),
-        SourceCmd::AckGap { source } => live::ack_gap(store, &named(&source)?),
+        SourceCmd::AckGap { source } => sources::ack_gap(store, &named(&source)?),
     }
 }
 

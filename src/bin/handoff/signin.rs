@@ -2,7 +2,7 @@
 //! `source signin`, `smtp set --oauth` (the URL is printed and opened in the
 //! browser; the command waits for the redirect), and `source discover`.
 
-use crate::live::keychain;
+use crate::sources::keychain;
 use anyhow::{Result, bail};
 use handoff::connect;
 use handoff::discover::{Discovery, MailSettings, OAuthProvider, Security};
@@ -121,7 +121,7 @@ pub fn add(store: &Store, ws: &Workspace, name: &str, config: ImapConfig, verify
     let keychain = keychain()?;
     let grant = sign_in(provider, &config.user)?;
     let source = connect::add_oauth_source(store, &keychain, ws, name, config, &grant, verify)
-        .map_err(crate::live::no_check_hint)?;
+        .map_err(crate::sources::no_check_hint)?;
     println!(
         "Added {} ({}), signed in with {}. The sign-in is kept in the OS keychain.",
         source.label(),
@@ -146,7 +146,7 @@ pub fn again(source: &Source, verify: bool) -> Result<()> {
     };
     let keychain = keychain()?;
     let grant = sign_in(provider, &config.user)?;
-    connect::replace_oauth_grant(&keychain, source, &grant, verify).map_err(crate::live::no_check_hint)?;
+    connect::replace_oauth_grant(&keychain, source, &grant, verify).map_err(crate::sources::no_check_hint)?;
     println!(
         "{} is signed in again with {}; a running `handoff watch` picks it up.",
         source.label(),

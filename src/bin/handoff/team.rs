@@ -2,7 +2,7 @@
 //! mode from the command line.
 
 use crate::args::TeamCmd;
-use crate::live::keychain;
+use crate::sources::keychain;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use handoff::store::{TeamState, held_message};

@@ -1,13 +1,66 @@
 //! The label table of [`super`]: every label word, per field, in English,
 //! German, French, Spanish, Portuguese, Italian, Dutch and Japanese. Keys are
-//! compared after [`super::label_key`] (lower case, markup gone), so each
+//! compared after [`label_key`] (lower case, markup gone), so each
 //! label is written here once, in lower case.
 
-use super::Field;
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-pub(super) static LABELS: LazyLock<HashMap<&'static str, Field>> = LazyLock::new(|| {
+/// What a label names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Field {
+    Name,
+    /// A label that is also a transcript speaker ("Visitor", "Customer"): stricter values.
+    NameStrict,
+    Email,
+    Phone,
+    PageUrl,
+    /// "Started on": a page URL, or else a start date.
+    StartedOn,
+    PageTitle,
+    Reason,
+    Confidence,
+    Question,
+    Promise,
+    Started,
+    Escalated,
+    Bot,
+}
+
+/// Normalise a candidate label: lower case, markup and bullets gone, spaces collapsed.
+fn label_key(raw: &str) -> String {
+    let t = raw
+        .trim_start_matches(|c: char| "*_#>•·|[]-".contains(c) || c.is_whitespace())
+        .trim_end_matches(|c: char| "*_:：|]".contains(c) || c.is_whitespace());
+    let mut out = String::with_capacity(t.len());
+    for w in t.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for c in w.chars() {
+            if c == '’' {
+                out.push('\'');
+            } else {
+                out.extend(c.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// True when `name` is a field label ("Seitentitel", "Inicio"): such lines are not speakers.
+pub fn is_label(name: &str) -> bool {
+    lookup(name).is_some()
+}
+
+pub(super) fn lookup(raw: &str) -> Option<Field> {
+    if raw.len() > 48 {
+        return None;
+    }
+    LABELS.get(label_key(raw).as_str()).copied()
+}
+
+static LABELS: LazyLock<HashMap<&'static str, Field>> = LazyLock::new(|| {
     use Field::*;
     let table: &[(Field, &str)] = &[
         (

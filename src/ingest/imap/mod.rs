@@ -16,214 +16,30 @@
 //!
 //! The `imap` crate is blocking: run this on its own thread, never on the async runtime.
 
-use crate::error::Error as StoreError;
 use crate::ingest::Parsed;
 use crate::ingest::email::parse_email;
 use crate::model::{NewHandoff, ParseStatus, RawKind, SourceKind, Workspace};
 use crate::store::{Cursor, IngestOutcome, Store};
 use chrono::Utc;
 use imap::extensions::idle::WaitOutcome;
-use serde::{Deserialize, Serialize};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::time::Duration;
 
+mod base;
 mod condstore;
 mod login;
 mod sent;
+mod session;
 mod team;
 mod transport;
+pub use base::{BATCH, ImapError, MAX_MESSAGE_BYTES, NET_TIMEOUT, REIDLE};
+use base::{lost, quote, uid_set};
+pub use session::Mailbox;
 pub use team::NO_KEYWORDS;
 pub use transport::Canceller;
 use transport::{Stream, Tap, starttls};
 
-/// How the connection is secured.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TlsMode {
-    /// TLS from the first byte (port 993).
-    Implicit,
-    /// Plain connect, then STARTTLS (port 143).
-    Starttls,
-    /// No encryption. Only for servers on this machine (tests, local bridges).
-    Plain,
-}
-
-/// One IMAP source: where the notifications land.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ImapConfig {
-    /// Server name.
-    pub host: String,
-    /// Server port.
-    pub port: u16,
-    /// Encryption.
-    pub tls: TlsMode,
-    /// Login name.
-    pub user: String,
-    /// Folder to watch.
-    #[serde(default = "inbox")]
-    pub folder: String,
-    /// Only messages whose From contains this (server-side SEARCH FROM).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from_filter: Option<String>,
-    /// Only messages whose Subject contains this (server-side SEARCH SUBJECT).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub subject_filter: Option<String>,
-    /// Use IDLE when the server offers it.
-    #[serde(default = "yes")]
-    pub idle: bool,
-    /// Seconds between polls when IDLE is off or not offered; also the re-IDLE interval cap.
-    #[serde(default = "poll_default")]
-    pub poll_seconds: u64,
-    /// Sign in with this OAuth provider (the keychain holds its refresh
-    /// token); `None`: a password.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub oauth: Option<crate::discover::OAuthProvider>,
-}
-
-fn inbox() -> String {
-    "INBOX".into()
-}
-fn yes() -> bool {
-    true
-}
-fn poll_default() -> u64 {
-    60
-}
-
-impl ImapConfig {
-    /// A config with defaults: INBOX, IDLE on, 60 s poll.
-    pub fn new(host: &str, port: u16, tls: TlsMode, user: &str) -> Self {
-        ImapConfig {
-            host: host.into(),
-            port,
-            tls,
-            user: user.into(),
-            folder: inbox(),
-            from_filter: None,
-            subject_filter: None,
-            idle: true,
-            poll_seconds: poll_default(),
-            oauth: None,
-        }
-    }
-
-    /// `imap://user@host:port/folder`, for people.
-    pub fn describe(&self) -> String {
-        let scheme = match self.tls {
-            TlsMode::Implicit => "imaps",
-            TlsMode::Starttls | TlsMode::Plain => "imap",
-        };
-        format!("{scheme}://{}@{}:{}/{}", self.user, self.host, self.port, self.folder)
-    }
-}
-
-/// Messages fetched per round trip, and stored per transaction.
-pub const BATCH: usize = 100;
-/// Larger messages are kept as a flagged record holding only their header.
-pub const MAX_MESSAGE_BYTES: u32 = 25 * 1024 * 1024;
-/// Connect, read and write timeout for every step but IDLE.
-pub const NET_TIMEOUT: Duration = Duration::from_secs(30);
-/// Servers drop IDLE after ~30 minutes; re-issue well before.
-pub const REIDLE: Duration = Duration::from_secs(9 * 60);
-
-/// What went wrong, in words that say what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum ImapError {
-    /// The server could not be reached.
-    #[error(
-        "cannot reach the IMAP server {host}:{port}: {why}. Check the host name and port, and your network."
-    )]
-    Connect {
-        /// Host.
-        host: String,
-        /// Port.
-        port: u16,
-        /// Cause.
-        why: String,
-    },
-    /// TLS could not be set up.
-    #[error(
-        "cannot set up an encrypted connection to {host}: {why}. Check the TLS mode (implicit on 993, STARTTLS on 143) and the server's certificate."
-    )]
-    Tls {
-        /// Host.
-        host: String,
-        /// Cause.
-        why: String,
-    },
-    /// The server refused the login.
-    #[error(
-        "the IMAP server refused the login for {user}: {why}. Check the password and replace it (in the app: Settings → Sources → New IMAP password; or `handoff source secret WORKSPACE/NAME`); with Gmail or Outlook use an app password."
-    )]
-    Auth {
-        /// Login name.
-        user: String,
-        /// The server's words.
-        why: String,
-    },
-    /// The server refused the OAuth access token.
-    #[error(
-        "the IMAP server refused the {provider} sign-in for {user}: {why}. If IMAP is turned off for this mailbox, turn it on (Google Workspace: Admin console → Apps → Gmail → End User Access → IMAP; Microsoft 365: Exchange admin center → the mailbox → Manage email apps → IMAP); otherwise sign in again (Settings → Sources → Sign in again, or `handoff source signin WORKSPACE/NAME`)."
-    )]
-    Token {
-        /// Login name.
-        user: String,
-        /// Which provider.
-        provider: String,
-        /// The server's words.
-        why: String,
-    },
-    /// The folder does not exist.
-    #[error(
-        "the folder {folder:?} does not exist on the server ({why}). Check its name (it is case-sensitive)."
-    )]
-    NoFolder {
-        /// Folder.
-        folder: String,
-        /// The server's words.
-        why: String,
-    },
-    /// The connection dropped or timed out mid-way.
-    #[error("the connection to the IMAP server was lost: {0}. It will be retried.")]
-    Lost(String),
-    /// The server answered something unexpected.
-    #[error("the IMAP server answered unexpectedly: {0}. It will be retried.")]
-    Protocol(String),
-    /// The sync was cancelled.
-    #[error("stopped")]
-    Cancelled,
-    /// Storing failed.
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl ImapError {
-    /// Whether retrying without a change of settings can help.
-    pub fn is_transient(&self) -> bool {
-        matches!(self, ImapError::Connect { .. } | ImapError::Lost(_) | ImapError::Protocol(_))
-    }
-
-    /// The code a face chooses its next step by.
-    pub fn code(&self) -> crate::ErrorCode {
-        use crate::ErrorCode as C;
-        match self {
-            ImapError::Connect { .. } | ImapError::Lost(_) => C::Offline,
-            ImapError::Tls { .. } | ImapError::Auth { .. } | ImapError::Protocol(_) => C::Connection,
-            ImapError::Token { .. } => C::SignInAgain,
-            ImapError::NoFolder { .. } => C::InvalidInput,
-            ImapError::Cancelled => C::Cancelled,
-            ImapError::Store(_) => C::Database,
-        }
-    }
-}
-
-fn lost(e: imap::Error) -> ImapError {
-    match e {
-        imap::Error::Io(e) => ImapError::Lost(e.to_string()),
-        imap::Error::ConnectionLost => ImapError::Lost("the server closed the connection".into()),
-        other => ImapError::Protocol(other.to_string()),
-    }
-}
+pub use crate::model::{ImapConfig, TlsMode};
 
 /// What one [`Mailbox::sync`] did.
 #[derive(Debug, Clone, Default)]
@@ -234,23 +50,6 @@ pub struct SyncReport {
     pub outcome: IngestOutcome,
     /// The folder's UIDVALIDITY had changed, so it was scanned from the start.
     pub rescanned: bool,
-}
-
-/// A logged-in session with the source's folder selected.
-pub struct Mailbox {
-    session: imap::Session<Stream>,
-    sock: TcpStream,
-    config: ImapConfig,
-    uid_validity: u32,
-    can_idle: bool,
-    /// PERMANENTFLAGS has `\*`: new keywords (claims) can be set.
-    keywords_ok: bool,
-    /// The server offers CONDSTORE (MODSEQ, CHANGEDSINCE, UNCHANGEDSINCE).
-    condstore: bool,
-    /// Copies the server's bytes during a raw command (see [`condstore`]).
-    tap: Tap,
-    /// How far the shared Sent folder has been read in this session: (UIDVALIDITY, last UID).
-    sent_seen: Option<(u32, u32)>,
 }
 
 impl Mailbox {
@@ -535,36 +334,6 @@ fn oversize(header: &[u8], size: u32) -> NewHandoff {
         MAX_MESSAGE_BYTES / 1_048_576
     ));
     h
-}
-
-/// `1,2,3,7,9` as `1:3,7,9`.
-fn uid_set(uids: &[u32]) -> String {
-    let mut out = String::new();
-    let mut i = 0;
-    while i < uids.len() {
-        let start = uids[i];
-        let mut end = start;
-        while i + 1 < uids.len() && uids[i + 1] == end + 1 {
-            i += 1;
-            end = uids[i];
-        }
-        if !out.is_empty() {
-            out.push(',');
-        }
-        if start == end {
-            out.push_str(&start.to_string());
-        } else {
-            out.push_str(&format!("{start}:{end}"));
-        }
-        i += 1;
-    }
-    out
-}
-
-/// An IMAP quoted string.
-fn quote(s: &str) -> String {
-    let clean: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    format!("\"{}\"", clean.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
 #[cfg(test)]

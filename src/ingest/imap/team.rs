@@ -11,8 +11,9 @@
 //! - The `imap` crate parses neither MODSEQ nor CONDSTORE modifiers, so those
 //!   commands go out raw and their answers are read with `imap-proto`.
 
+use super::base::quote;
 use super::condstore::Stored;
-use super::{ImapError, Mailbox, quote};
+use super::{ImapError, Mailbox};
 use crate::store::{ClaimOp, LostClaim, PendingClaim, SeenClaim, Settled, Store, Teammate};
 use crate::team::keywords;
 use chrono::Utc;

@@ -1,7 +1,7 @@
 //! `handoff hubspot …` and `handoff push`: connect a workspace's portal,
 //! push leads, see where they are.
 
-use crate::live::{SecretInput, keychain, read_secret};
+use crate::sources::{SecretInput, keychain, read_secret};
 use crate::print;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
