@@ -21,8 +21,8 @@ use axum::{
     http::{HeaderMap, header},
 };
 use base64::Engine as _;
-use chrono::{DateTime, SecondsFormat};
-use serde::{Deserialize, Serialize};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use tokio::time::Instant;
 
 use crate::{App, error::ApiError, store::Page};
@@ -40,49 +40,8 @@ pub struct EventsQuery {
     limit: Option<u32>,
 }
 
-/// The `200` answer.
-#[derive(Debug, Serialize)]
-pub struct EventsPage {
-    /// Oldest first.
-    pub events: Vec<EventJson>,
-    /// The cursor for the next request.
-    pub next: i64,
-    /// Present (and true) only when events were purged before this reader got them.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub gap: bool,
-    /// With `gap`: how many events retention removed above `after` (at most)
-    /// and when they had come in, while the relay's purge log still knows.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub lost: Option<LostJson>,
-}
-
-/// What a `gap` lost.
-#[derive(Debug, Serialize)]
-pub struct LostJson {
-    /// How many events, at most.
-    pub events: i64,
-    /// When the oldest of them came in (RFC 3339, UTC).
-    pub oldest_received_at: String,
-    /// When the newest of them came in.
-    pub newest_received_at: String,
-}
-
-/// One event as sent to the reader.
-#[derive(Debug, Serialize)]
-pub struct EventJson {
-    /// The event id.
-    pub id: i64,
-    /// RFC 3339, UTC, milliseconds: `2026-11-22T10:00:00.123Z`.
-    pub received_at: String,
-    /// The webhook's `Content-Type`, or null.
-    pub content_type: Option<String>,
-    /// The body, when it is valid UTF-8.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    /// The body in standard base64, when it is not valid UTF-8.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub body_base64: Option<String>,
-}
+// The `200` answer and its parts are `handoff_wire`'s, shared with the app.
+use handoff_wire::{Event, EventsPage, Lost};
 
 /// Lists (and long-polls for) the caller's channel's events.
 pub async fn list(
@@ -128,10 +87,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
-fn rfc3339(ms: i64) -> String {
-    DateTime::from_timestamp_millis(ms)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default()
+fn time(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
 }
 
 fn render(page: Page, after: i64) -> EventsPage {
@@ -144,18 +101,18 @@ fn render(page: Page, after: i64) -> EventsPage {
         .events
         .into_iter()
         .map(|e| {
-            let received_at = rfc3339(e.received_at_ms);
+            let received_at = Some(time(e.received_at_ms));
             let (body, body_base64) = match String::from_utf8(e.body) {
                 Ok(text) => (Some(text), None),
                 Err(raw) => (None, Some(base64::engine::general_purpose::STANDARD.encode(raw.into_bytes()))),
             };
-            EventJson { id: e.id, received_at, content_type: e.content_type, body, body_base64 }
+            Event { id: e.id, received_at, content_type: e.content_type, body, body_base64 }
         })
         .collect();
-    let lost = page.lost.map(|l| LostJson {
+    let lost = page.lost.map(|l| Lost {
         events: l.events,
-        oldest_received_at: rfc3339(l.oldest_received_ms),
-        newest_received_at: rfc3339(l.newest_received_ms),
+        oldest: time(l.oldest_received_ms),
+        newest: time(l.newest_received_ms),
     });
     EventsPage { events, next, gap: page.gap, lost }
 }

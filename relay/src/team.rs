@@ -30,8 +30,8 @@ use axum::{
     extract::{Query, State, rejection::QueryRejection},
     http::{HeaderMap, StatusCode, header},
 };
-use chrono::{DateTime, SecondsFormat};
-use serde::{Deserialize, Serialize};
+use chrono::DateTime;
+use serde::Deserialize;
 use serde_json::{Map, Value};
 use tokio::{sync::watch, time::Instant};
 
@@ -90,77 +90,16 @@ impl TeamSignals {
     }
 }
 
-/// A teammate's mark as sent to clients.
-#[derive(Debug, Serialize)]
-pub struct MarkJson {
-    /// Display name (may be empty).
-    pub by_name: String,
-    /// Email: who the teammate is.
-    pub by_email: String,
-    /// RFC 3339, UTC, milliseconds.
-    pub at: String,
-    /// The reply's message id; answers only, omitted when none.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
+// The answers' shapes are `handoff_wire`'s, shared with the app's client.
+use handoff_wire::{AnsweredAnswer, ClaimAnswer, Mark, Record, ReleaseAnswer, TeamPage};
+
+fn record(r: TeamRecord) -> Record {
+    Record { key: r.key, claim: r.claim.map(mark), answered: r.answered.map(mark), seq: r.seq }
 }
 
-/// A team record as sent to clients.
-#[derive(Debug, Serialize)]
-pub struct RecordJson {
-    /// The handoff's source key.
-    pub key: String,
-    /// Who holds the claim, or null.
-    pub claim: Option<MarkJson>,
-    /// Who answered first, or null.
-    pub answered: Option<MarkJson>,
-    /// The record's last change number.
-    pub seq: i64,
-}
-
-impl From<TeamRecord> for RecordJson {
-    fn from(r: TeamRecord) -> Self {
-        Self { key: r.key, claim: r.claim.map(mark_json), answered: r.answered.map(mark_json), seq: r.seq }
-    }
-}
-
-fn mark_json(m: TeamMark) -> MarkJson {
-    let at = DateTime::from_timestamp_millis(m.at_ms)
-        .map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true))
-        .unwrap_or_default();
-    MarkJson { by_name: m.name, by_email: m.email, at, message_id: m.message_id }
-}
-
-/// The answer to a claim: `200` when `won`, `409` when another teammate holds it.
-#[derive(Debug, Serialize)]
-pub struct ClaimAnswer {
-    /// Whether the caller holds the claim now.
-    pub won: bool,
-    /// The record, naming the holder.
-    pub record: RecordJson,
-}
-
-/// The answer to a release: `200` with the record (null when there is none),
-/// `409` with the record when another teammate holds the claim.
-#[derive(Debug, Serialize)]
-pub struct ReleaseAnswer {
-    /// The record after the release.
-    pub record: Option<RecordJson>,
-}
-
-/// The answer to an answered mark.
-#[derive(Debug, Serialize)]
-pub struct AnsweredAnswer {
-    /// The record, with the first answer.
-    pub record: RecordJson,
-}
-
-/// The `GET /v1/team` page.
-#[derive(Debug, Serialize)]
-pub struct TeamPage {
-    /// Records changed after the cursor, oldest change first.
-    pub records: Vec<RecordJson>,
-    /// The cursor for the next request.
-    pub next: i64,
+fn mark(m: TeamMark) -> Mark {
+    let at = DateTime::from_timestamp_millis(m.at_ms).unwrap_or_default();
+    Mark { by_name: m.name, by_email: m.email, at, message_id: m.message_id }
 }
 
 /// The `GET /v1/team` query string.
@@ -187,10 +126,10 @@ pub async fn claim(
     Ok(match claimed {
         Claimed::Won(record) => {
             app.team.announce(channel.id(), record.seq);
-            (StatusCode::OK, Json(ClaimAnswer { won: true, record: record.into() }))
+            (StatusCode::OK, Json(ClaimAnswer { won: true, record: self::record(record) }))
         }
         Claimed::Held(record) => {
-            (StatusCode::CONFLICT, Json(ClaimAnswer { won: false, record: record.into() }))
+            (StatusCode::CONFLICT, Json(ClaimAnswer { won: false, record: self::record(record) }))
         }
     })
 }
@@ -213,9 +152,11 @@ pub async fn release(
             if let Some(r) = &record {
                 app.team.announce(channel.id(), r.seq);
             }
-            (StatusCode::OK, Json(ReleaseAnswer { record: record.map(Into::into) }))
+            (StatusCode::OK, Json(ReleaseAnswer { record: record.map(self::record) }))
         }
-        Released::Held(record) => (StatusCode::CONFLICT, Json(ReleaseAnswer { record: Some(record.into()) })),
+        Released::Held(record) => {
+            (StatusCode::CONFLICT, Json(ReleaseAnswer { record: Some(self::record(record)) }))
+        }
     })
 }
 
@@ -238,7 +179,7 @@ pub async fn answered(
         .call(move |s| s.team_answered(&id, &key, &name, &email, message_id.as_deref(), now_ms))
         .await?;
     app.team.announce(channel.id(), record.seq);
-    Ok(Json(AnsweredAnswer { record: record.into() }))
+    Ok(Json(AnsweredAnswer { record: self::record(record) }))
 }
 
 /// `GET /v1/team`: the channel's records changed after `after`, long-polling when none.
@@ -279,7 +220,7 @@ pub async fn list(
 
 fn page(records: Vec<TeamRecord>, after: i64) -> TeamPage {
     let next = records.last().map_or(after, |r| r.seq);
-    TeamPage { records: records.into_iter().map(Into::into).collect(), next }
+    TeamPage { records: records.into_iter().map(record).collect(), next }
 }
 
 /// The channel of the bearer read token, exactly as `GET /v1/events` picks it.

@@ -16,7 +16,6 @@ use crate::ingest::webhook::parse_webhook;
 use crate::model::SourceKind;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 pub use crate::model::{RelayConfig, RelayLost};
@@ -184,80 +183,11 @@ impl Page {
     }
 }
 
-/// A teammate's mark on a handoff: a claim, or an answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamMark {
-    /// The teammate's display name (may be empty).
-    #[serde(default)]
-    pub by_name: String,
-    /// The teammate's email: who they are.
-    pub by_email: String,
-    /// When the relay recorded the mark.
-    pub at: DateTime<Utc>,
-    /// The reply's message id (answers only, when one was sent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
-}
-
-/// One relay handoff's team record, shared by everyone reading the channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamRecord {
-    /// The handoff's source key.
-    pub key: String,
-    /// Who holds the claim, if anyone.
-    pub claim: Option<TeamMark>,
-    /// Who answered first, if anyone.
-    pub answered: Option<TeamMark>,
-    /// The relay's change number of the record's last change (the team cursor).
-    pub seq: i64,
-}
-
-/// One page of team record changes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TeamPage {
-    /// Records changed after the cursor, oldest change first (each in its latest state).
-    pub records: Vec<TeamRecord>,
-    /// The cursor after this page.
-    pub next: i64,
-}
-
-/// What a claim came to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ClaimOutcome {
-    /// Whether this teammate holds the claim now (newly, or already did).
-    pub won: bool,
-    /// The record; when `won` is false its claim names the holder.
-    pub record: TeamRecord,
-}
-
-#[derive(Deserialize)]
-struct ReleaseWire {
-    record: Option<TeamRecord>,
-}
-
-#[derive(Deserialize)]
-struct AnsweredWire {
-    record: TeamRecord,
-}
-
-#[derive(Deserialize)]
-struct Wire {
-    events: Vec<WireEvent>,
-    next: i64,
-    #[serde(default)]
-    gap: bool,
-    #[serde(default)]
-    lost: Option<RelayLost>,
-}
-
-#[derive(Deserialize)]
-struct WireEvent {
-    id: i64,
-    body: Option<String>,
-    body_base64: Option<String>,
-    #[serde(default)]
-    received_at: Option<DateTime<Utc>>,
-}
+use handoff_wire::{
+    AnsweredAnswer, AnsweredRequest, ClaimRequest, EventsPage, ReleaseAnswer, ReleaseRequest,
+};
+/// The relay's team wire types, under the names the app uses.
+pub use handoff_wire::{ClaimAnswer as ClaimOutcome, Mark as TeamMark, Record as TeamRecord, TeamPage};
 
 /// A client for one channel.
 #[derive(Clone)]
@@ -308,7 +238,7 @@ impl RelayClient {
         if status != 200 {
             return Err(self.status_error(status, &bytes));
         }
-        let wire: Wire = self.decode(&bytes)?;
+        let wire: EventsPage = self.decode(&bytes)?;
         let mut events = Vec::with_capacity(wire.events.len());
         for e in wire.events {
             let body = match (e.body, e.body_base64) {
@@ -320,14 +250,19 @@ impl RelayClient {
             };
             events.push(RelayEvent { id: e.id, body, received_at: e.received_at });
         }
-        Ok(Page { events, next: wire.next.max(after), gap: wire.gap, lost: wire.lost.filter(|_| wire.gap) })
+        let lost = wire.lost.filter(|_| wire.gap).map(|l| RelayLost {
+            events: l.events,
+            oldest: l.oldest,
+            newest: l.newest,
+        });
+        Ok(Page { events, next: wire.next.max(after), gap: wire.gap, lost })
     }
 
     /// Claims the handoff `key` for this teammate. `won` is false (not an
     /// error) when another teammate holds it; the record then names them.
     /// Claiming again what one already holds wins and changes nothing.
     pub async fn claim(&self, key: &str, by_name: &str, by_email: &str) -> Result<ClaimOutcome, RelayError> {
-        let body = serde_json::json!({"key": key, "by_name": by_name, "by_email": by_email});
+        let body = ClaimRequest { key: key.into(), by_name: by_name.into(), by_email: by_email.into() };
         let (status, bytes) = self.post_team("claim", &body).await?;
         match status {
             200 | 409 => self.decode(&bytes),
@@ -339,13 +274,13 @@ impl RelayClient {
     /// record of it. Another teammate's claim is refused with
     /// [`RelayError::HeldByTeammate`].
     pub async fn release(&self, key: &str, by_email: &str) -> Result<Option<TeamRecord>, RelayError> {
-        let body = serde_json::json!({"key": key, "by_email": by_email});
+        let body = ReleaseRequest { key: key.into(), by_email: by_email.into() };
         let (status, bytes) = self.post_team("release", &body).await?;
         match status {
-            200 => Ok(self.decode::<ReleaseWire>(&bytes)?.record),
+            200 => Ok(self.decode::<ReleaseAnswer>(&bytes)?.record),
             409 => {
                 let claim =
-                    self.decode::<ReleaseWire>(&bytes)?.record.and_then(|r| r.claim).ok_or_else(|| {
+                    self.decode::<ReleaseAnswer>(&bytes)?.record.and_then(|r| r.claim).ok_or_else(|| {
                         RelayError::BadAnswer {
                             url: self.config.url.clone(),
                             why: "a refused release named no claim holder".into(),
@@ -366,14 +301,17 @@ impl RelayClient {
         by_email: &str,
         message_id: Option<&str>,
     ) -> Result<TeamRecord, RelayError> {
-        let body = serde_json::json!({
-            "key": key, "by_name": by_name, "by_email": by_email, "message_id": message_id,
-        });
+        let body = AnsweredRequest {
+            key: key.into(),
+            by_name: by_name.into(),
+            by_email: by_email.into(),
+            message_id: message_id.map(String::from),
+        };
         let (status, bytes) = self.post_team("answered", &body).await?;
         if status != 200 {
             return Err(self.status_error(status, &bytes));
         }
-        Ok(self.decode::<AnsweredWire>(&bytes)?.record)
+        Ok(self.decode::<AnsweredAnswer>(&bytes)?.record)
     }
 
     /// Team records changed after `after` (a previous [`TeamPage::next`], or
@@ -393,7 +331,11 @@ impl RelayClient {
         Ok(TeamPage { next: page.next.max(after), ..page })
     }
 
-    async fn post_team(&self, what: &str, body: &serde_json::Value) -> Result<(u16, Vec<u8>), RelayError> {
+    async fn post_team(
+        &self,
+        what: &str,
+        body: &impl serde::Serialize,
+    ) -> Result<(u16, Vec<u8>), RelayError> {
         let request = self
             .http
             .post(format!("{}/v1/team/{what}", self.config.url))

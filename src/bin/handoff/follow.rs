@@ -1,8 +1,8 @@
 //! Promises and follow-ups from the command line: `reply`, `due`, `resolve`,
 //! `contacted`, `callback`, `snooze`, `status`, `smtp`, `outbox`, `workspace set`.
 
-use crate::sources::{SecretInput, keychain, read_secret};
 use crate::print;
+use crate::sources::{SecretInput, keychain, read_secret};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Duration, NaiveDateTime, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;

@@ -1,8 +1,8 @@
 //! `handoff hubspot …` and `handoff push`: connect a workspace's portal,
 //! push leads, see where they are.
 
-use crate::sources::{SecretInput, keychain, read_secret};
 use crate::print;
+use crate::sources::{SecretInput, keychain, read_secret};
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use handoff::hubspot::worker::{self, PushOptions};

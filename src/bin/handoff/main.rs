@@ -369,8 +369,12 @@ fn run(cli: Cli) -> Result<()> {
             rate,
         }) => hubspot::connect(&mut store, &workspace, token_stdin, base_url, manual, lead_status, rate)?,
         Command::Hubspot(HubspotCmd::Status { workspace }) => hubspot::status(&store, workspace)?,
-        Command::Hubspot(HubspotCmd::Disconnect { workspace }) => hubspot::disconnect(&mut store, &workspace)?,
-        Command::Push { ids, all_pending, workspace } => hubspot::push(&mut store, ids, all_pending, workspace)?,
+        Command::Hubspot(HubspotCmd::Disconnect { workspace }) => {
+            hubspot::disconnect(&mut store, &workspace)?
+        }
+        Command::Push { ids, all_pending, workspace } => {
+            hubspot::push(&mut store, ids, all_pending, workspace)?
+        }
         Command::Metrics { workspace, month, json } => report::metrics(&store, workspace, month, json)?,
         Command::Report { workspace, month, pdf, html } => {
             monthly::report(&mut store, &workspace, month, pdf, html)?
@@ -417,8 +421,9 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
         })?;
         Ok(store.source_named(ws, name)?)
     };
-    let input =
-        |c: &AddCommon| if c.password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt };
+    let input = |c: &AddCommon| {
+        if c.password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt }
+    };
     match cmd {
         SourceCmd::Add(AddSource::Imap {
             common,
@@ -475,17 +480,32 @@ fn source(store: &Store, cmd: SourceCmd) -> Result<()> {
             if config.oauth.is_some() {
                 return signin::add(store, &ws, &common.name, config, !common.no_check);
             }
-            sources::add(store, &ws, &common.name, SourceConfig::Imap(config), input(&common), !common.no_check)
+            sources::add(
+                store,
+                &ws,
+                &common.name,
+                SourceConfig::Imap(config),
+                input(&common),
+                !common.no_check,
+            )
         }
         SourceCmd::Add(AddSource::Relay { common, url, wait_seconds }) => {
             let mut config = RelayConfig::new(&url);
             config.wait_seconds = wait_seconds.clamp(0, 300);
             let ws = store.require_workspace(&common.workspace)?;
-            sources::add(store, &ws, &common.name, SourceConfig::Relay(config), input(&common), !common.no_check)
+            sources::add(
+                store,
+                &ws,
+                &common.name,
+                SourceConfig::Relay(config),
+                input(&common),
+                !common.no_check,
+            )
         }
         SourceCmd::List { json } => sources::list(store, json),
         SourceCmd::Secret { source, password_stdin, no_check } => {
-            let input = if password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt };
+            let input =
+                if password_stdin { sources::SecretInput::Stdin } else { sources::SecretInput::Prompt };
             sources::replace_secret(&named(&source)?, input, !no_check)
         }
         SourceCmd::Remove { source } => sources::remove(store, &named(&source)?),
