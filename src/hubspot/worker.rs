@@ -174,7 +174,7 @@ fn run_batch(
             Err(e) => return Err(e),
         };
         let email = detail.handoff.visitor.email.clone().unwrap_or_default().trim().to_lowercase();
-        if !looks_like_email(&email) {
+        if !crate::model::is_email_address(&email) {
             let msg = "cannot push: no email address for this visitor (HubSpot keys contacts by email). Add the contact in HubSpot by hand if you reach them another way.";
             store.push_ended(job.id, hid, "no_email", msg, clock())?;
             out.push(report(&job, "done", msg.to_string()));
@@ -327,13 +327,4 @@ fn run_batch(
         ));
     }
     Ok(())
-}
-
-fn looks_like_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !s.contains(char::is_whitespace)
 }

@@ -68,3 +68,32 @@ pub fn reply_from(ws: &Workspace) -> Option<String> {
         None => id.from_address.clone(),
     })
 }
+
+/// Whether `s` reads as an email address: something before the `@`, a
+/// domain with a dot that neither starts nor ends it, no spaces (what the
+/// mail server or HubSpot makes of the rest is theirs to say). The one
+/// check for addresses people type (the reply identity, the backup contact)
+/// and for a lead's address before it goes to HubSpot.
+pub fn is_email_address(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_email_address;
+
+    #[test]
+    fn addresses_people_type_are_told_apart_from_near_misses() {
+        for ok in ["dana@acme.test", "d.reyes+chat@mail.acme.co.uk"] {
+            assert!(is_email_address(ok), "{ok}");
+        }
+        for bad in ["", "dana", "@acme.test", "dana@acme", "dana@.acme", "dana@acme.", "da na@acme.test"] {
+            assert!(!is_email_address(bad), "{bad:?}");
+        }
+    }
+}

@@ -151,7 +151,7 @@ impl WorkspaceForm {
             ));
         }
         let backup = self.backup_contact.trim();
-        if !backup.is_empty() && !looks_like_email(backup) {
+        if !backup.is_empty() && !handoff::is_email_address(backup) {
             return Err(format!("the backup contact {backup:?} is not an email address."));
         }
         let (reply, second) = builtin_templates();
@@ -173,11 +173,6 @@ impl WorkspaceForm {
 
 fn builtin_templates() -> (Template, Template) {
     (handoff::reply::builtin_template(false), handoff::reply::builtin_template(true))
-}
-
-fn looks_like_email(s: &str) -> bool {
-    s.split_once('@')
-        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.') && !s.contains(char::is_whitespace))
 }
 
 /// A source in the list.
@@ -353,12 +348,12 @@ impl SmtpForm {
             other => return Err(format!("{other:?} is not a connection security; pick one from the list.")),
         };
         let port = if self.port == 0 { if tls == SmtpTls::Implicit { 465 } else { 587 } } else { self.port };
-        if !looks_like_email(self.from_address.trim()) {
+        if !handoff::is_email_address(self.from_address.trim()) {
             return Err(format!("the From address {:?} is not an email address.", self.from_address.trim()));
         }
         let bcc = opt(self.bcc);
         if let Some(b) = &bcc
-            && !looks_like_email(b)
+            && !handoff::is_email_address(b)
         {
             return Err(format!("the Bcc address {b:?} is not an email address."));
         }
