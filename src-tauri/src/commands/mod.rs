@@ -16,3 +16,6 @@ pub mod team;
 pub mod template;
 pub mod window;
 pub mod workspaces;
+
+#[cfg(test)]
+mod error_paths;

@@ -1,10 +1,11 @@
 //! Teaching a format from the handoff pane, and Settings → Templates: thin
 //! adapters over [`handoff::teach`] and the store's templates.
 
-use crate::error::CmdResult;
+use crate::error::{AppError, CmdResult};
 use crate::state::Db;
 use crate::views::{OriginalView, TeachPreview, TeachSelection, TemplateView, selections};
 use chrono::Utc;
+use handoff::ErrorCode;
 
 /// Handoff `id`'s original, as text.
 #[tauri::command]
@@ -63,9 +64,9 @@ pub async fn template_remove(db: tauri::State<'_, Db>, id: i64) -> CmdResult<Vec
 /// A template as shareable JSON.
 #[tauri::command]
 pub async fn template_export(db: tauri::State<'_, Db>, id: i64) -> CmdResult<String> {
-    db.run(move |s| {
+    db.run_app(move |s| {
         let t = s.template(&id.to_string())?.ok_or_else(|| {
-            handoff::Error::Invalid(format!("template #{id} is gone; reopen Settings → Templates"))
+            AppError::new(ErrorCode::NotFound, format!("template #{id} is gone; reopen Settings → Templates"))
         })?;
         Ok(handoff::teach::export(&t))
     })
