@@ -22,11 +22,11 @@ pub mod events;
 pub mod handshake;
 pub mod hooks;
 pub mod limits;
+pub mod records;
 pub mod retention;
 pub mod serve;
 pub mod signature;
 pub mod store;
-pub mod team;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
@@ -38,8 +38,8 @@ use axum::{
 use tokio::{net::TcpListener, sync::watch};
 
 use crate::{
-    body::BodyBudget, channels::Channels, config::Config, error::ApiError, retention::Purger,
-    serve::ConnLimits, store::Store, store::StoreError, team::TeamSignals,
+    body::BodyBudget, channels::Channels, config::Config, error::ApiError, records::TeamSignals,
+    retention::Purger, serve::ConnLimits, store::Store, store::StoreError,
 };
 
 /// Why the relay could not start or keep serving.
@@ -170,10 +170,10 @@ pub fn router(app: Arc<App>) -> Router {
             post(hooks::receive).get(handshake::get).head(handshake::head).options(handshake::options),
         )
         .route("/v1/events", get(events::list))
-        .route("/v1/team", get(team::list))
-        .route("/v1/team/claim", post(team::claim))
-        .route("/v1/team/release", post(team::release))
-        .route("/v1/team/answered", post(team::answered))
+        .route("/v1/team", get(records::list))
+        .route("/v1/team/claim", post(records::claim))
+        .route("/v1/team/release", post(records::release))
+        .route("/v1/team/answered", post(records::answered))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -10,20 +10,20 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod briefing;
+mod claims;
 mod hours;
 mod privacy;
 mod reparse;
 mod reports;
 mod settings;
-mod team;
 mod template;
 pub use briefing::*;
+pub use claims::*;
 pub use hours::*;
 pub use privacy::*;
 pub use reparse::*;
 pub use reports::*;
 pub use settings::*;
-pub use team::*;
 pub use template::*;
 
 pub(crate) fn time(t: DateTime<Utc>) -> String {

@@ -12,25 +12,25 @@ use std::str::FromStr;
 
 pub mod alerts;
 mod briefing;
+mod claims;
 pub mod hours;
 mod outgoing;
 mod parsed;
 mod promise;
 mod settings;
 mod sources;
-mod team;
 mod template;
 #[cfg(test)]
 mod tests_hours;
 pub use alerts::{AlertChannel, AlertEvent, AlertRoute, AlertSender, AlertSettings, EngineRole};
 pub use briefing::*;
+pub use claims::*;
 pub use hours::HoursError;
 pub use outgoing::*;
 pub use parsed::*;
 pub use promise::*;
 pub use settings::*;
 pub use sources::*;
-pub use team::*;
 pub use template::*;
 
 /// The app's identifier; the desktop shell uses the same, so both find one data file.

@@ -336,11 +336,11 @@ fn answer_in(
         insert_skipped(tx, ws, &skipped, now)?;
         return Ok(None);
     };
-    let seen = super::team::SeenAnswer {
+    let seen = super::claims::SeenAnswer {
         handoff_id,
         message_id: a.message_id.clone(),
         by: a.by.clone(),
         at: a.at.unwrap_or(now).min(now),
     };
-    Ok(super::team::record_answer_in(tx, &seen, false, true)?.then_some(handoff_id))
+    Ok(super::claims::record_answer_in(tx, &seen, false, true)?.then_some(handoff_id))
 }

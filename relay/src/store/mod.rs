@@ -23,8 +23,8 @@ use std::{
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-mod team;
-pub use team::{Claimed, Released, TeamMark, TeamRecord};
+mod records;
+pub use records::{Claimed, Released, TeamMark, TeamRecord};
 
 /// Schema migrations, applied in order; index + 1 is the `user_version` after each.
 const MIGRATIONS: &[&str] = &[

@@ -2,6 +2,7 @@
 //! one module per screen. Each is granted by name in
 //! `capabilities/default.json` (declared in build.rs).
 
+pub mod claims;
 pub mod gaps;
 pub mod handoff;
 pub mod inbox;
@@ -12,7 +13,6 @@ pub mod reply;
 pub mod report;
 pub mod settings;
 pub mod signin;
-pub mod team;
 pub mod template;
 pub mod window;
 pub mod workspaces;

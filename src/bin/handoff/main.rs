@@ -6,7 +6,7 @@ mod alerts;
 mod args;
 mod args_connect;
 mod args_privacy;
-mod follow;
+mod due;
 mod hints;
 mod hubspot;
 mod import;
@@ -15,6 +15,7 @@ mod print;
 mod privacy;
 mod promise;
 mod reparse;
+mod replies;
 mod report;
 mod signin;
 mod sources;
@@ -156,10 +157,10 @@ fn run(cli: Cli) -> Result<()> {
                 f.second_attempt_after_days = d;
             }
             if let Some(p) = reply_template {
-                w.settings.templates.reply = follow::read_template(&p)?;
+                w.settings.templates.reply = replies::read_template(&p)?;
             }
             if let Some(p) = second_template {
-                w.settings.templates.second_attempt = follow::read_template(&p)?;
+                w.settings.templates.second_attempt = replies::read_template(&p)?;
             }
             store.update_workspace(&w)?;
             println!(
@@ -246,9 +247,9 @@ fn run(cli: Cli) -> Result<()> {
         Command::Alerts(cmd) => alerts::run(&mut store, cmd)?,
         Command::Serve { json } => sources::serve(&store, json)?,
         Command::Reply { id, message, message_file, subject, second, draft, queue_only, anyway } => {
-            follow::reply(
+            replies::reply(
                 &mut store,
-                follow::ReplyArgs {
+                replies::ReplyArgs {
                     id,
                     second,
                     message,
@@ -263,7 +264,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Team(cmd) => team::team(&mut store, cmd)?,
         Command::Claim { id } => team::claim(&store, id, true)?,
         Command::Release { id } => team::claim(&store, id, false)?,
-        Command::Due { workspace, all, json } => follow::due(&store, workspace, all, json)?,
+        Command::Due { workspace, all, json } => due::due(&store, workspace, all, json)?,
         Command::Resolve { id, why, lost } => {
             if lost {
                 store.set_status(id, Status::Lost, Utc::now())?;
@@ -280,10 +281,8 @@ fn run(cli: Cli) -> Result<()> {
             store.mark_contacted(id, &by, Utc::now())?;
             println!("#{id}: contacted by {by}; the promise clock stopped.");
         }
-        Command::Callback { id, at, note } => follow::callback(&mut store, id, &at, note)?,
-        Command::Snooze { id, until, wake } => {
-            follow::snooze(&mut store, id, if wake { None } else { until })?
-        }
+        Command::Callback { id, at, note } => due::callback(&mut store, id, &at, note)?,
+        Command::Snooze { id, until, wake } => due::snooze(&mut store, id, if wake { None } else { until })?,
         Command::Status { id, status } => {
             let st: Status = status.parse().map_err(|_| {
                 anyhow::anyhow!("unknown status {status:?}; use one of: new, awaiting_reply, replied, waiting_on_visitor, resolved, lost")
@@ -350,15 +349,15 @@ fn run(cli: Cli) -> Result<()> {
             if oauth.is_some() {
                 signin::smtp(&store, &workspace, id, !no_check)?
             } else {
-                follow::smtp_set(&store, &workspace, id, password_stdin, !no_check)?
+                replies::smtp_set(&store, &workspace, id, password_stdin, !no_check)?
             }
         }
-        Command::Smtp(SmtpCmd::Test { workspace }) => follow::smtp_test(&store, &workspace)?,
-        Command::Outbox { cmd: None, json } => follow::outbox(&mut store, json)?,
-        Command::Outbox { cmd: Some(OutboxCmd::Run), .. } => follow::outbox_run(&mut store)?,
+        Command::Smtp(SmtpCmd::Test { workspace }) => replies::smtp_test(&store, &workspace)?,
+        Command::Outbox { cmd: None, json } => replies::outbox(&mut store, json)?,
+        Command::Outbox { cmd: Some(OutboxCmd::Run), .. } => replies::outbox_run(&mut store)?,
         Command::Outbox { cmd: Some(OutboxCmd::Resend { id }), .. } => {
             store.requeue_job(id, Utc::now())?;
-            follow::outbox_run(&mut store)?
+            replies::outbox_run(&mut store)?
         }
         Command::Hubspot(HubspotCmd::Connect {
             workspace,

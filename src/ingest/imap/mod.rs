@@ -27,15 +27,15 @@ use std::time::Duration;
 
 mod base;
 mod condstore;
+mod keywords;
 mod login;
 mod sent;
 mod session;
-mod team;
 mod transport;
 pub use base::{BATCH, ImapError, MAX_MESSAGE_BYTES, NET_TIMEOUT, REIDLE};
 use base::{lost, quote, uid_set};
+pub use keywords::NO_KEYWORDS;
 pub use session::Mailbox;
-pub use team::NO_KEYWORDS;
 pub use transport::Canceller;
 use transport::{Stream, Tap, starttls};
 
