@@ -20,6 +20,9 @@
 //! the validation split: `--split val`).
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
+#[path = "gaps/sets.rs"]
+mod sets;
+
 use handoff::gaps::{self, Method, embed::Embedder};
 use pathfinding::prelude::{Matrix, kuhn_munkres};
 use std::collections::HashMap;
@@ -63,6 +66,21 @@ fn main() {
             return;
         }
     };
+    if args.iter().any(|a| a == "--sets-only") {
+        let cache = opt("--cache").map(std::path::PathBuf::from);
+        let sweep = args.iter().any(|a| a == "--sweep");
+        let clinc = sets::Set {
+            name: format!("CLINC150 {split} (tuning set)"),
+            texts: texts.iter().map(|t| t.to_string()).collect(),
+            truth: truth.clone(),
+        };
+        for set in std::iter::once(clinc).chain(sets::from_args(&args)) {
+            let t: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+            let flat = sets::vectors(&model, &t, cache.as_deref());
+            sets::evaluate(&set, &flat, sweep);
+        }
+        return;
+    }
     let (vectors, qps) = timed_embed(&model, &texts, "CLINC");
     ceiling(&model, &texts, qps);
     for (name, long) in [("visitor messages", false), ("with long messages", true)] {
@@ -87,10 +105,27 @@ fn main() {
         }
         return;
     }
+    let auto = gaps::group_auto(&flat, gaps::embed::DIM);
+    report(
+        &format!(
+            "{} (shipped: cut chosen by silhouette at {:.3})",
+            Method::Embeddings.label(),
+            auto.threshold
+        ),
+        &truth,
+        &auto.labels,
+    );
     let labels = gaps::group_vectors(&flat, gaps::embed::DIM, &params);
-    report(&format!("{} (shipped, {params:?})", Method::Embeddings.label()), &truth, &labels);
+    report(&format!("  before: a fixed cut ({params:?})"), &truth, &labels);
     let plain = gaps::cluster::average_linkage_vectors(&flat, gaps::embed::DIM, params.threshold);
-    report("  of which step 1 alone (average linkage)", &truth, &plain);
+    report("  before, step 1 alone (average linkage)", &truth, &plain);
+    // The held-out sets (`--set NAME=FILE`), blind.
+    let cache = opt("--cache").map(std::path::PathBuf::from);
+    for set in sets::from_args(&args) {
+        let t: Vec<&str> = set.texts.iter().map(String::as_str).collect();
+        let v = sets::vectors(&model, &t, cache.as_deref());
+        sets::evaluate(&set, &v, false);
+    }
 
     // Grouping at scale: 10,000 stored vectors (the train questions; --quick
     // reuses the test vectors, repeated with a small perturbation).
@@ -100,7 +135,10 @@ fn main() {
         flat.clone()
     } else {
         let train_texts: Vec<&str> = train.iter().map(|(t, _)| t.as_str()).collect();
-        timed_embed(&model, &train_texts, "CLINC train").0.concat()
+        match &cache {
+            Some(dir) => sets::vectors(&model, &train_texts, Some(dir)),
+            None => timed_embed(&model, &train_texts, "CLINC train").0.concat(),
+        }
     };
     let want = if quick { 2_000 } else { 10_000 };
     let dim = gaps::embed::DIM;
@@ -115,20 +153,26 @@ fn main() {
         i += 1;
     }
     let t = Instant::now();
-    let labels = gaps::group_vectors(&big, dim, &params);
+    let chosen = gaps::group_auto(&big, dim);
     let total = t.elapsed().as_secs_f64();
     // The same again, phase by phase.
     let t = Instant::now();
-    let step1 = gaps::cluster::average_linkage_vectors(&big, dim, params.threshold);
+    let merges = gaps::cluster::dendrogram(&big, dim, gaps::rule::LOW);
     let t_link = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let again = gaps::cluster::refine(&big, dim, &step1, params.floor, params.rounds);
+    let cands = gaps::select::candidates(gaps::rule::LOW, gaps::rule::HIGH, gaps::rule::STEP);
+    let (at, cut) =
+        gaps::select::best_cut(&big, dim, &merges, &cands, gaps::rule::SAMPLE, gaps::rule::NEAR).unwrap();
+    let t_choose = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let again = gaps::cluster::refine(&big, dim, &cut, at, params.rounds);
     let t_refine = t.elapsed().as_secs_f64();
-    assert_eq!(again, labels, "grouping is deterministic");
+    assert_eq!(again, chosen.labels, "grouping is deterministic");
     println!(
-        "grouping {} stored vectors: {total:.2} s ({} groups; linkage {t_link:.2} s, refinement {t_refine:.2} s)",
+        "grouping {} stored vectors: {total:.2} s ({} groups, cut chosen at {at:.3}; dendrogram {t_link:.2} s, \
+         choosing the cut {t_choose:.2} s, refinement {t_refine:.2} s)",
         big.len() / dim,
-        labels.iter().max().map_or(0, |m| m + 1)
+        chosen.labels.iter().max().map_or(0, |m| m + 1)
     );
 }
 
@@ -305,7 +349,7 @@ fn intern<'a>(labels: impl Iterator<Item = &'a str>) -> Vec<usize> {
         .collect()
 }
 
-fn report(name: &str, truth: &[usize], found: &[usize]) {
+fn report(name: &str, truth: &[usize], found: &[usize]) -> Quality {
     let q = Quality::of(truth, found);
     println!(
         "{name}: NMI {:.3}, ARI {:.3}, accuracy {:.3}, {} groups, {:.0} % of questions in groups of ≥ 3",
@@ -315,6 +359,7 @@ fn report(name: &str, truth: &[usize], found: &[usize]) {
         q.groups,
         q.in_groups_of_3 * 100.0
     );
+    q
 }
 
 struct Quality {

@@ -11,6 +11,7 @@ mod crash;
 mod demo_morning;
 mod discover;
 mod email;
+mod gap_grouping;
 mod gaps;
 mod hubspot;
 mod imap;

@@ -82,7 +82,7 @@ impl Grouper {
     /// Group texts (with their stored vectors where present): a label per text.
     pub fn group(&self, texts: &[&str], stored: &[Option<Vec<f32>>]) -> Result<Vec<usize>> {
         Ok(match self.vectors(texts, stored)? {
-            Some(flat) => super::group_vectors(&flat, DIM, &Params::default()),
+            Some(flat) => super::group_auto(&flat, DIM).labels,
             None => super::group_lexical(texts),
         })
     }
@@ -170,6 +170,8 @@ pub struct Item {
     pub rank: usize,
     /// The group's most representative question.
     pub label: String,
+    /// A short title from the group's keyphrases ([`super::title`]).
+    pub title: String,
     /// Distinct visitors who asked.
     pub visitors: usize,
     /// The handoffs.
@@ -223,7 +225,14 @@ pub fn build(store: &mut Store, ws: &Workspace, month: Month, grouper: &Grouper)
     for (i, &l) in labels.iter().enumerate() {
         groups.entry(l).or_default().push(i);
     }
-    let mut items: Vec<Item> = groups.into_values().map(|members| item(&qs, &members, &sim)).collect();
+    let groups: Vec<Vec<usize>> = groups.into_values().collect();
+    let texts_of: Vec<Vec<&str>> = groups.iter().map(|m| m.iter().map(|&i| texts[i]).collect()).collect();
+    let titles = super::title::titles(&texts_of);
+    let mut items: Vec<Item> = groups
+        .iter()
+        .zip(titles)
+        .map(|(members, title)| Item { title, ..item(&qs, members, &sim) })
+        .collect();
     items.sort_by(|a, b| {
         (b.visitors, b.handoffs.len(), b.last_seen)
             .cmp(&(a.visitors, a.handoffs.len(), a.last_seen))
@@ -275,6 +284,7 @@ fn item(qs: &[GapQuestion], members: &[usize], sim: &cluster::Similarity) -> Ite
     Item {
         rank: 0,
         label: qs[best].text.clone(),
+        title: String::new(),
         visitors: visitors.len(),
         handoffs: members.iter().map(|&i| qs[i].handoff_id).collect(),
         wordings,

@@ -11,6 +11,9 @@
 //!    two groups can only reach the threshold if some pair across them does
 //!    (a mean never exceeds its largest term), so the chain walks the sparse
 //!    graph of pairs at or above the threshold and reads group sums.
+//!    [`dendrogram`] records every merge down to a low threshold, so the
+//!    groups at any higher cut are one union-find pass away ([`cut`]); the
+//!    cut the app uses is chosen per question set by [`super::select`].
 //! 2. **Refinement**: spherical k-means started from step 1's groups (their
 //!    number and their centroids), which moves the questions that the greedy
 //!    merges left with the wrong neighbours. Questions less similar than the
@@ -198,10 +201,34 @@ pub fn average_linkage(mut sim: Similarity, threshold: f32) -> Vec<usize> {
 /// number of pairs at or above `threshold` rather than with n².
 pub fn average_linkage_vectors(rows: &[f32], dim: usize, threshold: f32) -> Vec<usize> {
     let n = rows.len().checked_div(dim).unwrap_or(0);
+    cut(n, &dendrogram(rows, dim, threshold), threshold)
+}
+
+/// One merge of two groups, each named by one of its items, at the mean
+/// similarity `at` between them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Merge {
+    /// An item of the first group.
+    pub a: usize,
+    /// An item of the second group.
+    pub b: usize,
+    /// The groups' mean similarity when they merged.
+    pub at: f32,
+}
+
+/// Every average-linkage merge at a mean similarity of at least `lowest`,
+/// for unit vectors (`rows`, `dim` each): the dendrogram down to `lowest`,
+/// which [`cut`] turns into the groups at any higher threshold. Average
+/// linkage is reducible (a merge is never more similar than the merges
+/// below it), so the merges at or above a threshold are exactly the ones
+/// the clustering cut there makes.
+pub fn dendrogram(rows: &[f32], dim: usize, lowest: f32) -> Vec<Merge> {
+    let n = rows.len().checked_div(dim).unwrap_or(0);
+    let threshold = lowest;
+    let mut merges = Vec::new();
     let mut adj = close_pairs(rows, n, dim, threshold);
     let mut sum: Vec<f32> = rows[..n * dim].to_vec();
     let mut size = vec![1usize; n];
-    let mut parent: Vec<usize> = (0..n).collect();
     let mut active = vec![true; n];
     let mut chain: Vec<usize> = Vec::new();
     let mut next_start = 0usize;
@@ -231,18 +258,25 @@ pub fn average_linkage_vectors(rows: &[f32], dim: usize, threshold: f32) -> Vec<
                 for (x, y) in low[keep * dim..(keep + 1) * dim].iter_mut().zip(&high[..dim]) {
                     *x += y;
                 }
+                let (sa, sb) = (size[keep] as f32, size[gone] as f32);
                 size[keep] += size[gone];
                 active[gone] = false;
-                parent[gone] = keep;
-                // The merged group's neighbours: both lists, each entry's
-                // mean recomputed from the sums.
+                merges.push(Merge { a: keep, b: gone, at: v });
+                // The merged group's neighbours: both lists. Where both
+                // groups knew a neighbour, the new mean is their weighted
+                // mean (Lance–Williams, exact for average linkage); where
+                // one did not (below the threshold, so not stored), it is
+                // recomputed from the sums.
                 let merged = union_sorted(&adj[keep], &adj[gone]);
                 let mut list = Vec::with_capacity(merged.len());
-                for k in merged {
+                for (k, x, y) in merged {
                     if k == keep || k == gone || !active[k] {
                         continue;
                     }
-                    let v = mean(&sum, &size, keep, k);
+                    let v = match (x, y) {
+                        (Some(x), Some(y)) => (sa * x + sb * y) / (sa + sb),
+                        _ => mean(&sum, &size, keep, k),
+                    };
                     list.push((k, v));
                     let other = &mut adj[k];
                     if let Ok(i) = other.binary_search_by_key(&gone, |e| e.0) {
@@ -265,7 +299,36 @@ pub fn average_linkage_vectors(rows: &[f32], dim: usize, threshold: f32) -> Vec<
             }
         }
     }
+    merges
+}
+
+/// The groups of `n` items that the merges at or above `threshold` make: a
+/// label per item, numbered 0.. in order of each group's first item.
+pub fn cut(n: usize, merges: &[Merge], threshold: f32) -> Vec<usize> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    let root = |parent: &mut [usize], mut i: usize| {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]]; // path halving
+            i = parent[i];
+        }
+        i
+    };
+    for m in merges.iter().filter(|m| m.at >= threshold && m.a < n && m.b < n) {
+        let (x, y) = (root(&mut parent, m.a), root(&mut parent, m.b));
+        parent[x.max(y)] = x.min(y);
+    }
     relabel(&(0..n).map(|i| find(&parent, i)).collect::<Vec<_>>())
+}
+
+/// The groups left when the most similar merges are made until `k` groups
+/// remain (or the merges run out): for comparing with a method told the
+/// number of groups.
+pub fn cut_to(n: usize, merges: &[Merge], k: usize) -> Vec<usize> {
+    let mut sorted = merges.to_vec();
+    sorted.sort_by(|x, y| y.at.total_cmp(&x.at));
+    let take = n.saturating_sub(k).min(sorted.len());
+    let at = sorted.get(take.wrapping_sub(1)).map_or(f32::INFINITY, |m| m.at);
+    cut(n, &sorted[..take], at)
 }
 
 /// For each vector, the others at least `threshold` similar, ascending by
@@ -291,29 +354,28 @@ fn close_pairs(rows: &[f32], n: usize, dim: usize, threshold: f32) -> Vec<Vec<(u
     adj
 }
 
-/// The indices in either of two lists sorted by index, ascending, once each.
-fn union_sorted(a: &[(usize, f32)], b: &[(usize, f32)]) -> Vec<usize> {
+/// The indices in either of two lists sorted by index, ascending, once
+/// each, with the value each list holds for it.
+fn union_sorted(a: &[(usize, f32)], b: &[(usize, f32)]) -> Vec<(usize, Option<f32>, Option<f32>)> {
     let (mut i, mut j) = (0, 0);
     let mut out = Vec::with_capacity(a.len() + b.len());
     while i < a.len() || j < b.len() {
-        let x = a.get(i).map(|e| e.0);
-        let y = b.get(j).map(|e| e.0);
-        match (x, y) {
-            (Some(x), Some(y)) if x == y => {
-                out.push(x);
+        match (a.get(i), b.get(j)) {
+            (Some(&(x, u)), Some(&(y, w))) if x == y => {
+                out.push((x, Some(u), Some(w)));
                 i += 1;
                 j += 1;
             }
-            (Some(x), Some(y)) if x < y => {
-                out.push(x);
+            (Some(&(x, u)), Some(&(y, _))) if x < y => {
+                out.push((x, Some(u), None));
                 i += 1;
             }
-            (Some(x), None) => {
-                out.push(x);
+            (Some(&(x, u)), None) => {
+                out.push((x, Some(u), None));
                 i += 1;
             }
-            (_, Some(y)) => {
-                out.push(y);
+            (_, Some(&(y, w))) => {
+                out.push((y, None, Some(w)));
                 j += 1;
             }
             (None, None) => break,

@@ -80,6 +80,9 @@ pub fn markdown(c: &Checklist, tz: chrono_tz::Tz) -> String {
 
 fn item_md(s: &mut String, it: &Item, tz: chrono_tz::Tz) {
     s.push_str(&format!("## {}. {}\n\n", it.rank, md(&it.label)));
+    if !it.title.is_empty() {
+        s.push_str(&format!("Topic: **{}**\n\n", md(&it.title)));
+    }
     let when = if day(it.first_seen, tz) == day(it.last_seen, tz) {
         day(it.first_seen, tz)
     } else {

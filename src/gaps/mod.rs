@@ -9,6 +9,8 @@ pub mod draft;
 pub mod embed;
 pub mod export;
 pub mod lexical;
+pub mod select;
+pub mod title;
 
 pub use checklist::{Checklist, Grouper, Item, ItemState, build, check, uncheck};
 
@@ -58,6 +60,47 @@ pub const LEXICAL_THRESHOLD: f32 = 0.2;
 pub fn group_vectors(flat: &[f32], dim: usize, p: &Params) -> Vec<usize> {
     let labels = cluster::average_linkage_vectors(flat, dim, p.threshold);
     if p.rounds == 0 { labels } else { cluster::refine(flat, dim, &labels, p.floor, p.rounds) }
+}
+
+/// Groups chosen without labels: the labels and the cut they were made at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grouping {
+    /// A group per vector, numbered 0.. in order of first appearance.
+    pub labels: Vec<usize>,
+    /// The mean-similarity cut-off the silhouette chose.
+    pub threshold: f32,
+}
+
+/// The rule's constants (picked on CLINC150's validation split only).
+pub mod rule {
+    /// The loosest cut tried.
+    pub const LOW: f32 = 0.40;
+    /// The tightest cut tried.
+    pub const HIGH: f32 = 0.70;
+    /// The step between cuts tried.
+    pub const STEP: f32 = 0.025;
+    /// Questions the silhouette is computed over (at most).
+    pub const SAMPLE: usize = 2_000;
+    /// The loosest cut whose silhouette reaches this share of the best one
+    /// is kept.
+    pub const NEAR: f32 = 0.95;
+}
+
+/// Group unit vectors with the cut-off chosen from the vectors themselves:
+/// the average-linkage dendrogram down to [`rule::LOW`], cut at each
+/// candidate up to [`rule::HIGH`], the loosest cut whose cosine silhouette
+/// is within [`rule::NEAR`] of the best kept ([`select`]), then refined by
+/// k-means at that cut-off.
+pub fn group_auto(flat: &[f32], dim: usize) -> Grouping {
+    let n = flat.len().checked_div(dim).unwrap_or(0);
+    let merges = cluster::dendrogram(flat, dim, rule::LOW);
+    let cands = select::candidates(rule::LOW, rule::HIGH, rule::STEP);
+    let Some((threshold, labels)) = select::best_cut(flat, dim, &merges, &cands, rule::SAMPLE, rule::NEAR)
+    else {
+        return Grouping { labels: (0..n).collect(), threshold: rule::HIGH };
+    };
+    let labels = cluster::refine(flat, dim, &labels, threshold, Params::default().rounds);
+    Grouping { labels, threshold }
 }
 
 /// Group texts by wording (the fallback): a label per text.
