@@ -12,7 +12,7 @@
 //! template is a no-op), reparse_offer, apply_retention
 //! (database faults aside), ui_ready, cancel_sign_in.
 
-use super::{gaps, handoff, inbox, insights, privacy, reply, report, settings, signin, team, template};
+use super::{claims, gaps, handoff, inbox, insights, privacy, reply, report, settings, signin, template};
 use crate::error::{AppError, CmdResult};
 use crate::state::{Db, Gaps, Outbox};
 use ::handoff::ErrorCode;
@@ -165,7 +165,7 @@ fn unknown_workspaces_and_ids_are_not_found() {
     let team_form = from_json(json!({
         "enabled": false, "name": "", "email": "", "staleAfterMinutes": 0, "sentFolder": "",
     }));
-    fails("save_team", block(team::save_team(app.state(), app.state(), nope(), team_form)), nf);
+    fails("save_team", block(claims::save_team(app.state(), app.state(), nope(), team_form)), nf);
     fails("original", block(template::original(app.state(), 999)), nf);
     fails("template_preview", block(template::template_preview(app.state(), 999, Vec::new())), nf);
     fails("template_export", block(template::template_export(app.state(), 999)), nf);
