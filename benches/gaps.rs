@@ -12,6 +12,13 @@
 //!   not, so the bench prints the mix's length distribution beside its rate,
 //!   and the rate per CPU-second (two cores' worth when the machine is shared).
 //!
+//! - blind on held-out intent sets (`--set NAME=FILE`, one `label<TAB>question`
+//!   a line, written by `scripts/intent-sets` from HWU64, SLURP, banking77 and
+//!   ACID; see [`sets`]): the shipped rule chooses each set's cut by the cosine
+//!   silhouette (constants set on CLINC150 val only), printed beside the old
+//!   fixed cut and, for reference, the dendrogram cut at the true k.
+//!   `--sets-only` skips the speed part; `--cache DIR` keeps the vectors.
+//!
 //! `--quick` embeds 300 questions (scripts/test's smoke run, unoptimised
 //! build); the figures that count come from `cargo bench --bench gaps`.
 //! `--reuse` times the 10,000-vector grouping on the test vectors and
