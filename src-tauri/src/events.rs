@@ -28,8 +28,9 @@ pub struct NoticeText {
     pub text: String,
 }
 
-/// The engine starts this long after launch even if the window never paints.
-const START_AT_THE_LATEST: Duration = Duration::from_secs(5);
+/// The engine (and the rest of the start-up work the first paint does not
+/// need) starts this long after launch even if the window never paints.
+pub const START_AT_THE_LATEST: Duration = Duration::from_secs(5);
 
 /// Start the engine on `db` once the window has painted (`painted`), and
 /// forward its events to `app` until the app exits.
@@ -42,10 +43,7 @@ pub fn start(
     let notifier = Notifier::start(app.clone());
     tauri::async_runtime::spawn(async move {
         // After the first inbox paint (or a few seconds, whichever is first).
-        tokio::select! {
-            _ = painted.0.notified() => {}
-            _ = tokio::time::sleep(START_AT_THE_LATEST) => {}
-        }
+        painted.wait(START_AT_THE_LATEST).await;
         // Without a keychain (no Secret Service running), sources that need a
         // password say so in their status instead of syncing. Opening it may
         // start the keyring daemon: not on the async runtime.

@@ -56,6 +56,7 @@ pub fn run() {
     let engine_db = db.path().to_path_buf();
     let (outbox, kicks) = state::Outbox::new();
     let painted = state::Painted::default();
+    let painted_later = painted.clone();
     let prefs = background::PrefsFile::beside(db.path());
     let on_close = prefs.clone();
     let result = tauri::Builder::default()
@@ -119,7 +120,13 @@ pub fn run() {
                 let _ = w.hide();
             }
             if prefs.offer_autostart() {
-                notify(app.handle(), "Start at login?", background::AUTOSTART_OFFER);
+                // A notice is a D-Bus round trip: after the first paint.
+                let handle = app.handle().clone();
+                let painted = painted_later.clone();
+                tauri::async_runtime::spawn(async move {
+                    painted.wait(events::START_AT_THE_LATEST).await;
+                    notify(&handle, "Start at login?", background::AUTOSTART_OFFER);
+                });
             }
             #[cfg(target_os = "linux")]
             draw_without_compositing(app);

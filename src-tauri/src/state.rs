@@ -119,8 +119,28 @@ impl Outbox {
     }
 }
 
-/// Rung once the window has painted its first inbox: the engine's start-up
-/// work (catching up on follow-ups, opening the keychain, logging in to
-/// mailboxes) waits for it, so it never competes with the first paint.
-#[derive(Clone, Default)]
-pub struct Painted(pub Arc<tokio::sync::Notify>);
+/// Rung once the window has painted its first inbox: start-up work the
+/// first screen does not need (the engine's catch-up, the keychain, the
+/// mailboxes' log-ins, the tray's count, the data-file watcher, the
+/// start-at-login offer) waits for it, so it never competes with the paint.
+#[derive(Clone)]
+pub struct Painted(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Painted {
+    fn default() -> Self {
+        Painted(Arc::new(tokio::sync::watch::Sender::new(false)))
+    }
+}
+
+impl Painted {
+    /// The first inbox is on screen (later calls change nothing).
+    pub fn ring(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Wait for the first paint, or `at_most` (a hidden window never paints).
+    pub async fn wait(&self, at_most: std::time::Duration) {
+        let mut rx = self.0.subscribe();
+        let _ = tokio::time::timeout(at_most, rx.wait_for(|painted| *painted)).await;
+    }
+}

@@ -102,6 +102,10 @@ pub fn install(app: &AppHandle, prefs: &PrefsFile) {
     }
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
+        // The count waits for the first inbox paint: its query would only
+        // hold the data file while the window asks for its first screen.
+        let painted = app.state::<crate::state::Painted>().inner().clone();
+        painted.wait(crate::events::START_AT_THE_LATEST).await;
         loop {
             refresh(&app).await;
             tokio::time::sleep(Duration::from_secs(60)).await;

@@ -20,6 +20,9 @@ const EVERY: Duration = Duration::from_millis(400);
 pub fn start(app: AppHandle) {
     tauri::async_runtime::spawn(async move {
         let db = app.state::<Db>().inner().clone();
+        // Nothing to refresh before the first screen is up.
+        let painted = app.state::<crate::state::Painted>().inner().clone();
+        painted.wait(crate::events::START_AT_THE_LATEST).await;
         let mut last: Option<i64> = None;
         let mut ticker = tokio::time::interval(EVERY);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);

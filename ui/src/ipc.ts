@@ -111,8 +111,9 @@ export interface Backend {
   saveReportPdf?(workspace: string, month: string): Promise<string>;
   /** Record the bot's conversations in a month (for escalation rate and containment). */
   setConversations?(workspace: string, month: string, total: number): Promise<void>;
-  /** The first inbox has painted (the shell reports it for the start-up benchmark). */
-  uiReady(): Promise<void>;
+  /** The first inbox has painted (the shell reports it, with the window's
+   * start-up steps as [name, ms since the Unix epoch], for the start-up benchmark). */
+  uiReady(marks?: [string, number][]): Promise<void>;
   /** Queue a push of this handoff to its workspace's HubSpot portal. */
   pushToHubspot(id: number): Promise<HandoffView>;
   settings(workspace: string): Promise<SettingsView>;
@@ -234,7 +235,7 @@ export const tauriBackend: Backend = {
   monthReport: (workspace, month) => call<MonthReportView>("month_report", { workspace, month }),
   saveReportPdf: (workspace, month) => call<string>("save_report_pdf", { workspace, month }),
   setConversations: (workspace, month, total) => call<void>("set_conversations", { workspace, month, total }),
-  uiReady: () => call<void>("ui_ready"),
+  uiReady: (marks) => call<void>("ui_ready", { marks: marks ?? null }),
   pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
   settings: (workspace) => call<SettingsView>("settings", { workspace }),
   saveWorkspace: (form) => call<SettingsView>("save_workspace", { form }),

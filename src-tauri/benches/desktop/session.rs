@@ -14,7 +14,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 /// benches/hello-tauri's ready line; the app's is [`READY_LINE`].
 const BASELINE_READY_LINE: &str = "hello-tauri: first paint";
@@ -91,6 +91,7 @@ pub fn measure(v: &Variant, idle: Duration, no_notify: bool) -> Res<Run> {
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(dir.path().join("stderr.log"))?);
     let start = Instant::now();
+    let spawned_ms = epoch_ms(SystemTime::now());
     let mut session =
         cmd.spawn().map_err(|e| format!("start dbus-run-session (scripts/setup installs dbus): {e}"))?;
     let (tx, rx) = mpsc::channel();
@@ -101,7 +102,16 @@ pub fn measure(v: &Variant, idle: Duration, no_notify: bool) -> Res<Run> {
                 if line == READY_LINE || line == BASELINE_READY_LINE {
                     let _ = tx.send(start.elapsed());
                 } else if let Some(name) = line.strip_prefix(PHASE_PREFIX) {
-                    let _ = phase_tx.send((name.to_owned(), start.elapsed()));
+                    // The window's own steps carry their wall-clock time (`js:NAME @MS`).
+                    let step = match name.split_once(" @") {
+                        Some((n, at)) => at.parse::<f64>().ok().map(|at| {
+                            (n.to_owned(), Duration::from_secs_f64((at - spawned_ms).max(0.0) / 1000.0))
+                        }),
+                        None => Some((name.to_owned(), start.elapsed())),
+                    };
+                    if let Some(step) = step {
+                        let _ = phase_tx.send(step);
+                    }
                 }
             }
         });
@@ -138,7 +148,8 @@ pub fn measure(v: &Variant, idle: Duration, no_notify: bool) -> Res<Run> {
     if measured.is_empty() {
         return Err(format!("{}: no {name} process under dbus-run-session to measure", v.label).into());
     }
-    let phases = phase_rx.try_iter().collect();
+    let mut phases: Vec<(String, Duration)> = phase_rx.try_iter().collect();
+    phases.sort_by_key(|(_, t)| *t);
     Ok(Run { paint, phases, procs: measured })
 }
 
@@ -211,4 +222,9 @@ impl Drop for Display {
         let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{}", self.number));
         let _ = std::fs::remove_file(format!("/tmp/.X{}-lock", self.number));
     }
+}
+
+/// Milliseconds since the Unix epoch (the window's marks are in these).
+fn epoch_ms(t: SystemTime) -> f64 {
+    t.duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64() * 1000.0).unwrap_or(0.0)
 }

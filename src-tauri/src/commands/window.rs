@@ -45,12 +45,21 @@ fn report(line: &str) {
 }
 
 /// The UI painted its first inbox (rows, or the empty or first-run panel).
-/// Only the first call counts.
+/// Only the first call counts. `marks` are the window's own start-up steps
+/// (name, ms since the Unix epoch), printed for the benchmark as
+/// `handoff-desk: phase js:NAME @MS` before the ready line.
 #[tauri::command]
-pub fn ui_ready(painted: tauri::State<'_, crate::state::Painted>) {
+pub fn ui_ready(painted: tauri::State<'_, crate::state::Painted>, marks: Option<Vec<(String, f64)>>) {
     if READY.swap(true, Ordering::SeqCst) {
         return;
     }
-    painted.0.notify_one();
+    painted.ring();
+    for (name, at) in marks.unwrap_or_default().iter().take(64) {
+        // Names are the window's own; keep them to one short printable word.
+        let name: String = name.chars().filter(|c| c.is_ascii_graphic() && *c != '@').take(40).collect();
+        if at.is_finite() {
+            report(&format!("{PHASE_PREFIX}js:{name} @{at:.1}"));
+        }
+    }
     report(READY_LINE);
 }

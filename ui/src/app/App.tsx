@@ -1,4 +1,14 @@
-import { lazy, type ReactNode, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  lazy,
+  type ReactNode,
+  Suspense,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import type { InboxRow } from "../bindings";
 import { HandoffPane } from "../features/handoff/HandoffPane";
 import { Inbox, type InboxState } from "../features/inbox/Inbox";
@@ -6,6 +16,7 @@ import { useInbox, useWorkspaces } from "../features/inbox/queries";
 import { TopBar } from "../features/inbox/TopBar";
 import { useInboxFilters } from "../features/inbox/useInboxFilters";
 import { AppError, useBackend } from "../ipc";
+import { startupMark, startupMarks } from "../lib/startup";
 import { useNow } from "../lib/useNow";
 import { NavRail, type Screen } from "./NavRail";
 import { Toasts, useToasts } from "./Toasts";
@@ -29,7 +40,13 @@ function preloadScreens() {
   for (const load of [loadSettings, loadGaps, loadInsights]) void load().catch(() => {});
 }
 
+let rendered = false;
+
 export function App() {
+  if (!rendered) {
+    rendered = true;
+    startupMark("render-start");
+  }
   const filters = useInboxFilters();
   const inbox = useInbox(filters.query);
   const workspaces = useWorkspaces();
@@ -67,11 +84,15 @@ export function App() {
   // Tell the shell once the first inbox (rows, or an empty panel) is on screen.
   const backend = useBackend();
   const painted = useRef(false);
+  useLayoutEffect(() => startupMark("first-layout-effect"), []);
+  useEffect(() => startupMark("first-commit"), []);
   useEffect(() => {
     if (painted.current || (state !== "ready" && state !== "empty")) return;
     painted.current = true;
+    startupMark("inbox-commit");
     requestAnimationFrame(() => {
-      void backend.uiReady().catch(() => {});
+      startupMark("frame");
+      void backend.uiReady(startupMarks()).catch(() => {});
       setTimeout(preloadScreens, 0);
     });
   }, [state, backend]);

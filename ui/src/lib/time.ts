@@ -1,4 +1,5 @@
 // Time formatting. All inputs are RFC 3339 strings (UTC) from the backend.
+import { startupMark } from "./startup";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -21,11 +22,18 @@ export function formatRelative(value: string, now: number): string {
   if (diff < DAY) return `${Math.floor(diff / HOUR)} h ago`;
   if (diff < 7 * DAY) return `${Math.floor(diff / DAY)} d ago`;
   const sameYear = new Date(at).getFullYear() === new Date(now).getFullYear();
-  return new Intl.DateTimeFormat(undefined, {
-    day: "numeric",
-    month: "short",
-    ...(sameYear ? {} : { year: "numeric" }),
-  }).format(at);
+  return shortDate(sameYear).format(at);
+}
+
+// Made once each: an Intl.DateTimeFormat costs milliseconds to build (ICU's
+// pattern generator), and the inbox's first paint formats a row's date for
+// every visible row older than a week.
+let shortDateThisYear: Intl.DateTimeFormat | undefined;
+let shortDateWithYear: Intl.DateTimeFormat | undefined;
+
+function shortDate(sameYear: boolean): Intl.DateTimeFormat {
+  if (sameYear) return (shortDateThisYear ??= new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short" }));
+  return (shortDateWithYear ??= new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", year: "numeric" }));
 }
 
 let localFormatter: Intl.DateTimeFormat | undefined;
@@ -34,7 +42,11 @@ let localFormatter: Intl.DateTimeFormat | undefined;
 export function formatLocal(value: string): string {
   const at = parseTime(value);
   if (at === null) return value;
-  localFormatter ??= new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  if (!localFormatter) {
+    startupMark("intl-first");
+    localFormatter = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+    startupMark("intl-made");
+  }
   return localFormatter.format(at);
 }
 
