@@ -49,7 +49,8 @@ export function App() {
   }
   const filters = useInboxFilters();
   const inbox = useInbox(filters.query);
-  const workspaces = useWorkspaces();
+  // After the inbox's first answer: the rows come first (see firstScreen.ts).
+  const workspaces = useWorkspaces(!inbox.isPending);
   const now = useNow();
   const { toasts, push, dismiss } = useToasts();
   useBackendEvents(push);

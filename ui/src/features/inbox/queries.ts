@@ -24,8 +24,9 @@ export function inboxOptions(backend: Backend, query: InboxQuery) {
   });
 }
 
-export function useWorkspaces() {
-  return useQuery(workspacesOptions(useBackend()));
+/** The workspaces; `enabled: false` holds the request back (the first screen asks after its inbox). */
+export function useWorkspaces(enabled = true) {
+  return useQuery({ ...workspacesOptions(useBackend()), enabled });
 }
 
 /** The inbox a page at a time: `query` asks for the first; `fetchNextPage` for the next. */
