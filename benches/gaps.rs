@@ -162,24 +162,24 @@ fn main() {
     let t = Instant::now();
     let chosen = gaps::group_auto(&big, dim);
     let total = t.elapsed().as_secs_f64();
-    // The same again, phase by phase.
+    // The same again, phase by phase: past CHOOSE_ON questions the cut is
+    // chosen on an even sample (its dendrogram, its silhouettes), then every
+    // question is grouped at it (the sparse linkage at that cut, refinement).
     let t = Instant::now();
-    let merges = gaps::cluster::dendrogram(&big, dim, gaps::rule::LOW);
-    let t_link = t.elapsed().as_secs_f64();
-    let t = Instant::now();
-    let cands = gaps::select::candidates(gaps::rule::LOW, gaps::rule::HIGH, gaps::rule::STEP);
-    let (at, cut) =
-        gaps::select::best_cut(&big, dim, &merges, &cands, gaps::rule::SAMPLE, gaps::rule::NEAR).unwrap();
+    let sample = gaps::even_sample(&big, dim, gaps::rule::CHOOSE_ON);
+    let at = gaps::group_auto(&sample, dim).threshold;
     let t_choose = t.elapsed().as_secs_f64();
     let t = Instant::now();
-    let again = gaps::cluster::refine(&big, dim, &cut, at, params.rounds);
-    let t_refine = t.elapsed().as_secs_f64();
+    let p = gaps::Params { threshold: at, floor: at, rounds: params.rounds };
+    let again = gaps::group_vectors(&big, dim, &p);
+    let t_group = t.elapsed().as_secs_f64();
     assert_eq!(again, chosen.labels, "grouping is deterministic");
     println!(
-        "grouping {} stored vectors: {total:.2} s ({} groups, cut chosen at {at:.3}; dendrogram {t_link:.2} s, \
-         choosing the cut {t_choose:.2} s, refinement {t_refine:.2} s)",
+        "grouping {} stored vectors: {total:.2} s ({} groups; cut chosen at {at:.3} on an even sample of {} in \
+         {t_choose:.2} s, every question grouped at it in {t_group:.2} s)",
         big.len() / dim,
-        chosen.labels.iter().max().map_or(0, |m| m + 1)
+        chosen.labels.iter().max().map_or(0, |m| m + 1),
+        (big.len() / dim).min(gaps::rule::CHOOSE_ON)
     );
 }
 

@@ -60,6 +60,27 @@ fn the_cut_is_chosen_from_the_questions_and_finds_fine_grained_sub_topics() {
 }
 
 #[test]
+fn a_large_month_chooses_its_cut_on_an_even_sample_and_still_finds_the_sub_topics() {
+    // 2,880 questions, past the size where the cut is chosen on a sample of
+    // 2,000: the same planted sub-topics come out, none across two subjects,
+    // and every question is grouped at the cut the sample chose.
+    let dim = gaps::embed::DIM;
+    let (flat, truth) = nested(12, 4, 60, dim);
+    assert!(truth.len() > gaps::rule::CHOOSE_ON);
+    let chosen = gaps::group_auto(&flat, dim);
+    let groups = chosen.labels.iter().max().unwrap() + 1;
+    assert!((44..=48).contains(&groups), "{groups} groups, cut at {}", chosen.threshold);
+    for g in 0..groups {
+        let subjects: std::collections::BTreeSet<usize> =
+            (0..truth.len()).filter(|&i| chosen.labels[i] == g).map(|i| truth[i] / 4).collect();
+        assert_eq!(subjects.len(), 1, "group {g} spans subjects {subjects:?}");
+    }
+    let sample = gaps::even_sample(&flat, dim, gaps::rule::CHOOSE_ON);
+    assert_eq!(sample.len(), gaps::rule::CHOOSE_ON * dim);
+    assert_eq!(chosen.threshold, gaps::group_auto(&sample, dim).threshold);
+}
+
+#[test]
 fn the_dendrogram_cut_at_a_threshold_is_the_clustering_at_that_threshold() {
     let dim = gaps::embed::DIM;
     let (flat, truth) = nested(5, 3, 8, dim);
