@@ -13,17 +13,17 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-struct Rig {
-    dir: tempfile::TempDir,
-    db: PathBuf,
-    kc: Keychain,
-    hs: HubSpot,
+pub(crate) struct Rig {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) db: PathBuf,
+    pub(crate) kc: Keychain,
+    pub(crate) hs: HubSpot,
     /// Every command uses a 1 s rate window and batches of 4 (the storm test).
-    tight: bool,
+    pub(crate) tight: bool,
 }
 
 /// A canonical handoff; `n` makes the wording and id unique.
-fn lead(ws: &str, n: usize, email: Option<&str>) -> Value {
+pub(crate) fn lead(ws: &str, n: usize, email: Option<&str>) -> Value {
     json!({
         "id": format!("evt-{ws}-{n}"), "workspace": ws, "bot": "Convira",
         "reason": "knowledge_gap", "reason_detail": "no article matched",
@@ -40,7 +40,7 @@ fn lead(ws: &str, n: usize, email: Option<&str>) -> Value {
 }
 
 impl Rig {
-    fn start(workspaces: &[&str]) -> Rig {
+    pub(crate) fn start(workspaces: &[&str]) -> Rig {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("desk.db");
         let rig = Rig { db, kc: Keychain::start(), hs: HubSpot::start(), dir, tight: false };
@@ -50,7 +50,7 @@ impl Rig {
         rig
     }
 
-    fn cli(&self) -> Command {
+    pub(crate) fn cli(&self) -> Command {
         let mut c = handoff(&self.db);
         self.kc.apply(&mut c);
         c.env("HANDOFF_HUBSPOT_TIMEOUT_MS", "1500").env("HANDOFF_HUBSPOT_BACKOFF_MS", "200");
@@ -60,20 +60,20 @@ impl Rig {
         c
     }
 
-    fn connect(&self, ws: &str, token: &str, extra: &[&str]) -> std::process::Output {
+    pub(crate) fn connect(&self, ws: &str, token: &str, extra: &[&str]) -> std::process::Output {
         let mut c = self.cli();
         c.args(["hubspot", "connect", "-w", ws, "--token-stdin", "--base-url", &self.hs.url()]).args(extra);
         run_with_input(&mut c, &format!("{token}\n"))
     }
 
-    fn import(&self, ws: &str, leads: &[Value]) {
+    pub(crate) fn import(&self, ws: &str, leads: &[Value]) {
         let file = self.dir.path().join(format!("leads-{}.ndjson", fastrand_name()));
         let body: Vec<String> = leads.iter().map(|l| l.to_string()).collect();
         std::fs::write(&file, body.join("\n")).unwrap();
         ok(self.cli().args(["import", "-w", ws]).arg(&file));
     }
 
-    fn ids(&self) -> Vec<i64> {
+    pub(crate) fn ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = json_lines(&ok(self.cli().args(["list", "--json"])))
             .iter()
             .map(|h| h["id"].as_i64().unwrap())
@@ -82,12 +82,12 @@ impl Rig {
         ids
     }
 
-    fn show(&self, id: i64) -> Value {
+    pub(crate) fn show(&self, id: i64) -> Value {
         serde_json::from_str(&ok(self.cli().args(["show", &id.to_string(), "--json"]))).unwrap()
     }
 
     /// `outbox run` until no push waits (retries come due after their backoff).
-    fn drain(&self) {
+    pub(crate) fn drain(&self) {
         for _ in 0..60 {
             ok(self.cli().args(["outbox", "run"]));
             let out = ok(self.cli().args(["outbox", "--json"]));
@@ -107,7 +107,7 @@ impl Rig {
 }
 
 /// 40 messages of ~3,000 characters each ('&' doubles as it is escaped): past HubSpot's note limit.
-fn long_lead() -> Value {
+pub(crate) fn long_lead() -> Value {
     let mut l = lead("acme", 5, Some("long@example.com"));
     l["transcript"] = (0..40)
         .map(|i| json!({ "from": if i % 2 == 0 { "visitor" } else { "bot" }, "text": format!("long message {i} {}", "fish & chips ".repeat(230)) }))
@@ -115,25 +115,25 @@ fn long_lead() -> Value {
     l
 }
 
-fn fastrand_name() -> String {
+pub(crate) fn fastrand_name() -> String {
     format!("{:?}", std::time::Instant::now()).chars().filter(|c| c.is_ascii_digit()).collect()
 }
 
-fn run_with_input(cmd: &mut Command, input: &str) -> std::process::Output {
+pub(crate) fn run_with_input(cmd: &mut Command, input: &str) -> std::process::Output {
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
     child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
 }
 
-fn contacts(s: &Value) -> Vec<(&String, &Value)> {
+pub(crate) fn contacts(s: &Value) -> Vec<(&String, &Value)> {
     s["contacts"].as_object().unwrap().iter().collect()
 }
 
-fn notes(s: &Value) -> Vec<&Value> {
+pub(crate) fn notes(s: &Value) -> Vec<&Value> {
     s["notes"].as_object().unwrap().values().collect()
 }
 
-fn contact_by_email<'a>(s: &'a Value, email: &str) -> (&'a String, &'a Value) {
+pub(crate) fn contact_by_email<'a>(s: &'a Value, email: &str) -> (&'a String, &'a Value) {
     s["contacts"]
         .as_object()
         .unwrap()
@@ -143,7 +143,7 @@ fn contact_by_email<'a>(s: &'a Value, email: &str) -> (&'a String, &'a Value) {
 }
 
 #[test]
-fn each_handoff_becomes_one_contact_and_one_note_and_resolving_updates_the_tag() {
+pub(crate) fn each_handoff_becomes_one_contact_and_one_note_and_resolving_updates_the_tag() {
     let rig = Rig::start(&["acme"]);
     let out = rig.connect("acme", TOKEN, &[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -223,7 +223,7 @@ fn each_handoff_becomes_one_contact_and_one_note_and_resolving_updates_the_tag()
 }
 
 #[test]
-fn a_request_that_breaks_the_spec_is_refused_and_recorded() {
+pub(crate) fn a_request_that_breaks_the_spec_is_refused_and_recorded() {
     let hs = HubSpot::start();
     let c = reqwest::blocking::Client::new();
     let url = format!("{}/crm/v3/objects/contacts/batch/upsert", hs.url());
@@ -247,7 +247,7 @@ fn a_request_that_breaks_the_spec_is_refused_and_recorded() {
 }
 
 #[test]
-fn a_storm_of_429s_500s_hangs_and_a_kill_pushes_each_handoff_exactly_once_within_the_window() {
+pub(crate) fn a_storm_of_429s_500s_hangs_and_a_kill_pushes_each_handoff_exactly_once_within_the_window() {
     let mut rig = Rig::start(&["acme"]);
     // A tight window so pacing matters: 8 requests per second at the stand-in;
     // the app is told 6 and uses 90 % of that, which leaves room for the
@@ -300,7 +300,7 @@ fn a_storm_of_429s_500s_hangs_and_a_kill_pushes_each_handoff_exactly_once_within
 }
 
 #[test]
-fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
+pub(crate) fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
     let rig = Rig::start(&["acme", "beta", "gamma"]);
     let all = [
         "crm.objects.contacts.read",
@@ -376,7 +376,7 @@ fn a_revoked_token_or_a_missing_scope_pauses_only_its_workspace_with_the_fix() {
 }
 
 /// The notes the app made (not the ones the portal already had).
-fn ours(s: &Value) -> Vec<String> {
+pub(crate) fn ours(s: &Value) -> Vec<String> {
     notes(s)
         .into_iter()
         .filter(|n| n["seeded"] != true)
@@ -385,7 +385,7 @@ fn ours(s: &Value) -> Vec<String> {
 }
 
 /// Exactly one note of ours per handoff `0..n` (matched by its unique question).
-fn assert_one_note_each(s: &Value, n: usize) {
+pub(crate) fn assert_one_note_each(s: &Value, n: usize) {
     let bodies = ours(s);
     for i in 0..n {
         let mark = format!("question number {i} ");
@@ -397,7 +397,7 @@ fn assert_one_note_each(s: &Value, n: usize) {
 
 /// Every batch call sent 1 to 100 inputs (the stand-in also records breaches
 /// as violations; this says which call when one slips).
-fn assert_batches_in_bounds(s: &Value) {
+pub(crate) fn assert_batches_in_bounds(s: &Value) {
     for r in s["requests"].as_array().unwrap() {
         if let Some(n) = r["inputs"].as_i64() {
             assert!((1..=100).contains(&n), "{} {} sent {n} inputs", r["method"], r["path"]);
@@ -405,11 +405,11 @@ fn assert_batches_in_bounds(s: &Value) {
     }
 }
 
-fn requests_to<'a>(s: &'a Value, path: &str) -> Vec<&'a Value> {
+pub(crate) fn requests_to<'a>(s: &'a Value, path: &str) -> Vec<&'a Value> {
     s["requests"].as_array().unwrap().iter().filter(|r| r["path"].as_str().unwrap().contains(path)).collect()
 }
 
-fn push_jobs(rig: &Rig) -> Vec<Value> {
+pub(crate) fn push_jobs(rig: &Rig) -> Vec<Value> {
     json_lines(&ok(rig.cli().args(["outbox", "--json"])))
         .into_iter()
         .filter(|j| j["kind"] == "hubspot_push")
@@ -417,7 +417,7 @@ fn push_jobs(rig: &Rig) -> Vec<Value> {
 }
 
 #[test]
-fn contacts_that_already_have_notes_and_a_crash_after_the_notes_leave_one_note_per_handoff() {
+pub(crate) fn contacts_that_already_have_notes_and_a_crash_after_the_notes_leave_one_note_per_handoff() {
     let rig = Rig::start(&["acme"]);
     assert!(rig.connect("acme", TOKEN, &[]).status.success());
     // 120 visitors HubSpot already knows, each with two older notes; two
@@ -450,7 +450,7 @@ fn contacts_that_already_have_notes_and_a_crash_after_the_notes_leave_one_note_p
 }
 
 #[test]
-fn a_new_push_after_a_failed_or_unsure_one_never_adds_a_second_note() {
+pub(crate) fn a_new_push_after_a_failed_or_unsure_one_never_adds_a_second_note() {
     let rig = Rig::start(&["acme"]);
     assert!(rig.connect("acme", TOKEN, &[]).status.success());
     rig.import(
@@ -485,149 +485,5 @@ fn a_new_push_after_a_failed_or_unsure_one_never_adds_a_second_note() {
     for id in &ids {
         assert_eq!(rig.show(*id)["hubspot"]["state"], "pushed");
     }
-    rig.hs.assert_clean();
-}
-
-#[test]
-fn a_429_holds_every_push_to_the_portal_in_every_process_and_a_5xx_keeps_the_batch_together() {
-    let rig = Rig::start(&["acme"]);
-    assert!(rig.connect("acme", TOKEN, &[]).status.success());
-    // Batches of 4, and a backoff long enough that the failed batch is still
-    // waiting when this run has pushed the others.
-    let batch4 = |c: &mut Command| {
-        c.env("HANDOFF_HUBSPOT_BATCH", "4").env("HANDOFF_HUBSPOT_BACKOFF_MS", "1500");
-    };
-    rig.import(
-        "acme",
-        &(0..12).map(|i| lead("acme", i, Some(&format!("w{i}@example.com")))).collect::<Vec<_>>(),
-    );
-
-    // A 502 on the first batch's upsert: its four jobs come back together.
-    rig.hs.faults(json!([{ "status": 502, "times": 1, "path": "batch/upsert" }]));
-    let mut c = rig.cli();
-    batch4(&mut c);
-    ok(c.args(["outbox", "run"]));
-    let waiting: Vec<Value> = push_jobs(&rig).into_iter().filter(|j| j["state"] == "pending").collect();
-    assert_eq!(waiting.len(), 4, "{waiting:?}");
-    assert!(
-        waiting.iter().all(|j| j["next_try_at"] == waiting[0]["next_try_at"]),
-        "one backoff for the batch: {waiting:?}"
-    );
-    for _ in 0..60 {
-        let mut c = rig.cli();
-        batch4(&mut c);
-        ok(c.args(["outbox", "run"]));
-        if push_jobs(&rig).iter().all(|j| j["state"] == "done") {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(150));
-    }
-    let s = rig.hs.state();
-    let sizes: Vec<i64> =
-        requests_to(&s, "contacts/batch/upsert").iter().map(|r| r["inputs"].as_i64().unwrap()).collect();
-    assert_eq!(sizes, vec![4, 4, 4, 4], "the retried batch stayed whole");
-    assert_one_note_each(&s, 12);
-
-    // A 429 with Retry-After: 3 on the next lead's upsert. Nothing more goes to
-    // the portal until it has passed — not from this run, not from another process.
-    rig.import(
-        "acme",
-        &(12..20).map(|i| lead("acme", i, Some(&format!("w{i}@example.com")))).collect::<Vec<_>>(),
-    );
-    rig.hs.faults(json!([{ "status": 429, "retry_after": 3, "times": 1, "path": "batch/upsert" }]));
-    let mut c = rig.cli();
-    batch4(&mut c);
-    let said = ok(c.args(["outbox", "run"]));
-    assert!(said.contains("every push to this portal waits until"), "{said}");
-    let sent = rig.hs.state()["requests"].as_array().unwrap().len();
-    let mut c = rig.cli();
-    batch4(&mut c);
-    ok(c.args(["outbox", "run"]));
-    assert_eq!(rig.hs.state()["requests"].as_array().unwrap().len(), sent, "a second process waits too");
-    let status = ok(rig.cli().args(["hubspot", "status"]));
-    assert!(status.contains("WAITING") && status.contains("slow down"), "{status}");
-    rig.drain();
-    let s = rig.hs.state();
-    assert_one_note_each(&s, 20);
-    assert_eq!(s["pause_breaches"], json!([]), "no request inside the pause");
-
-    // HubSpot's daily limit (a long wait): the run says so and nothing is sent until then.
-    rig.import("acme", &[lead("acme", 20, Some("w20@example.com"))]);
-    rig.hs.faults(json!([{ "status": 429, "retry_after": 3600, "times": 1, "path": "" }]));
-    let said = ok(rig.cli().args(["outbox", "run"]));
-    assert!(said.contains("API limit for this portal is used up"), "{said}");
-    let sent = rig.hs.state()["requests"].as_array().unwrap().len();
-    ok(rig.cli().args(["outbox", "run"]));
-    ok(rig.cli().args(["push", &rig.ids()[20].to_string()]));
-    assert_eq!(rig.hs.state()["requests"].as_array().unwrap().len(), sent, "held for the hour");
-    assert_eq!(rig.show(rig.ids()[20])["hubspot"]["state"], "queued");
-    rig.hs.assert_clean();
-}
-
-#[test]
-fn upsert_results_match_their_contacts_whatever_the_answer_echoes() {
-    for mode in ["documented", "no_email", "bare"] {
-        let rig = Rig::start(&["acme"]);
-        assert!(rig.connect("acme", TOKEN, &[]).status.success());
-        rig.hs.answers(mode, 500);
-        // One visitor HubSpot already knows; the answer lists results in another order.
-        rig.hs.seed(&[("x3@example.com".to_string(), 0)]);
-        let leads: Vec<Value> = (0..6).map(|i| lead("acme", i, Some(&format!("X{i}@Example.com")))).collect();
-        rig.import("acme", &leads);
-        rig.drain();
-        let s = rig.hs.state();
-        assert_eq!(contacts(&s).len(), 6, "{mode}");
-        for (i, id) in rig.ids().into_iter().enumerate() {
-            let h = rig.show(id)["hubspot"].clone();
-            assert_eq!(h["state"], "pushed", "{mode}: {h}");
-            let (cid, _) = contact_by_email(&s, &format!("x{i}@example.com"));
-            assert_eq!(
-                h["contact_id"].as_str(),
-                Some(cid.as_str()),
-                "{mode}: handoff {i} on its own contact"
-            );
-            let on_it: Vec<&Value> =
-                notes(&s).into_iter().filter(|n| n["contact_ids"] == json!([cid])).collect();
-            assert_eq!(on_it.len(), 1, "{mode}");
-            assert!(
-                on_it[0]["properties"]["hs_note_body"]
-                    .as_str()
-                    .unwrap()
-                    .contains(&format!("question number {i} "))
-            );
-        }
-        let read_back = requests_to(&s, "contacts/batch/read").len();
-        if mode == "bare" {
-            assert!(read_back > 0, "an answer naming neither email nor trace id is read back by email");
-        } else {
-            assert_eq!(read_back, 0, "{mode}: the answer was enough");
-        }
-        rig.hs.assert_clean();
-    }
-}
-
-#[test]
-fn a_refused_contact_says_so_and_the_others_go_through() {
-    let rig = Rig::start(&["acme"]);
-    assert!(rig.connect("acme", TOKEN, &[]).status.success());
-    // HubSpot refuses this address; the app's own check lets it through.
-    rig.import(
-        "acme",
-        &[
-            lead("acme", 0, Some("a0@example.com")),
-            lead("acme", 1, Some("dana@bad@example.com")),
-            lead("acme", 2, Some("a2@example.com")),
-        ],
-    );
-    rig.drain();
-    let ids = rig.ids();
-    assert_eq!(rig.show(ids[0])["hubspot"]["state"], "pushed");
-    assert_eq!(rig.show(ids[2])["hubspot"]["state"], "pushed");
-    let bad = rig.show(ids[1])["hubspot"].clone();
-    assert_eq!(bad["state"], "failed");
-    let msg = bad["message"].as_str().unwrap();
-    assert!(msg.contains("refused this visitor's contact details") && msg.contains("INVALID_EMAIL"), "{msg}");
-    assert!(msg.contains("Nothing was created"), "{msg}");
-    assert_eq!(ours(&rig.hs.state()).len(), 2);
     rig.hs.assert_clean();
 }
