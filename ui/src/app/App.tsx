@@ -76,7 +76,12 @@ export function App() {
     : inbox.isPending || inbox.isPlaceholderData
       ? "loading"
       : rows.length === 0
-        ? "empty"
+        ? // An empty inbox waits for the workspace list (asked for after the
+          // inbox's answer): with no workspace it is the first-run panel,
+          // which must not flash "no handoffs" first.
+          workspaces.isPending
+          ? "loading"
+          : "empty"
         : "ready";
 
   const rowsRef = useRef(rows);
