@@ -35,6 +35,19 @@ fn nested(topics: usize, subs: usize, per: usize, dim: usize) -> (Vec<f32>, Vec<
     (flat, truth)
 }
 
+/// The 48 planted sub-topics of `nested(12, 4, …)`: nearly all of them (two
+/// random sibling centres can be as alike as a sub-topic's own questions),
+/// and never a group across two subjects.
+fn finds_the_sub_topics(chosen: &gaps::Grouping, truth: &[usize]) {
+    let groups = chosen.labels.iter().max().unwrap() + 1;
+    assert!((44..=48).contains(&groups), "{groups} groups, cut at {}", chosen.threshold);
+    for g in 0..groups {
+        let subjects: std::collections::BTreeSet<usize> =
+            (0..truth.len()).filter(|&i| chosen.labels[i] == g).map(|i| truth[i] / 4).collect();
+        assert_eq!(subjects.len(), 1, "group {g} spans subjects {subjects:?}");
+    }
+}
+
 #[test]
 fn the_cut_is_chosen_from_the_questions_and_finds_fine_grained_sub_topics() {
     let dim = gaps::embed::DIM;
@@ -47,13 +60,7 @@ fn the_cut_is_chosen_from_the_questions_and_finds_fine_grained_sub_topics() {
     // 48 (two random sibling centres can be as alike as a sub-topic's own
     // questions), and never a group across two subjects.
     let chosen = gaps::group_auto(&flat, dim);
-    let groups = chosen.labels.iter().max().unwrap() + 1;
-    assert!((44..=48).contains(&groups), "{groups} groups, cut at {}", chosen.threshold);
-    for g in 0..groups {
-        let subjects: std::collections::BTreeSet<usize> =
-            (0..truth.len()).filter(|&i| chosen.labels[i] == g).map(|i| truth[i] / 4).collect();
-        assert_eq!(subjects.len(), 1, "group {g} spans subjects {subjects:?}");
-    }
+    finds_the_sub_topics(&chosen, &truth);
     assert!(chosen.threshold > gaps::Params::default().threshold);
     // Deterministic.
     assert_eq!(gaps::group_auto(&flat, dim), chosen);
@@ -68,13 +75,7 @@ fn a_large_month_chooses_its_cut_on_an_even_sample_and_still_finds_the_sub_topic
     let (flat, truth) = nested(12, 4, 60, dim);
     assert!(truth.len() > gaps::rule::CHOOSE_ON);
     let chosen = gaps::group_auto(&flat, dim);
-    let groups = chosen.labels.iter().max().unwrap() + 1;
-    assert!((44..=48).contains(&groups), "{groups} groups, cut at {}", chosen.threshold);
-    for g in 0..groups {
-        let subjects: std::collections::BTreeSet<usize> =
-            (0..truth.len()).filter(|&i| chosen.labels[i] == g).map(|i| truth[i] / 4).collect();
-        assert_eq!(subjects.len(), 1, "group {g} spans subjects {subjects:?}");
-    }
+    finds_the_sub_topics(&chosen, &truth);
     let sample = gaps::even_sample(&flat, dim, gaps::rule::CHOOSE_ON);
     assert_eq!(sample.len(), gaps::rule::CHOOSE_ON * dim);
     assert_eq!(chosen.threshold, gaps::group_auto(&sample, dim).threshold);
