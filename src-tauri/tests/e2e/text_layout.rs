@@ -2,9 +2,11 @@
 //! 4,000 tabs (it froze the window for 5 s), and right-to-left overrides in a
 //! name and a page title that used to drag the row's separators and badges
 //! around ("invoice_exe.pdf" spoofs). The pane's time to open the tab message
-//! (click to laid-out transcript, measured in the page) is printed and held
-//! to the issue's 500 ms as a generous behavioural bound; the overrides stay
-//! inside their own field, checked on the rendered boxes.
+//! (click to laid-out transcript, measured in the page) is printed, not
+//! asserted (no test asserts a time): what is checked is the cause of the
+//! freeze, the text that reaches layout, which holds no tab and no blank run
+//! longer than the cap. The overrides stay inside their own field, checked on
+//! the rendered boxes.
 
 use crate::World;
 use chrono::Utc;
@@ -28,7 +30,7 @@ fn handoff(key: &str, name: &str, title: &str, question: &str, text: &str) -> Pa
 }
 
 #[test]
-fn tabs_open_fast_and_rtl_overrides_stay_in_their_field() {
+fn tabs_are_laid_out_capped_and_rtl_overrides_stay_in_their_field() {
     let world = World::empty();
     let mut store = world.store();
     let ws = store.create_workspace(&NewWorkspace::new("acme", "Acme Plumbing", "America/New_York")).unwrap();
@@ -75,14 +77,18 @@ fn tabs_open_fast_and_rtl_overrides_stay_in_their_field() {
     let ms = open_timed(tab_id);
     eprintln!("an ordinary handoff: click to laid-out pane in {baseline:.0} ms");
     eprintln!("a 4,000-tab message: click to laid-out pane in {ms:.0} ms");
-    // The issue's bound is 500 ms (about 110 ms here on a quiet machine; 6.2 s
-    // before the fix). On a loaded CI runner every pane opens slower, so the
-    // bound grows with this run's own ordinary pane: a freeze still fails.
-    let bound = 500.0_f64.max(5.0 * baseline);
-    assert!(
-        ms < bound,
-        "the 4,000-tab message took {ms:.0} ms to open (bound {bound:.0} ms: 500 ms, or 5x an ordinary pane's {baseline:.0} ms)"
+    // What froze the window was 4,000 tabs reaching layout; what is laid out
+    // now is the message with tabs as spaces and blank runs capped at 16
+    // (MAX_BLANKS in ui/src/lib/text.ts).
+    let laid = s.script(
+        "const t = document.querySelector('[data-testid=transcript-line]').textContent; \
+         const runs = t.match(/ +/g) || []; \
+         return [t.split('\\t').length - 1, Math.max(0, ...runs.map((r) => r.length))];",
+        json!([]),
     );
+    assert_eq!(laid[0], json!(0), "no tab reaches layout: {laid}");
+    let longest = laid[1].as_u64().unwrap_or(u64::MAX);
+    assert!((1..=16).contains(&longest), "the blank run laid out is capped at 16 spaces, was {longest}");
     let shown = s.inner_text("[data-testid=transcript-line]");
     assert!(shown.contains("before") && shown.contains("after"), "the message is shown: {shown:.80}");
     s.screenshot("tabs");
