@@ -136,6 +136,50 @@ fn hostile_visitor_text_arrives_inert_and_within_each_services_limits() {
 }
 
 #[test]
+fn an_alert_carries_the_briefing_a_hot_frustrated_returning_visitor_is_marked() {
+    let s = Standin::start();
+    let mut store = Store::open_in_memory().unwrap();
+    let ws = workspace(&store, &[AlertChannel::Slack, AlertChannel::Teams]);
+    let earlier = Utc::now() - Duration::days(3);
+    store.ingest(&ws, vec![handoff_item("first", "Dana Reyes", "Do you fix boilers?")], earlier).unwrap();
+    let Parsed::Handoff(mut h) = handoff_item("second", "Dana Reyes", "How much does a boiler service cost?")
+    else {
+        unreachable!()
+    };
+    h.reason = Reason::Frustration;
+    let id = store.ingest(&ws, vec![Parsed::Handoff(h)], Utc::now()).unwrap().inserted[0];
+    store.queue_new_handoff_alerts(EngineRole::Laptop, Utc::now()).unwrap();
+    let reports = run_due(&mut store, &hooks(&s), &Utc::now, quick()).unwrap();
+    assert!(reports.iter().all(|r| r.state == "done"), "{reports:?}");
+    s.assert_clean();
+
+    let slack =
+        s.arrived("slack").into_iter().find(|m| m["body"].to_string().contains(&format!("#{id} "))).unwrap();
+    let mut sections = Vec::new();
+    texts(&slack["body"], "mrkdwn", &mut sections);
+    let briefing = sections.iter().find(|t| t.starts_with("*Briefing:*")).expect("a briefing section");
+    assert!(briefing.contains("How much does a boiler service cost?"), "{briefing}");
+    assert!(!sections.iter().any(|t| t.starts_with("*They asked:*")), "the question is not said twice");
+    let marks = sections.iter().find(|t| t.contains("Hot lead")).expect("a marks line");
+    assert!(marks.contains("price") && marks.contains("Tone: frustrated"), "{marks}");
+    assert!(marks.contains("Returning visitor: 1 earlier handoff"), "{marks}");
+
+    let card =
+        s.arrived("teams").into_iter().find(|m| m["body"].to_string().contains(&format!("#{id} "))).unwrap();
+    let mut runs = Vec::new();
+    texts(&card["body"], "TextRun", &mut runs);
+    assert!(runs.iter().any(|t| t.contains("How much does a boiler service cost?")), "{runs:?}");
+    let facts = card["body"].to_string();
+    for (title, value) in [
+        ("Hot lead", "asked about price"),
+        ("Tone", "frustrated"),
+        ("Returning visitor", "1 earlier handoff"),
+    ] {
+        assert!(facts.contains(&json!({ "title": title, "value": value }).to_string()), "{title}: {facts}");
+    }
+}
+
+#[test]
 fn a_429_storm_and_server_errors_are_waited_out_and_each_alert_arrives_once() {
     let s = Standin::start();
     s.faults(json!([

@@ -13,7 +13,7 @@ pub mod slack;
 pub mod teams;
 pub mod worker;
 
-use crate::model::{AlertEvent, Handoff, Promise, Workspace};
+use crate::model::{AlertEvent, Briefing, Handoff, Promise, Tone, Workspace};
 use crate::promise::Calendar;
 use crate::store::AlertJob;
 
@@ -33,7 +33,14 @@ pub struct Alert {
     pub reason_detail: Option<String>,
     /// The page (visitor): title and URL.
     pub page: Option<String>,
-    /// The unanswered question (visitor).
+    /// The briefing's summary: the visitor's ask, then what the bot could
+    /// not do (visitor text, extractive).
+    pub briefing: Option<String>,
+    /// The briefing's marks, ours: hot lead and its signals, a tone that is
+    /// not calm, the visitor's earlier handoffs.
+    pub marks: Vec<String>,
+    /// The unanswered question (visitor), when the briefing does not already
+    /// hold it whole.
     pub question: Option<String>,
     /// The promise's wording (bot text).
     pub promise: Option<String>,
@@ -47,7 +54,13 @@ pub struct Alert {
 
 impl Alert {
     /// Build the alert for a job from what is stored now.
-    pub fn new(job: &AlertJob, ws: &Workspace, h: &Handoff, promise: Option<&Promise>) -> Alert {
+    pub fn new(
+        job: &AlertJob,
+        ws: &Workspace,
+        h: &Handoff,
+        promise: Option<&Promise>,
+        briefing: Option<&Briefing>,
+    ) -> Alert {
         let cal = Calendar::for_workspace(ws);
         let who = match (&h.visitor.name, &h.visitor.email) {
             (Some(n), Some(e)) => format!("{n} ({e})"),
@@ -67,6 +80,11 @@ impl Alert {
             (None, Some(u)) => Some(u.clone()),
             (None, None) => None,
         };
+        let redacted = |t: &str| crate::redact::for_workspace(ws, t).into_owned();
+        let summary = briefing.map(|b| redacted(&b.facts.summary));
+        let question = h.question.as_deref().map(redacted);
+        // The question again only when the summary does not hold it whole (a cut ask).
+        let question = question.filter(|q| summary.as_deref().is_none_or(|s| !s.contains(q.trim())));
         Alert {
             event: job.event,
             headline,
@@ -79,7 +97,9 @@ impl Alert {
                 .as_deref()
                 .map(|t| crate::redact::for_workspace(ws, t).into_owned()),
             page,
-            question: h.question.as_deref().map(|t| crate::redact::for_workspace(ws, t).into_owned()),
+            briefing: summary,
+            marks: briefing.map(marks).unwrap_or_default(),
+            question,
             promise: promise.and_then(|p| p.text.clone()).or_else(|| h.promise.clone()),
             due: promise.map(|p| cal.local_label(p.due_at)),
             late: job.late_because.clone(),
@@ -95,6 +115,26 @@ impl Alert {
         }
         s
     }
+}
+
+/// The briefing's marks, in words of ours (no visitor text).
+fn marks(b: &Briefing) -> Vec<String> {
+    let mut out = Vec::new();
+    if b.hot_lead {
+        let asked: Vec<&str> = b.facts.signals.iter().map(|s| s.as_str()).collect();
+        out.push(format!("Hot lead: asked about {}", asked.join(", ")));
+    }
+    match b.facts.tone {
+        Tone::Calm => {}
+        Tone::Frustrated => out.push("Tone: frustrated".into()),
+        Tone::Urgent => out.push("Tone: urgent".into()),
+    }
+    match b.history.len() {
+        0 => {}
+        1 => out.push("Returning visitor: 1 earlier handoff".into()),
+        n => out.push(format!("Returning visitor: {n} earlier handoffs")),
+    }
+    out
 }
 
 /// Cut `s` to at most `max` characters, marking the cut with an ellipsis.

@@ -91,6 +91,15 @@ pub fn message(a: &Alert) -> Value {
         who.push_str(&format!("\n*Page:* {}", escape_within(p, 1000)));
     }
     blocks.push(json!({ "type": "section", "text": mrkdwn(cut(&who, SECTION_TEXT_MAX)) }));
+    if let Some(b) = &a.briefing {
+        let head = "*Briefing:* ";
+        let body = escape_within(b, SECTION_TEXT_MAX - head.len());
+        blocks.push(json!({ "type": "section", "text": mrkdwn(format!("{head}{body}")) }));
+    }
+    if !a.marks.is_empty() {
+        let line = escape_within(&a.marks.join("  ·  "), SECTION_TEXT_MAX);
+        blocks.push(json!({ "type": "context", "elements": [mrkdwn(line)] }));
+    }
     if let Some(q) = &a.question {
         let head = "*They asked:*\n";
         let body = escape_within(q, SECTION_TEXT_MAX - head.len());

@@ -47,7 +47,16 @@ fn card(a: &Alert, question_max: usize) -> Value {
         body.push(json!({ "type": "TextBlock", "text": format!("Late: {late}"), "color": "Attention", "wrap": true }));
     }
     body.push(runs("Visitor", &a.visitor, 500));
+    if let Some(b) = &a.briefing {
+        body.push(runs("Briefing", b, question_max));
+    }
     let mut facts = vec![json!({ "title": "Reason", "value": a.reason })];
+    for m in &a.marks {
+        // Ours, no visitor text: "Hot lead: asked about price".
+        if let Some((title, value)) = m.split_once(": ") {
+            facts.push(json!({ "title": title, "value": value }));
+        }
+    }
     if let Some(d) = &a.due {
         facts.push(json!({ "title": "Reply due", "value": d }));
     }

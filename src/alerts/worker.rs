@@ -164,7 +164,9 @@ fn run_one(
         }
     }
     let promise = store.promise(h.id)?;
-    let content = Alert::new(&alert, &ws, &h, promise.as_ref());
+    // The briefing is made (and stored) here if ingest did not; an alert goes out without one rather than not at all.
+    let briefing = crate::briefing::of(store, h.id).ok();
+    let content = Alert::new(&alert, &ws, &h, promise.as_ref(), briefing.as_ref());
     let body = match alert.channel {
         AlertChannel::Slack => slack::message(&content),
         AlertChannel::Teams => teams::message(&content),
