@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod briefing;
 pub mod connect;
+pub mod conversations;
 pub mod demo;
 pub mod discover;
 pub mod error;

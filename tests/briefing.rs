@@ -219,3 +219,43 @@ fn history_hot_lead_and_backfill() {
     assert_eq!(free.facts.company, None);
     assert_eq!(free.facts.tone, Tone::Calm);
 }
+
+#[test]
+fn history_spans_the_workspaces_of_one_client_and_never_another_clients() {
+    let mut store = Store::open_in_memory().unwrap();
+    let ws = |store: &Store, slug: &str, client: Option<&str>| {
+        let mut w = store.create_workspace(&NewWorkspace::new(slug, slug, "Europe/Berlin")).unwrap();
+        w.settings.client = client.map(str::to_string);
+        store.update_workspace(&w).unwrap();
+        store.workspace(slug).unwrap().unwrap()
+    };
+    let site = ws(&store, "northwind-site", Some("Northwind Group"));
+    let shop = ws(&store, "northwind-shop", Some("  northwind group "));
+    let other = ws(&store, "globex", Some("Globex"));
+    let alone = ws(&store, "solo", None);
+    let now = chrono::Utc::now();
+    let from =
+        |key: &str| vec![handoff_from(Some("dana@northwind.test"), None, key, "2026-11-02T09:00:00Z", "Hi")];
+    let in_shop = store.ingest(&shop, from("k1"), now - chrono::Duration::hours(3)).unwrap().inserted[0];
+    store.ingest(&other, from("k2"), now - chrono::Duration::hours(2)).unwrap();
+    store.ingest(&alone, from("k3"), now - chrono::Duration::hours(1)).unwrap();
+    let on_site = store.ingest(&site, from("k4"), now).unwrap().inserted[0];
+
+    let b = briefing::of(&mut store, on_site).unwrap();
+    let seen: Vec<(i64, &str)> = b.history.iter().map(|p| (p.id, p.workspace.as_str())).collect();
+    assert_eq!(
+        seen,
+        vec![(in_shop, "northwind-shop")],
+        "the same client's shop, not Globex's nor a lone workspace's"
+    );
+
+    // A workspace with no client keeps to itself, both ways.
+    let mut shop = store.workspace("northwind-shop").unwrap().unwrap();
+    shop.settings.client = None;
+    store.update_workspace(&shop).unwrap();
+    assert!(briefing::of(&mut store, on_site).unwrap().history.is_empty());
+    let later = store.ingest(&alone, from("k5"), now + chrono::Duration::hours(1)).unwrap().inserted[0];
+    let seen: Vec<String> =
+        briefing::of(&mut store, later).unwrap().history.iter().map(|p| p.workspace.clone()).collect();
+    assert_eq!(seen, vec!["solo".to_string()]);
+}

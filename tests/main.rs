@@ -4,6 +4,7 @@
 mod alerts;
 mod briefing;
 mod chaos;
+mod chatwoot_count;
 mod cli;
 mod companion;
 mod corpus;

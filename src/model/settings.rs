@@ -8,6 +8,14 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct WorkspaceSettings {
+    /// The client this chatbot belongs to ("Acme"), for freelancers running
+    /// several bots for one client: a visitor's history in the briefing spans
+    /// the workspaces with the same client (compared trimmed, any case), and
+    /// never crosses to another client's. Blank: this workspace alone.
+    pub client: Option<String>,
+    /// Where the bot's monthly conversation count is read from: the address
+    /// of its Chatwoot inbox or account (the token is in the keychain).
+    pub chatwoot_reports: Option<String>,
     /// When reminders, alerts and second attempts fire.
     pub follow_ups: FollowUpPolicy,
     /// Who replies come from, through which server.

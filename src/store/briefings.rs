@@ -86,14 +86,19 @@ impl Store {
         Ok(ids)
     }
 
-    /// Earlier handoffs (received before this one) in the same workspace from
-    /// the same email address (any case) or phone number (digits compared),
-    /// newest first.
+    /// Earlier handoffs (received before this one) from the same email address
+    /// (any case) or phone number (digits compared), newest first: in the same
+    /// workspace, and in the other workspaces of the same client (see
+    /// [`crate::model::WorkspaceSettings::client`]).
     pub fn visitor_history(&self, handoff_id: i64) -> Result<Vec<PastHandoff>> {
         let sql = format!(
-            "SELECT o.id, w.slug, o.received_at, o.question, o.status
+            "WITH own AS (SELECT hw.id AS ws, {client_of_hw} AS client
+                            FROM handoffs h JOIN workspaces hw ON hw.id = h.workspace_id WHERE h.id = ?1),
+                  mates AS (SELECT w.id FROM workspaces w, own
+                             WHERE w.id = own.ws OR (own.client <> '' AND {client_of_w} = own.client))
+             SELECT o.id, w.slug, o.received_at, o.question, o.status
                FROM handoffs h
-               JOIN handoffs o ON o.workspace_id = h.workspace_id AND o.id <> h.id
+               JOIN handoffs o ON o.workspace_id IN (SELECT id FROM mates) AND o.id <> h.id
                 AND (o.received_at < h.received_at OR (o.received_at = h.received_at AND o.id < h.id))
                JOIN workspaces w ON w.id = o.workspace_id
               WHERE h.id = ?1 AND o.purged_at IS NULL
@@ -102,6 +107,8 @@ impl Store {
               ORDER BY o.received_at DESC, o.id DESC LIMIT ?2",
             h = digits("h.visitor_phone"),
             o = digits("o.visitor_phone"),
+            client_of_hw = client("hw.settings"),
+            client_of_w = client("w.settings"),
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
@@ -117,6 +124,11 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
+}
+
+/// SQL for a workspace's client label as compared: trimmed, lower case, '' when none.
+fn client(settings: &str) -> String {
+    format!("lower(trim(coalesce(json_extract({settings}, '$.client'), '')))")
 }
 
 /// SQL for a phone column with its spaces, dashes, dots, brackets and plus removed.

@@ -1,6 +1,6 @@
 //! A small real HTTP/1.1 server on a free loopback port for tests that need a
 //! web host: it answers GETs from a table of path prefixes (path and query as
-//! sent) and records every request line it saw. One thread, one connection at
+//! sent) and records every request line it saw, with its header lines. One thread, one connection at
 //! a time, `Connection: close`.
 
 use std::collections::BTreeMap;
@@ -15,6 +15,7 @@ pub struct Web {
     pub port: u16,
     routes: Routes,
     seen: Arc<Mutex<Vec<String>>>,
+    headers: Arc<Mutex<Vec<Vec<String>>>>,
 }
 
 impl Web {
@@ -23,7 +24,8 @@ impl Web {
         let port = listener.local_addr().unwrap().port();
         let routes: Routes = Arc::default();
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
-        let (r, s) = (routes.clone(), seen.clone());
+        let headers: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
+        let (r, s, hs) = (routes.clone(), seen.clone(), headers.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(mut conn) = conn else { continue };
@@ -38,11 +40,13 @@ impl Web {
                     continue;
                 }
                 let mut host = String::new();
+                let mut lines = Vec::new();
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                         break;
                     }
+                    lines.push(line.trim_end().to_string());
                     if let Some(h) = line.to_ascii_lowercase().strip_prefix("host:") {
                         host = h.trim().to_string();
                     }
@@ -50,6 +54,7 @@ impl Web {
                 let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
                 let host = host.split(':').next().unwrap_or("").to_string();
                 s.lock().unwrap().push(format!("{host}{target}"));
+                hs.lock().unwrap().push(lines);
                 let routes = r.lock().unwrap();
                 // The longest matching prefix of "host/path?query" or "/path?query".
                 let found = routes
@@ -67,12 +72,22 @@ impl Web {
                 );
             }
         });
-        Web { port, routes, seen }
+        Web { port, routes, seen, headers }
     }
 
     /// Answer requests starting with `prefix` (`/path` or `host/path`).
     pub fn route(&self, prefix: &str, content_type: &str, body: &str) {
-        self.routes.lock().unwrap().insert(prefix.into(), (200, content_type.into(), body.into()));
+        self.answer(prefix, 200, content_type, body);
+    }
+
+    /// Answer requests starting with `prefix` with `status`.
+    pub fn answer(&self, prefix: &str, status: u16, content_type: &str, body: &str) {
+        self.routes.lock().unwrap().insert(prefix.into(), (status, content_type.into(), body.into()));
+    }
+
+    /// Each request's header lines, in the order the requests came.
+    pub fn headers(&self) -> Vec<Vec<String>> {
+        self.headers.lock().unwrap().clone()
     }
 
     /// Every request seen, as `host/path?query`.

@@ -52,6 +52,10 @@ pub struct WorkspaceForm {
     pub default_promise: String,
     /// Who is alerted when a promise is about to break (an email address).
     pub backup_contact: String,
+    /// The client this chatbot belongs to; a visitor's history spans the
+    /// workspaces with the same client. Empty: this workspace alone.
+    #[serde(default)]
+    pub client: String,
     /// Remind this many business minutes before due (0: no reminder).
     pub reminder_before_minutes: u32,
     /// Alert the backup contact this many minutes before due (0: at due).
@@ -106,6 +110,7 @@ impl WorkspaceForm {
             holidays: w.hours.holidays.iter().map(|d| d.to_string()).collect(),
             default_promise: w.default_promise.clone().unwrap_or_default(),
             backup_contact: w.backup_contact.clone().unwrap_or_default(),
+            client: w.settings.client.clone().unwrap_or_default(),
             reminder_before_minutes: f.reminder_before_minutes,
             backup_before_minutes: f.backup_before_minutes,
             backup_email: f.backup_email,
@@ -160,6 +165,7 @@ impl WorkspaceForm {
         w.hours = BusinessHours { days, holidays };
         w.default_promise = Some(promise.to_string()).filter(|p| !p.is_empty());
         w.backup_contact = Some(backup.to_string()).filter(|b| !b.is_empty());
+        w.settings.client = Some(self.client.trim().to_string()).filter(|c| !c.is_empty());
         let f = &mut w.settings.follow_ups;
         f.reminder_before_minutes = self.reminder_before_minutes.min(24 * 60);
         f.backup_before_minutes = self.backup_before_minutes.min(24 * 60);

@@ -307,8 +307,18 @@ pub(crate) enum Command {
         /// The month, YYYY-MM.
         #[arg(long)]
         month: String,
-        /// The bot's total conversations that month.
-        total: i64,
+        /// The bot's total conversations that month (or read them with --from-chatwoot).
+        #[arg(required_unless_present = "from_chatwoot", conflicts_with = "from_chatwoot")]
+        total: Option<i64>,
+        /// Read the count from Chatwoot's reports: the address of the bot's inbox as the
+        /// browser shows it (https://app.chatwoot.com/app/accounts/3/inbox/7); kept for next
+        /// time, so later months need only --from-chatwoot.
+        #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "ADDRESS")]
+        from_chatwoot: Option<String>,
+        /// Read a Chatwoot administrator's access token from standard input and keep it in
+        /// the OS keychain (once; later reads use the kept one).
+        #[arg(long, requires = "from_chatwoot")]
+        token_stdin: bool,
     },
     /// Check the database file and print what it holds.
     Doctor,
@@ -432,6 +442,10 @@ pub(crate) enum WorkspaceCmd {
         /// Who to alert when a promise is about to break (an email address).
         #[arg(long)]
         backup: Option<String>,
+        /// The client this chatbot belongs to: a visitor's history spans the workspaces with
+        /// the same client ("" for this workspace alone).
+        #[arg(long)]
+        client: Option<String>,
         /// Remind this many minutes before a promise is due (0: off).
         #[arg(long)]
         reminder_minutes: Option<u32>,

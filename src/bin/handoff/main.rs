@@ -111,6 +111,7 @@ fn run(cli: Cli) -> Result<()> {
             holidays,
             promise,
             backup,
+            client,
             reminder_minutes,
             backup_minutes,
             backup_email,
@@ -142,6 +143,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             if let Some(b) = backup {
                 w.backup_contact = Some(b).filter(|b| !b.is_empty());
+            }
+            if let Some(c) = client {
+                w.settings.client = Some(c.trim().to_string()).filter(|c| !c.is_empty());
             }
             let f = &mut w.settings.follow_ups;
             if let Some(m) = reminder_minutes {
@@ -378,9 +382,10 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report { workspace, month, pdf, html } => {
             monthly::report(&mut store, &workspace, month, pdf, html)?
         }
-        Command::Conversations { workspace, month, total } => {
-            monthly::conversations(&mut store, &workspace, &month, total)?
-        }
+        Command::Conversations { workspace, month, total, from_chatwoot, token_stdin } => match total {
+            Some(total) => monthly::conversations(&mut store, &workspace, &month, total)?,
+            None => monthly::from_chatwoot(&mut store, &workspace, &month, from_chatwoot, token_stdin)?,
+        },
         Command::Gaps { cmd, workspace, month, format, output } => match cmd {
             None => report::gaps(&mut store, workspace, month, &format, output)?,
             Some(GapsCmd::Check { item, note }) => {

@@ -35,6 +35,11 @@ defaultPromise: string,
  */
 backupContact: string, 
 /**
+ * The client this chatbot belongs to; a visitor's history spans the
+ * workspaces with the same client. Empty: this workspace alone.
+ */
+client: string, 
+/**
  * Remind this many business minutes before due (0: no reminder).
  */
 reminderBeforeMinutes: number, 

@@ -95,6 +95,7 @@ export function makeSettings(slug = "acme", over: Partial<SettingsView> = {}): S
     holidays: ["2025-12-25"],
     defaultPromise: "within 4 business hours",
     backupContact: "",
+    client: "",
     reminderBeforeMinutes: 30,
     backupBeforeMinutes: 15,
     backupEmail: true,

@@ -75,6 +75,7 @@ describe("workspace form", () => {
     fireEvent.change(input("ws-holidays"), { target: { value: "2025-12-24\n2025-12-25, 2026-01-01\n\n" } });
     fireEvent.change(input("ws-promise"), { target: { value: "by the next business day" } });
     fireEvent.change(input("ws-backup"), { target: { value: "boss@acme.test" } });
+    fireEvent.change(input("ws-client"), { target: { value: " Acme Group " } });
     fireEvent.change(input("ws-reminder"), { target: { value: "45" } });
     fireEvent.change(input("ws-backup-minutes"), { target: { value: "" } });
     fireEvent.click(input("ws-backup-email"));
@@ -91,6 +92,7 @@ describe("workspace form", () => {
     expect(form.holidays).toEqual(["2025-12-24", "2025-12-25", "2026-01-01"]);
     expect(form.defaultPromise).toBe("by the next business day");
     expect(form.backupContact).toBe("boss@acme.test");
+    expect(form.client).toBe("Acme Group");
     expect(form.reminderBeforeMinutes).toBe(45);
     expect(form.backupBeforeMinutes).toBe(0);
     expect(form.backupEmail).toBe(false);

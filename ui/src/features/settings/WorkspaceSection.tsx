@@ -51,6 +51,12 @@ export function WorkspaceSection({ view }: { view: SettingsView }) {
             />
           </Field>
           <ZoneList id="settings-ws-zones" />
+          <Field
+            label="Client"
+            hint="Workspaces with the same client share a visitor's history in the briefing; leave empty to keep this one apart."
+          >
+            <input data-testid="ws-client" value={draft.client} onChange={(e) => edit({ client: e.target.value })} />
+          </Field>
         </div>
 
         <fieldset className="settings-group">

@@ -15,6 +15,7 @@ export type WorkspaceDraft = {
   holidays: string;
   defaultPromise: string;
   backupContact: string;
+  client: string;
   reminderMinutes: string;
   backupMinutes: string;
   backupEmail: boolean;
@@ -31,6 +32,7 @@ export function toDraft(w: WorkspaceForm): WorkspaceDraft {
     holidays: w.holidays.join("\n"),
     defaultPromise: w.defaultPromise,
     backupContact: w.backupContact,
+    client: w.client,
     reminderMinutes: String(w.reminderBeforeMinutes),
     backupMinutes: String(w.backupBeforeMinutes),
     backupEmail: w.backupEmail,
@@ -57,6 +59,7 @@ export function toForm(slug: string, d: WorkspaceDraft): WorkspaceForm {
     holidays: parseHolidays(d.holidays),
     defaultPromise: d.defaultPromise.trim(),
     backupContact: d.backupContact.trim(),
+    client: d.client.trim(),
     reminderBeforeMinutes: toCount(d.reminderMinutes),
     backupBeforeMinutes: toCount(d.backupMinutes),
     backupEmail: d.backupEmail,

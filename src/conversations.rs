@@ -1,0 +1,240 @@
+//! The bot's total conversations in a month, read from the platform's own
+//! reports instead of typed in: the denominator of escalation rate and
+//! containment (see [`crate::insights`]).
+//!
+//! Chatwoot, from its API documentation and source (developers.chatwoot.com,
+//! "Get Account reports summary"; `app/controllers/api/v2/accounts/
+//! reports_controller.rb`, `app/builders/v2/report_builder.rb`):
+//! - `GET {base}/api/v2/accounts/{account_id}/reports/summary` with
+//!   `type=account`, or `type=inbox&id={inbox_id}` for one inbox (the bot's),
+//!   and `since`/`until` as Unix seconds; the range is inclusive of `until`;
+//! - the answer is an object with `conversations_count` (conversations
+//!   created in the range) beside message counts and average times, and a
+//!   `previous` object with the same figures for the range before;
+//! - authentication is a user's access token in the `api_access_token`
+//!   header (Profile settings → Access token); reports need an
+//!   administrator: any other token is answered 401 ("You are not authorized
+//!   to do this action"), as is an unknown token ("Invalid Access Token"); an
+//!   unknown account or inbox is 404.
+//!
+//! A Chatwoot address is taken as people copy it from the browser: the
+//! inbox's page (`…/app/accounts/3/inbox/7`, `…/app/accounts/3/settings/inboxes/7`)
+//! names the account and the inbox; an account's page counts the whole account.
+
+use crate::error::ErrorCode;
+use crate::metrics::Month;
+use serde::Deserialize;
+use std::time::Duration;
+
+/// The keychain key a workspace's Chatwoot access token is filed under.
+pub const CHATWOOT_TOKEN_KEY: &str = "chatwoot";
+
+/// Which Chatwoot conversations count: an account, or one inbox of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatwootScope {
+    /// The installation's address, without a path (`https://app.chatwoot.com`).
+    pub base: String,
+    /// The account id.
+    pub account: u64,
+    /// The bot's inbox, when one is named.
+    pub inbox: Option<u64>,
+}
+
+/// What can go wrong reading the count.
+#[derive(Debug, thiserror::Error)]
+pub enum CountError {
+    /// The address names no Chatwoot account.
+    #[error(
+        "cannot tell the Chatwoot account from {0:?}: paste the address of the bot's inbox as the browser shows it, e.g. https://app.chatwoot.com/app/accounts/3/inbox/7"
+    )]
+    Address(String),
+    /// Chatwoot could not be reached.
+    #[error(
+        "could not reach Chatwoot at {base}: {why}. Check the address and the connection, then try again."
+    )]
+    Unreachable {
+        /// The installation.
+        base: String,
+        /// What the connection said.
+        why: String,
+    },
+    /// The token was refused or is not an administrator's.
+    #[error(
+        "Chatwoot refused the access token ({said}). Reports need an administrator's token: copy it from Chatwoot → Profile settings → Access token and store it again."
+    )]
+    Refused {
+        /// Chatwoot's own words.
+        said: String,
+    },
+    /// No such account or inbox.
+    #[error(
+        "Chatwoot has no account {account}{inbox} for this token (404). Check the address: open the bot's inbox in Chatwoot and copy the address from the browser."
+    )]
+    NotFound {
+        /// The account id.
+        account: u64,
+        /// ", inbox N" when one was named.
+        inbox: String,
+    },
+    /// Any other answer.
+    #[error("Chatwoot answered {status} to the report request{said}. Try again later.")]
+    Failed {
+        /// The HTTP status.
+        status: u16,
+        /// ": its words", when it said any.
+        said: String,
+    },
+    /// An answer without the figure.
+    #[error(
+        "Chatwoot's report has no conversations_count ({0}): this Chatwoot may be too old for reports API v2."
+    )]
+    Unreadable(String),
+}
+
+impl CountError {
+    /// The code a face chooses its next step by.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            CountError::Address(_) => ErrorCode::InvalidInput,
+            CountError::Unreachable { .. } => ErrorCode::Offline,
+            CountError::Refused { .. } => ErrorCode::Connection,
+            CountError::NotFound { .. } => ErrorCode::NotFound,
+            CountError::Failed { status: 429, .. } => ErrorCode::Busy,
+            CountError::Failed { .. } | CountError::Unreadable(_) => ErrorCode::Connection,
+        }
+    }
+}
+
+impl ChatwootScope {
+    /// Read the scope from an address as copied from Chatwoot's dashboard.
+    pub fn parse(address: &str) -> Result<ChatwootScope, CountError> {
+        let bad = || CountError::Address(address.to_string());
+        let url = reqwest::Url::parse(address.trim()).map_err(|_| bad())?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(bad());
+        }
+        let parts: Vec<&str> =
+            url.path_segments().map(|s| s.filter(|p| !p.is_empty()).collect()).unwrap_or_default();
+        let after = |name: &str| {
+            parts
+                .iter()
+                .position(|p| *p == name)
+                .and_then(|i| parts.get(i + 1))
+                .and_then(|n| n.parse::<u64>().ok())
+        };
+        let account = after("accounts").ok_or_else(bad)?;
+        let inbox = after("inbox").or_else(|| after("inboxes"));
+        let mut base = format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default());
+        if let Some(port) = url.port() {
+            base.push_str(&format!(":{port}"));
+        }
+        Ok(ChatwootScope { base, account, inbox })
+    }
+
+    /// The report request for `month` in zone `tz`: path and query.
+    pub fn summary_url(&self, month: Month, tz: chrono_tz::Tz) -> String {
+        let (start, end) = month.bounds(tz);
+        // Chatwoot's range includes `until`: stop a second before the next month.
+        let (since, until) = (start.timestamp(), end.timestamp() - 1);
+        let scope = match self.inbox {
+            Some(id) => format!("type=inbox&id={id}"),
+            None => "type=account".to_string(),
+        };
+        format!(
+            "{}/api/v2/accounts/{}/reports/summary?{scope}&since={since}&until={until}",
+            self.base, self.account
+        )
+    }
+}
+
+/// At most `max` characters of what the server said.
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[derive(Deserialize)]
+struct Summary {
+    conversations_count: Option<f64>,
+}
+
+/// The bot's conversations in `month` as Chatwoot counts them.
+pub fn chatwoot_month(
+    scope: &ChatwootScope,
+    token: &str,
+    month: Month,
+    tz: chrono_tz::Tz,
+) -> Result<i64, CountError> {
+    let unreachable =
+        |e: reqwest::Error| CountError::Unreachable { base: scope.base.clone(), why: e.to_string() };
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("HandoffDesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(unreachable)?;
+    let res = client
+        .get(scope.summary_url(month, tz))
+        .header("api_access_token", token)
+        .header("Accept", "application/json")
+        .send()
+        .map_err(unreachable)?;
+    let status = res.status().as_u16();
+    let body = res.text().unwrap_or_default();
+    let said = || {
+        serde_json::from_str::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| {
+                v.get("error").or_else(|| v.get("message")).and_then(|e| e.as_str()).map(str::to_string)
+            })
+            .map(|s| clip(&s, 200))
+    };
+    match status {
+        200 => {
+            let s: Summary =
+                serde_json::from_str(&body).map_err(|e| CountError::Unreadable(clip(&e.to_string(), 200)))?;
+            match s.conversations_count {
+                Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as i64),
+                _ => Err(CountError::Unreadable(clip(&body, 200))),
+            }
+        }
+        401 | 403 => Err(CountError::Refused { said: said().unwrap_or_else(|| format!("HTTP {status}")) }),
+        404 => Err(CountError::NotFound {
+            account: scope.account,
+            inbox: scope.inbox.map(|i| format!(", inbox {i}")).unwrap_or_default(),
+        }),
+        _ => Err(CountError::Failed { status, said: said().map(|s| format!(": {s}")).unwrap_or_default() }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_as_copied_from_the_dashboard() {
+        let s = ChatwootScope::parse("https://app.chatwoot.com/app/accounts/3/inbox/7?foo=1").unwrap();
+        assert_eq!(s, ChatwootScope { base: "https://app.chatwoot.com".into(), account: 3, inbox: Some(7) });
+        let s =
+            ChatwootScope::parse("http://chat.acme.test:3000/app/accounts/12/settings/inboxes/40").unwrap();
+        assert_eq!((s.base.as_str(), s.account, s.inbox), ("http://chat.acme.test:3000", 12, Some(40)));
+        let s = ChatwootScope::parse("https://app.chatwoot.com/app/accounts/3/dashboard").unwrap();
+        assert_eq!(s.inbox, None);
+        for bad in [
+            "app.chatwoot.com/app/accounts/3",
+            "https://app.chatwoot.com/app/login",
+            "ftp://x/app/accounts/3",
+        ] {
+            assert!(matches!(ChatwootScope::parse(bad), Err(CountError::Address(_))), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_month_is_asked_for_in_the_workspaces_zone_up_to_its_last_second() {
+        let s = ChatwootScope { base: "https://c.test".into(), account: 3, inbox: Some(7) };
+        let m = Month::parse("2026-11").unwrap();
+        // 2026-11-01 00:00 in Berlin is 2026-10-31 23:00 UTC (1793487600); December starts at 1796079600.
+        assert_eq!(
+            s.summary_url(m, chrono_tz::Europe::Berlin),
+            "https://c.test/api/v2/accounts/3/reports/summary?type=inbox&id=7&since=1793487600&until=1796079599"
+        );
+    }
+}
