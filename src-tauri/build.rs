@@ -24,6 +24,7 @@ fn main() {
         "month_report",
         "save_report_pdf",
         "set_conversations",
+        "read_chatwoot_conversations",
         "ui_ready",
         "push_to_hubspot",
         "settings",

@@ -23,6 +23,9 @@
 
 use crate::error::ErrorCode;
 use crate::metrics::Month;
+use crate::secrets::{Keychain, SecretError};
+use crate::store::Store;
+use chrono::Utc;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -89,6 +92,22 @@ pub enum CountError {
         "Chatwoot's report has no conversations_count ({0}): this Chatwoot may be too old for reports API v2."
     )]
     Unreadable(String),
+    /// No address given, and none kept for the workspace.
+    #[error(
+        "no Chatwoot address is kept for {0:?}: give the address of the bot's inbox once, as the browser shows it (e.g. https://app.chatwoot.com/app/accounts/3/inbox/7)."
+    )]
+    NoAddress(String),
+    /// No token given, and none in the keychain.
+    #[error(
+        "no Chatwoot access token is kept for {0:?}: copy an administrator's token from Chatwoot → Profile settings → Access token and give it once; it is kept in the OS keychain."
+    )]
+    NoToken(String),
+    /// The keychain failed.
+    #[error(transparent)]
+    Keychain(SecretError),
+    /// The data file failed.
+    #[error(transparent)]
+    Store(#[from] crate::Error),
 }
 
 impl CountError {
@@ -101,6 +120,10 @@ impl CountError {
             CountError::NotFound { .. } => ErrorCode::NotFound,
             CountError::Failed { status: 429, .. } => ErrorCode::Busy,
             CountError::Failed { .. } | CountError::Unreadable(_) => ErrorCode::Connection,
+            CountError::NoAddress(_) => ErrorCode::InvalidInput,
+            CountError::NoToken(_) => ErrorCode::NotFound,
+            CountError::Keychain(e) => e.code(),
+            CountError::Store(e) => e.code(),
         }
     }
 }
@@ -203,6 +226,84 @@ pub fn chatwoot_month(
         }),
         _ => Err(CountError::Failed { status, said: said().map(|s| format!(": {s}")).unwrap_or_default() }),
     }
+}
+
+/// What a Chatwoot read needs, gathered from the data file and the keychain
+/// before going out (so no lock is held while Chatwoot answers).
+/// (No `Debug`: it holds the token.)
+#[derive(Clone)]
+pub struct ChatwootRead {
+    /// The workspace's slug.
+    pub slug: String,
+    /// The workspace's zone: the month's bounds are counted in it.
+    pub tz: chrono_tz::Tz,
+    /// The address given or kept.
+    pub address: String,
+    /// Which conversations count.
+    pub scope: ChatwootScope,
+    /// The access token (never stored outside the keychain).
+    pub token: String,
+}
+
+impl ChatwootRead {
+    /// Gather the read of workspace `slug`: `address`, or the one kept from
+    /// last time; `token` (then kept in the keychain), or the kept one.
+    pub fn prepare(
+        store: &Store,
+        keychain: &Keychain,
+        slug: &str,
+        address: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<ChatwootRead, CountError> {
+        let ws = store.require_workspace(slug)?;
+        let address = match address.map(str::trim).filter(|a| !a.is_empty()) {
+            Some(a) => a.to_string(),
+            None => {
+                ws.settings.chatwoot_reports.clone().ok_or_else(|| CountError::NoAddress(ws.slug.clone()))?
+            }
+        };
+        let scope = ChatwootScope::parse(&address)?;
+        if let Some(t) = token.map(str::trim).filter(|t| !t.is_empty()) {
+            keychain.set(&ws.slug, CHATWOOT_TOKEN_KEY, t).map_err(CountError::Keychain)?;
+        }
+        let token = keychain.get(&ws.slug, CHATWOOT_TOKEN_KEY).map_err(|e| match e {
+            SecretError::Missing { .. } => CountError::NoToken(ws.slug.clone()),
+            e => CountError::Keychain(e),
+        })?;
+        Ok(ChatwootRead { tz: ws.tz(), slug: ws.slug, address, scope, token })
+    }
+
+    /// Ask Chatwoot for the count in `month` (network; no data file).
+    pub fn fetch(&self, month: Month) -> Result<i64, CountError> {
+        chatwoot_month(&self.scope, &self.token, month, self.tz)
+    }
+
+    /// Record the count (source `chatwoot`) and keep the address for next time.
+    pub fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), CountError> {
+        let mut ws = store.require_workspace(&self.slug)?;
+        store.set_conversations(ws.id, &month.to_string(), total, "chatwoot", Utc::now())?;
+        if ws.settings.chatwoot_reports.as_deref() != Some(self.address.as_str()) {
+            ws.settings.chatwoot_reports = Some(self.address.clone());
+            store.update_workspace(&ws)?;
+        }
+        Ok(())
+    }
+}
+
+/// Read workspace `slug`'s conversations in `month` from Chatwoot and record
+/// them: [`ChatwootRead`]'s three steps in a row. Returns the count and the scope.
+pub fn read_chatwoot(
+    store: &mut Store,
+    keychain: &Keychain,
+    slug: &str,
+    month: Month,
+    address: Option<&str>,
+    token: Option<&str>,
+) -> Result<(i64, ChatwootScope), CountError> {
+    let read = ChatwootRead::prepare(store, keychain, slug, address, token)?;
+    let total = read.fetch(month)?;
+    read.record(store, month, total)?;
+    Ok((total, read.scope))
 }
 
 #[cfg(test)]

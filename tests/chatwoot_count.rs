@@ -143,5 +143,10 @@ fn without_a_kept_token_or_address_it_says_where_to_get_them() {
         "--from-chatwoot",
         "https://app.chatwoot.com/app/accounts/3/inbox/7",
     ]));
-    assert!(text(&out.stderr).contains("Profile settings → Access token"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("Profile settings → Access token")
+            && text(&out.stderr).contains("--token-stdin"),
+        "{}",
+        text(&out.stderr)
+    );
 }

@@ -5,6 +5,7 @@
 //! core [`Next`] step; nothing here words a command line.
 
 use handoff::connect::ConnectError;
+use handoff::conversations::CountError;
 use handoff::oauth::OAuthError;
 use handoff::secrets::SecretError;
 use handoff::{ErrorCode, Next};
@@ -77,6 +78,15 @@ impl From<ConnectError> for AppError {
 impl From<OAuthError> for AppError {
     fn from(e: OAuthError) -> Self {
         AppError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<CountError> for AppError {
+    fn from(e: CountError) -> Self {
+        match e {
+            CountError::Store(s) => s.into(),
+            other => AppError::new(other.code(), other.to_string()),
+        }
     }
 }
 

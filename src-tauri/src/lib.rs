@@ -155,6 +155,7 @@ pub fn run() {
             commands::report::month_report,
             commands::report::save_report_pdf,
             commands::report::set_conversations,
+            commands::report::read_chatwoot_conversations,
             commands::window::ui_ready,
             commands::handoff::push_to_hubspot,
             commands::settings::settings,

@@ -111,6 +111,14 @@ export interface Backend {
   saveReportPdf?(workspace: string, month: string): Promise<string>;
   /** Record the bot's conversations in a month (for escalation rate and containment). */
   setConversations?(workspace: string, month: string, total: number): Promise<void>;
+  /** Read the bot's conversations in a month from Chatwoot's reports and record them; the count.
+   * `address` and `token` may be null when kept from last time. */
+  readChatwootConversations?(
+    workspace: string,
+    month: string,
+    address: string | null,
+    token: string | null,
+  ): Promise<number>;
   /** The first inbox has painted (the shell reports it, with the window's
    * start-up steps as [name, ms since the Unix epoch], for the start-up benchmark). */
   uiReady(marks?: [string, number][]): Promise<void>;
@@ -235,6 +243,8 @@ export const tauriBackend: Backend = {
   monthReport: (workspace, month) => call<MonthReportView>("month_report", { workspace, month }),
   saveReportPdf: (workspace, month) => call<string>("save_report_pdf", { workspace, month }),
   setConversations: (workspace, month, total) => call<void>("set_conversations", { workspace, month, total }),
+  readChatwootConversations: (workspace, month, address, token) =>
+    call<number>("read_chatwoot_conversations", { workspace, month, address, token }),
   uiReady: (marks) => call<void>("ui_ready", { marks: marks ?? null }),
   pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
   settings: (workspace) => call<SettingsView>("settings", { workspace }),

@@ -132,6 +132,11 @@ fn unknown_workspaces_and_ids_are_not_found() {
     fails("month_report", block(report::month_report(app.state(), app.state(), nope(), None)), nf);
     fails("save_report_pdf", block(report::save_report_pdf(app.state(), app.state(), nope(), month())), nf);
     fails("set_conversations", block(report::set_conversations(app.state(), nope(), month(), 10)), nf);
+    fails(
+        "read_chatwoot_conversations",
+        block(report::read_chatwoot_conversations(app.state(), nope(), month(), None, None)),
+        nf,
+    );
     fails("save_workspace", block(settings::save_workspace(app.state(), workspace_form("nope", "9-17"))), nf);
     fails(
         "add_source",
@@ -223,6 +228,22 @@ fn unusable_input_is_invalid_input() {
         "set_conversations",
         block(report::set_conversations(app.state(), "acme".into(), "November".into(), 10)),
         bad,
+    );
+    let chatwoot = |address: Option<&str>| {
+        block(report::read_chatwoot_conversations(
+            app.state(),
+            "acme".into(),
+            "2026-11".into(),
+            address.map(Into::into),
+            None,
+        ))
+    };
+    let e = fails("read_chatwoot_conversations (no address kept)", chatwoot(None), unless_no_keychain(bad));
+    assert!(e.code != bad || e.message.contains("address of the bot's inbox"), "{}", e.message);
+    fails(
+        "read_chatwoot_conversations (not an inbox's address)",
+        chatwoot(Some("chatwoot.example/app/login")),
+        unless_no_keychain(bad),
     );
     fails(
         "gap_checklist",

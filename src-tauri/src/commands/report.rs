@@ -2,10 +2,11 @@
 //! (Insights → Report): shown, saved as PDF, and the bot's conversation count
 //! it needs typed in.
 
-use crate::error::CmdResult;
+use crate::error::{AppError, CmdResult};
 use crate::state::{Db, Gaps};
 use crate::views::{BriefingView, MonthReportView};
 use chrono::Utc;
+use handoff::conversations::ChatwootRead;
 use handoff::gaps::{self, Grouper};
 use handoff::metrics::Month;
 use handoff::model::{Reason, Resolution};
@@ -61,7 +62,9 @@ pub async fn month_report(
     db.run(move |s| {
         let (ws, m) = month_of(s, &workspace, month.as_deref())?;
         let r = handoff::report::build(s, &ws, m, model.grouper(), Utc::now())?;
-        Ok(MonthReportView::new(&ws.slug, &r))
+        let mut view = MonthReportView::new(&ws.slug, &r);
+        view.chatwoot_address = ws.settings.chatwoot_reports.clone();
+        Ok(view)
     })
     .await
 }
@@ -86,6 +89,32 @@ pub async fn save_report_pdf(
         Ok(format!("Saved the report as {}", path.display()))
     })
     .await
+}
+
+/// Read the bot's conversations in `month` from Chatwoot's reports and record
+/// them: from `address` (the bot inbox's page) or the kept one, with `token`
+/// (then kept in the keychain) or the kept one. Returns the count.
+#[tauri::command]
+pub async fn read_chatwoot_conversations(
+    db: tauri::State<'_, Db>,
+    workspace: String,
+    month: String,
+    address: Option<String>,
+    token: Option<String>,
+) -> CmdResult<i64> {
+    let (read, m) = db
+        .run_app(move |s| {
+            let (_, m) = month_of(s, &workspace, Some(&month))?;
+            let keychain = handoff::secrets::Keychain::open()?;
+            Ok((ChatwootRead::prepare(s, &keychain, &workspace, address.as_deref(), token.as_deref())?, m))
+        })
+        .await?;
+    // Chatwoot is asked without holding the data file.
+    let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
+        .await
+        .map_err(AppError::task)??;
+    db.run_app(move |s| Ok(read.record(s, m, total)?)).await?;
+    Ok(total)
 }
 
 /// Record the bot's conversations in `month`, as its platform reports them.

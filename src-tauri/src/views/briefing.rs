@@ -124,6 +124,10 @@ pub struct MonthReportView {
     /// The bot's conversations this month, when given.
     #[ts(type = "number | null")]
     pub conversations: Option<i64>,
+    /// Where that count came from: `typed` or `chatwoot`.
+    pub conversations_source: Option<String>,
+    /// The Chatwoot address the count is read from, when one is kept.
+    pub chatwoot_address: Option<String>,
     /// The figures.
     pub figures: Vec<FigureRow>,
     /// Handoffs by reason.
@@ -145,6 +149,8 @@ impl MonthReportView {
             month: r.month.to_string(),
             previous_month: r.month.previous().to_string(),
             conversations: r.progress.this.conversations,
+            conversations_source: r.progress.this.conversations_source.clone(),
+            chatwoot_address: None,
             figures: figure_rows(r)
                 .into_iter()
                 .map(|(label, this, before)| FigureRow { label: label.to_string(), this, before })

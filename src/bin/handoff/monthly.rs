@@ -5,7 +5,7 @@ use crate::sources::{SecretInput, keychain, read_secret};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use handoff::Store;
-use handoff::conversations::{CHATWOOT_TOKEN_KEY, ChatwootScope};
+use handoff::conversations::{self, CountError};
 use handoff::gaps::Grouper;
 use handoff::metrics::Month;
 use std::path::PathBuf;
@@ -49,38 +49,22 @@ pub fn from_chatwoot(
     address: Option<String>,
     token_stdin: bool,
 ) -> Result<()> {
-    let mut ws = store.require_workspace(workspace)?;
     let m = Month::parse(month)?;
-    let address = match address.filter(|a| !a.trim().is_empty()) {
-        Some(a) => a.trim().to_string(),
-        None => ws.settings.chatwoot_reports.clone().ok_or_else(|| {
-            anyhow::anyhow!(
-                "no Chatwoot address is kept for {:?}: give the bot's inbox address once, e.g. `handoff conversations -w {} --month {m} --from-chatwoot https://app.chatwoot.com/app/accounts/3/inbox/7 --token-stdin`",
-                ws.slug,
-                ws.slug
-            )
-        })?,
-    };
-    let scope = ChatwootScope::parse(&address)?;
+    let token =
+        if token_stdin { Some(read_secret("Chatwoot access token", SecretInput::Stdin)?) } else { None };
     let keychain = keychain()?;
-    if token_stdin {
-        let token = read_secret("Chatwoot access token", SecretInput::Stdin)?;
-        keychain.set(&ws.slug, CHATWOOT_TOKEN_KEY, &token)?;
-    }
-    let token = keychain.get(&ws.slug, CHATWOOT_TOKEN_KEY).map_err(|e| match e {
-        handoff::secrets::SecretError::Missing { .. } => anyhow::anyhow!(
-            "no Chatwoot access token for {:?} in the keychain: copy an administrator's token from Chatwoot → Profile settings → Access token, then pipe it to `handoff conversations -w {} --month {m} --from-chatwoot --token-stdin`",
-            ws.slug,
-            ws.slug
-        ),
-        e => e.into(),
-    })?;
-    let total = handoff::conversations::chatwoot_month(&scope, &token, m, ws.tz())?;
-    store.set_conversations(ws.id, &m.to_string(), total, "chatwoot", Utc::now())?;
-    if ws.settings.chatwoot_reports.as_deref() != Some(address.as_str()) {
-        ws.settings.chatwoot_reports = Some(address);
-        store.update_workspace(&ws)?;
-    }
+    let (total, scope) =
+        conversations::read_chatwoot(store, &keychain, workspace, m, address.as_deref(), token.as_deref())
+            .map_err(|e| match e {
+                CountError::NoAddress(_) => anyhow::anyhow!(
+                    "{e} For example: handoff conversations -w {workspace} --month {m} --from-chatwoot https://app.chatwoot.com/app/accounts/3/inbox/7 --token-stdin"
+                ),
+                CountError::NoToken(_) => anyhow::anyhow!(
+                    "{e} Pipe it in: handoff conversations -w {workspace} --month {m} --from-chatwoot --token-stdin"
+                ),
+                e => e.into(),
+            })?;
+    let ws = store.require_workspace(workspace)?;
     let what = match scope.inbox {
         Some(i) => format!("inbox {i} of account {}", scope.account),
         None => format!("account {}", scope.account),

@@ -28,6 +28,14 @@ previousMonth: string,
  */
 conversations: number | null, 
 /**
+ * Where that count came from: `typed` or `chatwoot`.
+ */
+conversationsSource: string | null, 
+/**
+ * The Chatwoot address the count is read from, when one is kept.
+ */
+chatwootAddress: string | null, 
+/**
  * The figures.
  */
 figures: Array<FigureRow>, 

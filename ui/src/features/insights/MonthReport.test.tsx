@@ -11,6 +11,8 @@ const REPORT: MonthReportView = {
   month: "2025-02",
   previousMonth: "2025-01",
   conversations: null,
+  conversationsSource: null,
+  chatwootAddress: null,
   figures: [
     { label: "Escalation rate", this: "—", before: "—" },
     { label: "Fixable (content gaps, low confidence)", this: "3", before: "1" },
@@ -32,6 +34,50 @@ describe("the month beside the month before", () => {
     fireEvent.change(screen.getByTestId("conversations-input"), { target: { value: "300" } });
     fireEvent.click(screen.getByTestId("conversations-save"));
     await waitFor(() => expect(setConversations).toHaveBeenCalledWith("acme", "2025-02", 300));
+  });
+});
+
+describe("the count read from Chatwoot", () => {
+  it("sends the inbox's address and token once, then reads with the kept ones", async () => {
+    const backend = new FakeBackend();
+    const readChatwootConversations = vi.fn(async () => 412);
+    Object.assign(backend, { readChatwootConversations });
+    const view = renderWith(backend, <Progress report={REPORT} />);
+    fireEvent.click(screen.getByTestId("chatwoot-open"));
+    fireEvent.change(screen.getByTestId("chatwoot-address"), {
+      target: { value: " https://app.chatwoot.com/app/accounts/3/inbox/7 " },
+    });
+    fireEvent.change(screen.getByTestId("chatwoot-token"), { target: { value: "tok-1" } });
+    fireEvent.click(screen.getByTestId("chatwoot-read"));
+    await waitFor(() =>
+      expect(readChatwootConversations).toHaveBeenCalledWith(
+        "acme",
+        "2025-02",
+        "https://app.chatwoot.com/app/accounts/3/inbox/7",
+        "tok-1",
+      ),
+    );
+    expect((await screen.findByTestId("chatwoot-done")).textContent).toContain("412");
+    view.unmount();
+
+    const kept = { ...REPORT, conversations: 412, conversationsSource: "chatwoot", chatwootAddress: "https://c.test/app/accounts/3/inbox/7" };
+    renderWith(backend, <Progress report={kept} />);
+    expect(screen.getByTestId("conversations-source").textContent).toContain("Chatwoot");
+    fireEvent.click(screen.getByTestId("chatwoot-read-again"));
+    await waitFor(() => expect(readChatwootConversations).toHaveBeenLastCalledWith("acme", "2025-02", null, null));
+  });
+
+  it("says what Chatwoot refused", async () => {
+    const backend = new FakeBackend();
+    const readChatwootConversations = vi.fn(async () => {
+      throw { code: "connection", message: "Chatwoot refused the access token (Invalid Access Token)." };
+    });
+    Object.assign(backend, { readChatwootConversations });
+    renderWith(backend, <Progress report={REPORT} />);
+    fireEvent.click(screen.getByTestId("chatwoot-open"));
+    fireEvent.change(screen.getByTestId("chatwoot-address"), { target: { value: "https://c.test/app/accounts/3" } });
+    fireEvent.click(screen.getByTestId("chatwoot-read"));
+    expect((await screen.findByRole("alert")).textContent).toContain("Invalid Access Token");
   });
 });
 
