@@ -53,7 +53,7 @@ fn initial_sync(n: usize) {
     let id = store.add_source(ws.id, "inbox", &SourceConfig::Imap(cfg.clone())).unwrap().id;
     let started = Instant::now();
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     let secs = started.elapsed().as_secs_f64();
     assert_eq!(report.outcome.inserted.len(), n);
     println!(

@@ -40,14 +40,14 @@ fn initial_sync_takes_the_filtered_handoffs_once_and_leaves_flags_alone() {
     let (mut store, ws, id) = setup(&cfg);
 
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     assert_eq!(report.fetched, 6, "the filter keeps the newsletter out");
     assert_eq!(report.outcome.inserted.len(), 6);
     let expected: HashSet<String> = (0..6).map(|n| email_key("init", n)).collect();
     assert_eq!(keys(&store).into_iter().collect::<HashSet<_>>(), expected);
     // The cursor covers the skipped newsletters too: nothing is fetched again.
     assert_eq!(store.imap_cursor(id).unwrap().map(|c| c.1), Some(12));
-    let again = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let again = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     assert_eq!(again.fetched, 0);
     mb.logout();
 
@@ -65,7 +65,7 @@ fn without_a_filter_unrelated_mail_is_kept_and_flagged_not_dropped() {
     let cfg = config(&d);
     let (mut store, ws, id) = setup(&cfg);
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     assert_eq!(report.outcome.inserted.len(), 2);
     let status: String = store
         .conn()
@@ -82,7 +82,7 @@ fn a_message_appended_while_idling_arrives_through_idle() {
     let cancel = Canceller::default();
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &cancel).unwrap();
     assert!(mb.idles(), "Dovecot offers IDLE");
-    mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
 
     let appender = {
         let port = d.port;
@@ -99,7 +99,7 @@ fn a_message_appended_while_idling_arrives_through_idle() {
     // A long poll interval: only IDLE can bring the message back in time.
     mb.wait(Duration::from_secs(60), &cancel).unwrap();
     let woke = waited.elapsed();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     appender.join().unwrap();
     assert!(woke < Duration::from_secs(20), "IDLE woke after {woke:?}");
     assert_eq!(report.outcome.inserted.len(), 1);
@@ -135,21 +135,20 @@ fn a_server_restart_mid_sync_resumes_with_nothing_lost_or_doubled() {
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
     let mut batches = 0;
     // Restart the server as soon as the first batch is committed.
-    let err = mb
-        .sync(&mut store, id, &ws, |_| {
-            batches += 1;
-            if batches == 1 {
-                d.restart();
-            }
-        })
-        .unwrap_err();
+    let err = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {
+        batches += 1;
+        if batches == 1 {
+            d.restart();
+        }
+    })
+    .unwrap_err();
     assert!(err.is_transient(), "a dropped connection is retried: {err}");
     assert!(err.to_string().contains("retried"), "{err}");
     let stored_before = store.count(None).unwrap();
     assert!((100..350).contains(&stored_before), "first batch kept, the rest not yet: {stored_before}");
 
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     assert_eq!(report.outcome.duplicates, 0, "the cursor had moved with the committed batch");
     let got = keys(&store);
     assert_eq!(got.len(), 350);
@@ -167,7 +166,10 @@ fn a_recreated_folder_is_rescanned_without_duplicates() {
     cfg.folder = "Bots".into();
     let (mut store, ws, id) = setup(&cfg);
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    assert_eq!(mb.sync(&mut store, id, &ws, |_| {}).unwrap().outcome.inserted.len(), 5);
+    assert_eq!(
+        handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap().outcome.inserted.len(),
+        5
+    );
     mb.logout();
 
     // Restored from a backup: the old five plus two new, under a new UIDVALIDITY.
@@ -178,7 +180,7 @@ fn a_recreated_folder_is_rescanned_without_duplicates() {
     assert_ne!(before, after, "the folder got a new UIDVALIDITY");
 
     let mut mb = Mailbox::connect(&cfg, PASSWORD, &Canceller::default()).unwrap();
-    let report = mb.sync(&mut store, id, &ws, |_| {}).unwrap();
+    let report = handoff::sync::sync_mailbox(&mut mb, &mut store, id, &ws, |_| {}).unwrap();
     assert!(report.rescanned);
     assert_eq!(report.fetched, 7);
     assert_eq!(report.outcome.inserted.len(), 2);

@@ -197,8 +197,9 @@ fn session(
         // what arrives from now on: one row read per round. (Team mode
         // changes restart the source: see `Engine::reload`.)
         workspace = store.workspace_by_id(source.workspace_id)?.ok_or_else(gone)?;
-        let report = mailbox
-            .sync(&mut store, source.id, &workspace, |batch| shared.received(source, &batch.inserted))?;
+        let report = super::sync_mailbox(&mut mailbox, &mut store, source.id, &workspace, |batch| {
+            shared.received(source, &batch.inserted)
+        })?;
         if report.rescanned {
             rescan_note(shared, source, &report);
         }
@@ -229,12 +230,12 @@ fn team_round(
     me: Option<&crate::store::Teammate>,
 ) -> Result<(), Failure> {
     let pending = store.pending_claims(workspace.id, crate::model::SourceKind::Imap)?;
-    let lost = mailbox.push_claims(store, &pending)?;
+    let lost = crate::team::mailbox::push_claims(mailbox, store, &pending)?;
     shared.claims_lost(lost);
-    let changed = mailbox.sync_claims(store, source.id, workspace.id, me)?;
+    let changed = crate::team::mailbox::sync_claims(mailbox, store, source.id, workspace.id, me)?;
     shared.team_changed(&changed);
     if let Some(folder) = sent_folder(workspace) {
-        let answered = mailbox.sent_answers(folder, store, workspace)?;
+        let answered = crate::team::mailbox::sent_answers(mailbox, folder, store, workspace)?;
         shared.team_changed(&answered);
     }
     Ok(())
@@ -246,7 +247,7 @@ fn sent_folder(workspace: &crate::model::Workspace) -> Option<&str> {
 }
 
 /// A folder whose UIDVALIDITY changed was re-scanned: say so once, as a status message.
-fn rescan_note(shared: &Shared, source: &Source, report: &crate::ingest::imap::SyncReport) {
+fn rescan_note(shared: &Shared, source: &Source, report: &super::SyncReport) {
     let message = format!(
         "the folder was recreated or restored on the server (UIDVALIDITY changed): re-scanned {} messages, {} were new",
         report.fetched,

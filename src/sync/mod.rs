@@ -16,11 +16,13 @@
 mod clock;
 mod engine;
 mod imap_task;
+mod mailbox;
 mod relay_task;
 mod work;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use engine::{Engine, sync_once};
+pub use mailbox::{SyncReport, sync_mailbox};
 
 use crate::secrets::Keychain;
 use crate::store::Source;

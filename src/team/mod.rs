@@ -14,6 +14,7 @@
 //!   back to the reply identity.
 
 pub mod keywords;
+pub mod mailbox;
 pub mod share;
 
 pub use crate::model::{TeamReply, Teammate, bare_subject};

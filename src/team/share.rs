@@ -217,7 +217,7 @@ fn push_imap_now(
         secret.and_then(|pw| Mailbox::connect(config, &pw, &Canceller::default()).map_err(|e| e.to_string()));
     match connected {
         Ok(mut mailbox) => {
-            let pushed = mailbox.push_claims(&mut store, &pending).map(drop);
+            let pushed = super::mailbox::push_claims(&mut mailbox, &mut store, &pending).map(drop);
             mailbox.logout();
             if let Err(e) = pushed {
                 store.settle_all(workspace_id, SourceKind::Imap, &Settled::Failed(not_yet(e)), Utc::now())?;

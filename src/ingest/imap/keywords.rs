@@ -14,9 +14,8 @@
 use super::base::quote;
 use super::condstore::Stored;
 use super::{ImapError, Mailbox};
-use crate::store::{ClaimOp, LostClaim, PendingClaim, SeenClaim, Settled, Store, Teammate};
+use crate::store::{ClaimOp, PendingClaim, Settled, Teammate};
 use crate::team::keywords;
-use chrono::Utc;
 use imap_proto::{AttributeValue, Response};
 
 /// What the server says about one message.
@@ -26,6 +25,15 @@ struct Flags {
     flags: Vec<String>,
     modseq: Option<u64>,
     message_id: Option<String>,
+}
+
+/// Teammates' claims read from the server ([`Mailbox::claim_changes`]).
+#[derive(Debug, Clone, Default)]
+pub struct ClaimChanges {
+    /// Each message's Message-ID and who holds its claim (`None`: nobody).
+    pub seen: Vec<(String, Option<Teammate>)>,
+    /// The highest MODSEQ seen (CONDSTORE), the next call's `since`.
+    pub top: u64,
 }
 
 /// How often a claim is tried when the message keeps changing under it.
@@ -152,26 +160,6 @@ impl Mailbox {
         }
     }
 
-    /// Send each of `pending` and settle it in the store: a failed send stays
-    /// queued with the reason. Only a cancel (or a broken store) stops early.
-    /// Returns the claims a teammate had already taken.
-    pub fn push_claims(
-        &mut self,
-        store: &mut Store,
-        pending: &[PendingClaim],
-    ) -> Result<Vec<LostClaim>, ImapError> {
-        let mut lost = Vec::new();
-        for p in pending {
-            let how = match self.push_claim(p) {
-                Ok(how) => how,
-                Err(ImapError::Cancelled) => return Err(ImapError::Cancelled),
-                Err(e) => Settled::Failed(crate::team::not_yet(e)),
-            };
-            lost.extend(store.settle_claim(p, &how, Utc::now())?);
-        }
-        Ok(lost)
-    }
-
     /// Who holds the claim on the message with this Message-ID, as the server
     /// has it now (`Ok(None)`: the message is not in the folder).
     pub fn claim_on_server(&mut self, message_id: &str) -> Result<Option<Option<Teammate>>, ImapError> {
@@ -199,20 +187,15 @@ impl Mailbox {
         }
     }
 
-    /// Read teammates' claim changes since the last call and apply them to the
-    /// store. Returns the handoffs whose claim changed.
-    pub fn sync_claims(
+    /// Teammates' claims as the server has them: with CONDSTORE, what changed
+    /// since MODSEQ `since` (all when `None`) and the highest MODSEQ seen;
+    /// without it, every message that carries a claim or whose Message-ID is
+    /// in `claimed_here` (to see releases). Each as (Message-ID, holder).
+    pub fn claim_changes(
         &mut self,
-        store: &mut Store,
-        source_id: i64,
-        workspace_id: i64,
-        me: Option<&Teammate>,
-    ) -> Result<Vec<i64>, ImapError> {
-        let cursor = store.team_cursor(source_id)?;
-        let since = match cursor {
-            Some((Some(v), m)) if v == self.uid_validity && m > 0 => Some(m as u64),
-            _ => None,
-        };
+        since: Option<u64>,
+        claimed_here: &[Option<String>],
+    ) -> Result<ClaimChanges, ImapError> {
         let fetched = if self.condstore {
             let modifier = since.map(|m| format!(" (CHANGEDSINCE {m})")).unwrap_or_default();
             let data = self.raw(&format!(
@@ -220,42 +203,30 @@ impl Mailbox {
             ))?;
             parse_fetches(&data)?
         } else {
-            self.flag_rescan(store, workspace_id)?
+            self.flag_rescan(claimed_here)?
         };
-        let mut seen = Vec::with_capacity(fetched.len());
-        let mut top = since.unwrap_or(0);
-        for f in &fetched {
-            top = top.max(f.modseq.unwrap_or(0));
-            let Some(id) = f.message_id.as_deref() else { continue };
-            let Some(handoff_id) = store.handoff_by_message_id(workspace_id, id)? else { continue };
+        let mut out = ClaimChanges { seen: Vec::with_capacity(fetched.len()), top: since.unwrap_or(0) };
+        for f in fetched {
+            out.top = out.top.max(f.modseq.unwrap_or(0));
+            let Some(id) = f.message_id else { continue };
             let holder =
                 keywords::claimers(f.flags.iter().map(String::as_str)).into_iter().next().map(|(_, t)| t);
-            seen.push(SeenClaim { handoff_id, holder, at: None });
+            out.seen.push((id, holder));
         }
-        let changed = store.apply_seen_claims(&seen, me, Utc::now())?;
-        if self.condstore {
-            store.set_team_cursor(
-                source_id,
-                Some(self.uid_validity),
-                i64::try_from(top).unwrap_or(i64::MAX),
-            )?;
-        }
-        while self.session.unsolicited_responses.try_recv().is_ok() {}
-        Ok(changed)
+        Ok(out)
     }
 
     /// Without CONDSTORE: every message's flags; the Message-ID only of those
     /// that carry a claim or whose handoff has one here (to see releases).
-    fn flag_rescan(&mut self, store: &Store, workspace_id: i64) -> Result<Vec<Flags>, ImapError> {
+    fn flag_rescan(&mut self, claimed: &[Option<String>]) -> Result<Vec<Flags>, ImapError> {
         let data = self.raw("UID FETCH 1:* (UID FLAGS)")?;
         let mut all = parse_fetches(&data)?;
-        let claimed = store.claimed_handoffs(workspace_id, crate::model::SourceKind::Imap)?;
         let mut want: Vec<u32> = all
             .iter()
             .filter(|f| f.flags.iter().any(|k| keywords::parse(k).is_some()))
             .map(|f| f.uid)
             .collect();
-        for (_, message_id) in &claimed {
+        for message_id in claimed {
             if let Some(id) = message_id
                 && let Some(uid) = self.uid_of(id)?
             {

@@ -1,9 +1,13 @@
-//! IMAP mailbox sync: fetch new notification emails from one folder and store
-//! them as handoffs.
+//! The IMAP transport: one folder's new notification emails, fetched and read
+//! into batches ([`Mailbox::news`], [`Mailbox::fetch`]); the keywords and the
+//! Sent folder of team mode. It never writes to the store: the engine
+//! (`crate::sync::sync_mailbox`) commits each batch with its cursor, and
+//! `crate::team::mailbox` applies claims and answers.
 //!
 //! Invariants:
 //! - the cursor (UIDVALIDITY, last UID) advances only in the transaction that
-//!   stores the batch it covers, so a crash at any point re-fetches, never skips;
+//!   stores the batch it covers (the engine's), so a crash at any point
+//!   re-fetches, never skips;
 //! - messages are fetched with `BODY.PEEK[]`: the server's `\Seen` flags stay
 //!   as the user left them;
 //! - a handoff's received time is the message's INTERNALDATE (when the server
@@ -18,8 +22,7 @@
 
 use crate::ingest::Parsed;
 use crate::ingest::email::parse_email;
-use crate::model::{NewHandoff, ParseStatus, RawKind, SourceKind, Workspace};
-use crate::store::{Cursor, IngestOutcome, Store};
+use crate::model::{NewHandoff, ParseStatus, RawKind, SourceKind};
 use chrono::Utc;
 use imap::extensions::idle::WaitOutcome;
 use std::net::{TcpStream, ToSocketAddrs};
@@ -34,22 +37,20 @@ mod session;
 mod transport;
 pub use base::{BATCH, ImapError, MAX_MESSAGE_BYTES, NET_TIMEOUT, REIDLE};
 use base::{lost, quote, uid_set};
-pub use keywords::NO_KEYWORDS;
+pub use keywords::{ClaimChanges, NO_KEYWORDS};
 pub use session::Mailbox;
 pub use transport::Canceller;
 use transport::{Stream, Tap, starttls};
 
 pub use crate::model::{ImapConfig, TlsMode};
 
-/// What one [`Mailbox::sync`] did.
+/// What is new in the folder after a UID ([`Mailbox::news`]).
 #[derive(Debug, Clone, Default)]
-pub struct SyncReport {
-    /// Messages fetched from the server.
-    pub fetched: usize,
-    /// What the store made of them.
-    pub outcome: IngestOutcome,
-    /// The folder's UIDVALIDITY had changed, so it was scanned from the start.
-    pub rescanned: bool,
+pub struct News {
+    /// The UIDs to fetch, ascending.
+    pub wanted: Vec<u32>,
+    /// The highest UID in the folder (the cursor may pass filtered-out mail).
+    pub top: u32,
 }
 
 impl Mailbox {
@@ -164,55 +165,29 @@ impl Mailbox {
         self.can_idle && self.config.idle
     }
 
-    /// Fetch everything after the source's cursor and store it, one
-    /// transaction per batch. `on_batch` sees each committed batch.
-    pub fn sync(
-        &mut self,
-        store: &mut Store,
-        source_id: i64,
-        workspace: &Workspace,
-        mut on_batch: impl FnMut(&IngestOutcome),
-    ) -> Result<SyncReport, ImapError> {
-        let mut report = SyncReport::default();
-        let after = match store.imap_cursor(source_id)? {
-            Some((v, last)) if v == self.uid_validity => last,
-            Some(_) => {
-                report.rescanned = true;
-                0
-            }
-            None => 0,
-        };
-        // All new UIDs first, then the filtered ones: a message arriving in
-        // between shows up in the second list and is fetched, never skipped.
+    /// The folder's UIDVALIDITY, as selected.
+    pub fn uid_validity(&self) -> u32 {
+        self.uid_validity
+    }
+
+    /// What is new after UID `after`: the messages to fetch (those the
+    /// source's filters keep) and the highest UID in the folder. All UIDs are
+    /// searched first, then the filtered ones: a message arriving in between
+    /// shows up in the second list and is fetched, never skipped.
+    pub fn news(&mut self, after: u32) -> Result<News, ImapError> {
         let all = self.search_after(after, None)?;
         let filter = self.filter();
         let wanted = match &filter {
             Some(f) => self.search_after(after, Some(f))?,
             None => all.clone(),
         };
-        let mut last = after;
-        for chunk in wanted.chunks(BATCH) {
-            let mut items = sent::unmarked_answers(store, workspace, self.fetch(chunk)?)?;
-            crate::ingest::templates::reread_batch(store, &mut items, Utc::now())?;
-            crate::ingest::briefing::attach(&mut items);
-            report.fetched += items.len();
-            let top = chunk.iter().copied().max().unwrap_or(last).max(last);
-            let cursor = Cursor::Imap { uid_validity: self.uid_validity, last_uid: top };
-            let outcome = store.ingest_at(workspace, items, Utc::now(), source_id, cursor)?;
-            on_batch(&outcome);
-            report.outcome.absorb(outcome);
-            last = top;
-        }
-        let top = all.iter().copied().max().unwrap_or(after).max(last);
-        if top > last || (report.rescanned && wanted.is_empty()) {
-            store.set_cursor(
-                source_id,
-                Cursor::Imap { uid_validity: self.uid_validity, last_uid: top },
-                Utc::now(),
-            )?;
-        }
+        Ok(News { top: all.iter().copied().max().unwrap_or(after), wanted })
+    }
+
+    /// Forget what the server said unasked (EXISTS, FETCH of flags) since the
+    /// last call: the next round searches anew.
+    pub fn settle(&mut self) {
         while self.session.unsolicited_responses.try_recv().is_ok() {}
-        Ok(report)
     }
 
     /// Wait for news: IDLE up to `max` (capped at [`REIDLE`]) when offered,
@@ -282,7 +257,11 @@ impl Mailbox {
         Ok(self.search_uids(&query)?.into_iter().filter(|&u| u > after).collect())
     }
 
-    fn fetch(&mut self, uids: &[u32]) -> Result<Vec<Parsed>, ImapError> {
+    /// Fetch these messages (`BODY.PEEK[]`, the header only of one over
+    /// [`MAX_MESSAGE_BYTES`]) and read each: a teammate's reply, or a handoff
+    /// with the server's INTERNALDATE as its received time. In UID order; a
+    /// UID expunged meanwhile is left out.
+    pub fn fetch(&mut self, uids: &[u32]) -> Result<Vec<Parsed>, ImapError> {
         let set = uid_set(uids);
         let sizes = self.session.uid_fetch(&set, "(UID RFC822.SIZE)").map_err(lost)?;
         let (big, small): (Vec<u32>, Vec<u32>) = uids.iter().partition(|uid| {

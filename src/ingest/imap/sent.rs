@@ -6,53 +6,23 @@
 //!   in a session reads the last [`SENT_LOOKBACK_DAYS`] days, later ones only
 //!   UIDs above the last seen.
 //! - What answers which handoff is the store's call (thread, or visitor and
-//!   subject); mail that answers no handoff is left alone.
+//!   subject); mail that answers no handoff is left alone. The Bcc copies
+//!   are told apart by the engine (`crate::sync`), which can ask the store.
 
 use super::{ImapError, Mailbox, lost};
-use crate::store::Store;
 use chrono::Utc;
-
-/// Bcc copies of answers sent from mail programs (no [`crate::team::TEAMMATE_HEADER`])
-/// among fetched mail, as answers instead of handoffs: see [`crate::team::unmarked_answer`].
-pub(super) fn unmarked_answers(
-    store: &Store,
-    workspace: &crate::model::Workspace,
-    items: Vec<crate::ingest::Parsed>,
-) -> Result<Vec<crate::ingest::Parsed>, ImapError> {
-    use crate::ingest::Parsed;
-    let visitor_of = |id: &str| -> Option<String> {
-        let handoff = store.handoff_by_message_id(workspace.id, id).ok()??;
-        store.handoff(handoff).ok()??.visitor.email
-    };
-    Ok(items
-        .into_iter()
-        .map(|p| match p {
-            Parsed::Handoff(h) => match crate::team::unmarked_answer(&h.raw, visitor_of) {
-                Some(reply) => Parsed::Answer(reply),
-                None => Parsed::Handoff(h),
-            },
-            other => other,
-        })
-        .collect())
-}
 
 /// How far back the Sent folder is searched for replies when a session starts.
 pub const SENT_LOOKBACK_DAYS: i64 = 14;
 
 impl Mailbox {
     /// Replies saved in `folder` (the shared Sent folder) by Handoff Desk or
-    /// any mail program, recorded as answers to the handoffs they answer
-    /// (each once; see [`crate::team::mail_reply`]). The first look in a
+    /// any mail program, as answers (see [`crate::team::mail_reply`]; which
+    /// handoff each answers is the store's call). The first look in a
     /// session reads the last [`SENT_LOOKBACK_DAYS`] days, later ones only
     /// what is new. The watched folder is selected again after; if it was
     /// recreated meanwhile the session is dropped so the next one re-scans.
-    /// Returns the handoffs newly answered.
-    pub fn sent_answers(
-        &mut self,
-        folder: &str,
-        store: &mut Store,
-        workspace: &crate::model::Workspace,
-    ) -> Result<Vec<i64>, ImapError> {
+    pub fn sent_replies(&mut self, folder: &str) -> Result<Vec<crate::ingest::Parsed>, ImapError> {
         let no_folder = |e: imap::Error| match e {
             imap::Error::No(why) | imap::Error::Bad(why) => {
                 ImapError::NoFolder { folder: folder.to_string(), why }
@@ -64,7 +34,7 @@ impl Mailbox {
         self.noop()?;
         let examined = self.session.examine(folder).map_err(no_folder)?;
         let validity = examined.uid_validity.unwrap_or(0);
-        let read = self.sent_replies(validity);
+        let read = self.sent_after(validity);
         let selected = self.session.select(&self.config.folder).map_err(lost)?;
         if selected.uid_validity != Some(self.uid_validity) {
             return Err(ImapError::Protocol(format!(
@@ -74,15 +44,12 @@ impl Mailbox {
         }
         let (items, top) = read?;
         self.sent_seen = Some((validity, top));
-        if items.is_empty() {
-            return Ok(Vec::new());
-        }
-        Ok(store.ingest(workspace, items, Utc::now())?.answered)
+        Ok(items)
     }
 
     /// The examined Sent folder's messages after what this session has read,
     /// as possible answers, and the highest UID seen.
-    fn sent_replies(&mut self, validity: u32) -> Result<(Vec<crate::ingest::Parsed>, u32), ImapError> {
+    fn sent_after(&mut self, validity: u32) -> Result<(Vec<crate::ingest::Parsed>, u32), ImapError> {
         let query = match self.sent_seen {
             Some((v, last)) if v == validity => format!("UID {}:*", last.saturating_add(1)),
             _ => {
