@@ -63,13 +63,20 @@ pub fn run_due(
     clock: &dyn Fn() -> DateTime<Utc>,
     opts: AlertOptions,
 ) -> Result<Vec<JobReport>> {
-    let client = reqwest::blocking::Client::builder()
-        .timeout(opts.timeout)
-        .build()
-        .map_err(|e| crate::Error::Invalid(format!("cannot start an HTTP client for alerts: {e}")))?;
+    // Made for the first job only: building one loads the system's CA
+    // certificates, which most rounds (no alert due) need not pay for.
+    let mut client = None;
     let mut out = Vec::new();
     while let Some(job) = store.claim_job(&ALERT_KINDS, clock())? {
-        out.push(run_one(store, &client, url, &job, clock, opts)?);
+        let client = match &mut client {
+            Some(c) => c,
+            None => {
+                client.insert(reqwest::blocking::Client::builder().timeout(opts.timeout).build().map_err(
+                    |e| crate::Error::Invalid(format!("cannot start an HTTP client for alerts: {e}")),
+                )?)
+            }
+        };
+        out.push(run_one(store, client, url, &job, clock, opts)?);
     }
     Ok(out)
 }

@@ -2,8 +2,9 @@
 //! promises by due time (overdue first), then everything else newest first —
 //! with the filters the desktop app offers.
 //!
-//! Snoozed handoffs stay out until their snooze ends. One query, so the
-//! first page of a 100k-handoff file costs one sort in SQLite.
+//! Snoozed handoffs stay out until their snooze ends. The two parts are read
+//! in turn, each in an order an index gives, so the first page of a
+//! 100k-handoff file reads about a page of rows instead of sorting them all.
 
 use super::handoffs::{COLUMNS, from_row};
 use super::{Store, from_ms, to_ms};
@@ -110,18 +111,42 @@ impl Store {
     /// The inbox at `now`, due first (see the module header): `f.limit` rows
     /// from `f.offset` on.
     pub fn inbox(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<Vec<InboxEntry>> {
+        // Two ordered parts read one after the other, so a page never sorts
+        // the whole file: the running clocks (few, by due time), then the rest
+        // newest first (read down the received-time index until the page is full).
+        let mut rows = self.inbox_part(f, now, Part::Due, f.limit, f.offset)?;
+        if rows.len() < f.limit {
+            let skip = if rows.is_empty() && f.offset > 0 {
+                f.offset.saturating_sub(self.count_where(&format!("{FROM_WHERE} AND {DUE}"), f, now)?)
+            } else {
+                0
+            };
+            let more = self.inbox_part(f, now, Part::Rest, f.limit - rows.len(), skip)?;
+            rows.extend(more);
+        }
+        Ok(rows)
+    }
+
+    fn inbox_part(
+        &self,
+        f: &InboxFilter,
+        now: DateTime<Utc>,
+        part: Part,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<InboxEntry>> {
+        let (which, order) = match part {
+            Part::Due => (DUE.to_string(), "p.due_at, h.received_at DESC, h.id DESC"),
+            Part::Rest => (format!("NOT coalesce(({DUE}), 0)"), "h.received_at DESC, h.id DESC"),
+        };
         let sql = format!(
             "SELECT {COLUMNS}, CASE WHEN p.met_at IS NULL THEN p.due_at END, p.state,
                     (SELECT coalesce(nullif(c.by_name, ''), c.by_email) FROM claims c WHERE c.handoff_id = h.id),
                     (SELECT c.mine FROM claims c WHERE c.handoff_id = h.id),
                     (SELECT coalesce(nullif(a.by_name, ''), a.by_email) FROM answers a WHERE a.handoff_id = h.id
                       ORDER BY a.at DESC LIMIT 1)
-              {FROM_WHERE}
-              ORDER BY CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
-                             AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END IS NULL,
-                       CASE WHEN p.met_at IS NULL AND p.state IN ('running', 'breached')
-                             AND h.status NOT IN ('resolved', 'lost') THEN p.due_at END,
-                       h.received_at DESC, h.id DESC
+              {FROM_WHERE} AND {which}
+              ORDER BY {order}
               LIMIT ?7 OFFSET ?8"
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
@@ -134,8 +159,8 @@ impl Store {
                 o,
                 n,
                 ids,
-                f.limit.min(i64::MAX as usize) as i64,
-                f.offset.min(i64::MAX as usize) as i64
+                limit.min(i64::MAX as usize) as i64,
+                offset.min(i64::MAX as usize) as i64
             ],
             |r| {
                 let due: Option<i64> = r.get(28)?;
@@ -154,15 +179,32 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// How many rows the inbox has for `f` at `now`, all pages together.
-    pub fn inbox_count(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<usize> {
-        let sql = format!("SELECT count(*) {FROM_WHERE}");
+    fn count_where(&self, from_where: &str, f: &InboxFilter, now: DateTime<Utc>) -> Result<usize> {
+        let sql = format!("SELECT count(*) {from_where}");
         let [w, r, st, o, n, ids] = filter_params(f, now);
         let count: i64 =
             self.conn.prepare_cached(&sql)?.query_row(params![w, r, st, o, n, ids], |r| r.get(0))?;
         Ok(count.max(0) as usize)
     }
+
+    /// How many rows the inbox has for `f` at `now`, all pages together.
+    pub fn inbox_count(&self, f: &InboxFilter, now: DateTime<Utc>) -> Result<usize> {
+        self.count_where(FROM_WHERE, f, now)
+    }
 }
+
+/// Which ordered part of the inbox.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Open handoffs with a running clock: by due time.
+    Due,
+    /// Everything else: newest first.
+    Rest,
+}
+
+/// An open handoff whose promise is unmet and running (or already broken).
+const DUE: &str =
+    "(p.met_at IS NULL AND p.state IN ('running', 'breached') AND h.status NOT IN ('resolved', 'lost'))";
 
 /// The inbox's rows before ordering; parameters ?1 to ?6 from [`filter_params`].
 const FROM_WHERE: &str = "FROM handoffs h JOIN workspaces w ON w.id = h.workspace_id

@@ -5,6 +5,7 @@ import { App } from "./app/App";
 import { prefetchFirstScreen } from "./app/firstScreen";
 import { makeQueryClient } from "./app/queryClient";
 import { BackendProvider, tauriBackend } from "./ipc";
+import { markPlatform } from "./lib/platform";
 import { startupMark } from "./lib/startup";
 import { watchTheme } from "./lib/theme";
 import "./styles/theme.css";
@@ -16,8 +17,9 @@ startupMark("js-main");
 const queryClient = makeQueryClient();
 if ("__TAURI_INTERNALS__" in window) prefetchFirstScreen(queryClient, tauriBackend);
 
-// Light or dark before the first paint.
+// Light or dark, and the platform's fonts, before the first paint.
 watchTheme();
+markPlatform();
 
 const root = document.getElementById("root");
 if (!root) throw new Error("missing #root");
