@@ -17,6 +17,8 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PATH: &str = "/api/v2/accounts/3/reports/summary";
+/// October, with the kept address and token.
+const KEPT_OCTOBER: [&str; 6] = ["conversations", "-w", "alps", "--month", "2026-10", "--from-chatwoot"];
 
 fn with_token(cmd: &mut Command, token: &str) -> Output {
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -95,27 +97,14 @@ fn the_months_conversations_come_from_chatwoot_and_feed_the_escalation_rate() {
 
     // A token that is not an administrator's, as Chatwoot answers it.
     web.answer(PATH, 401, "application/json", r#"{"error":"You are not authorized to do this action"}"#);
-    let out = fails(kc.apply(&mut handoff(&db)).args([
-        "conversations",
-        "-w",
-        "alps",
-        "--month",
-        "2026-10",
-        "--from-chatwoot",
-    ]));
+    let october = || fails(kc.apply(&mut handoff(&db)).args(KEPT_OCTOBER));
+    let out = october();
     let err = text(&out.stderr);
     assert!(err.contains("You are not authorized") && err.contains("administrator's token"), "{err}");
     assert_eq!(count(&db, "2026-10"), None, "nothing recorded");
     // An inbox that is not there.
     web.answer(PATH, 404, "application/json", r#"{"error":"Resource could not be found"}"#);
-    let out = fails(kc.apply(&mut handoff(&db)).args([
-        "conversations",
-        "-w",
-        "alps",
-        "--month",
-        "2026-10",
-        "--from-chatwoot",
-    ]));
+    let out = october();
     assert!(text(&out.stderr).contains("no account 3, inbox 7"), "{}", text(&out.stderr));
 }
 
