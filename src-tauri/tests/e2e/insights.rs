@@ -1,8 +1,11 @@
 //! The insights screen against the real core: last month's figures of a
-//! demo workspace are the ones `handoff metrics` computes.
+//! demo workspace are the ones `handoff metrics` computes, and the month's
+//! bot conversations read from Chatwoot in the window.
 
 use crate::World;
-use chrono::Utc;
+use crate::keychain::Keychain;
+use crate::web::Web;
+use chrono::{TimeZone, Utc};
 use handoff::metrics::{self, Month};
 
 #[test]
@@ -38,4 +41,95 @@ fn insights_show_the_cores_monthly_figures() {
         "one bar per reason, in the core's order"
     );
     s.screenshot("insights");
+}
+
+/// The bot's conversations read from Chatwoot in the window: the inbox's
+/// address and a token typed once, then one click for the month before. The
+/// server is a stand-in answering in Chatwoot's format (no Chatwoot runs here).
+#[test]
+fn the_months_conversations_are_read_from_chatwoot_in_the_window() {
+    const PATH: &str = "/api/v2/accounts/3/reports/summary";
+    let world = World::demo(40);
+    let store = world.store();
+    let ws = store.workspace("bergblick-hotel").unwrap().unwrap();
+    let tz = ws.tz();
+    let month = Month::of(Utc::now(), tz).previous();
+    let kc = Keychain::start();
+    let web = Web::start();
+    let summary = |n: u32| {
+        format!(r#"{{"conversations_count":{n},"incoming_messages_count":1873,"resolutions_count":377}}"#)
+    };
+    web.route(PATH, "application/json; charset=utf-8", &summary(412));
+
+    let driver = world.driver_with_keychain(&kc);
+    let s = driver.session();
+    s.wait("[data-testid=inbox][data-state=ready]", 60);
+    s.click(&s.wait("[data-testid=nav-insights]", 10));
+    s.select("[data-testid=insights-workspace]", "bergblick-hotel");
+    s.set_input("[data-testid=insights-month]", &month.to_string());
+    s.click(&s.wait("[data-testid=chatwoot-open]", 30));
+    let address = format!("{}/app/accounts/3/inbox/7", web.url());
+    s.type_into(&s.wait("[data-testid=chatwoot-address]", 10), &address);
+    s.type_into(&s.wait("[data-testid=chatwoot-token]", 10), "cw-e2e-admin-token");
+    s.click(&s.wait("[data-testid=chatwoot-read]", 10));
+    s.until("Chatwoot's count", 30, |s| {
+        s.inner_text("[data-testid=chatwoot-done]").contains("412 conversations")
+    });
+
+    // The month's bounds in the workspace's zone, Chatwoot's `until` inclusive.
+    let (since, until) = bounds(tz, month.to_string().as_str());
+    assert_eq!(web.seen(), vec![format!("127.0.0.1{PATH}?type=inbox&id=7&since={since}&until={until}")]);
+    assert!(
+        web.headers()[0].iter().any(|h| h == "api_access_token: cw-e2e-admin-token"),
+        "{:?}",
+        web.headers()
+    );
+    assert_eq!(kc.lookup("bergblick-hotel/chatwoot").as_deref(), Some("cw-e2e-admin-token"));
+    let file = std::fs::read(&world.db).unwrap();
+    assert!(!file.windows(18).any(|w| w == b"cw-e2e-admin-token"), "the token is not in the data file");
+
+    // The figures table counts with it: the escalation rate is handoffs / 412.
+    s.until("the count in the figures", 30, |s| {
+        s.inner_text("[data-testid=figure-row-bot]").contains("412")
+            && s.prop("[data-testid=conversations-input]", "value") == "412"
+    });
+    let handoffs: f64 = cell(&s, "figure-row-handoffs").parse().unwrap();
+    assert_eq!(cell(&s, "figure-row-escalation"), format!("{:.0} %", handoffs / 412.0 * 100.0));
+    s.wait("[data-testid=conversations-source]", 10);
+    s.wait("[data-testid=chatwoot-read-again]", 10); // the form has closed: one click next time
+    s.screenshot("insights-chatwoot");
+
+    // The month before: one click, with the kept address and token.
+    web.route(PATH, "application/json; charset=utf-8", &summary(388));
+    let before = month.previous();
+    s.set_input("[data-testid=insights-month]", &before.to_string());
+    s.until("the month before", 30, |s| {
+        s.inner_text("[data-testid=figure-table] thead").contains(&before.to_string())
+    });
+    s.click(&s.wait("[data-testid=chatwoot-read-again]", 30));
+    s.until("the month before's count", 30, |s| {
+        s.prop("[data-testid=conversations-input]", "value") == "388"
+    });
+    let (since, until) = bounds(tz, before.to_string().as_str());
+    assert_eq!(web.seen()[1], format!("127.0.0.1{PATH}?type=inbox&id=7&since={since}&until={until}"));
+    assert_eq!(store.conversations(ws.id, &before.to_string()).unwrap(), Some((388, "chatwoot".to_string())));
+}
+
+/// The first figure (this month) of a figures-table row.
+fn cell(s: &crate::driver::Session, row: &str) -> String {
+    let v = s.script(
+        "const r = document.querySelector(`[data-testid=${arguments[0]}]`); return r ? r.cells[1].innerText : ''",
+        serde_json::json!([row]),
+    );
+    v.as_str().unwrap_or_default().trim().to_string()
+}
+
+/// Unix seconds of "YYYY-MM"'s first instant in `tz`, and of a second before the next month's.
+fn bounds(tz: impl TimeZone, month: &str) -> (i64, i64) {
+    let (y, m) = month.split_once('-').unwrap();
+    let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let start = tz.with_ymd_and_hms(y, m, 1, 0, 0, 0).single().unwrap().timestamp();
+    let next = tz.with_ymd_and_hms(ny, nm, 1, 0, 0, 0).single().unwrap().timestamp();
+    (start, next - 1)
 }

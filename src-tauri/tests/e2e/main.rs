@@ -38,6 +38,9 @@ mod smtp;
 mod teach;
 mod team;
 mod text_layout;
+#[path = "../../../tests/support/web.rs"]
+#[allow(dead_code)]
+mod web;
 mod window;
 mod x11;
 mod xss;

@@ -1,6 +1,8 @@
+import { QueryClientProvider } from "@tanstack/react-query";
 import { fireEvent, screen, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { MonthReportView } from "../../bindings";
+import { BackendProvider } from "../../ipc";
 import { FakeBackend } from "../../test/fakeBackend";
 import { renderWith } from "../../test/render";
 import { MonthReportPage, Progress } from "./MonthReport";
@@ -65,6 +67,21 @@ describe("the count read from Chatwoot", () => {
     expect(screen.getByTestId("conversations-source").textContent).toContain("Chatwoot");
     fireEvent.click(screen.getByTestId("chatwoot-read-again"));
     await waitFor(() => expect(readChatwootConversations).toHaveBeenLastCalledWith("acme", "2025-02", null, null));
+  });
+
+  it("shows a count read from Chatwoot in the typed-in field", () => {
+    const backend = new FakeBackend();
+    const view = renderWith(backend, <Progress report={REPORT} />);
+    expect((screen.getByTestId("conversations-input") as HTMLInputElement).value).toBe("");
+    const read = { ...REPORT, conversations: 412, conversationsSource: "chatwoot" };
+    view.rerender(
+      <BackendProvider backend={backend}>
+        <QueryClientProvider client={view.client}>
+          <Progress report={read} />
+        </QueryClientProvider>
+      </BackendProvider>,
+    );
+    expect((screen.getByTestId("conversations-input") as HTMLInputElement).value).toBe("412");
   });
 
   it("says what Chatwoot refused", async () => {

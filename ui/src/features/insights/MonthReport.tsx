@@ -23,7 +23,8 @@ export function Progress({ report }: { report: MonthReportView }) {
       <section className="card progress" data-testid="progress">
         <h3>Is the bot getting better?</h3>
         <FigureTable report={report} />
-        <Conversations report={report} />
+        {/* Keyed by the count: a count read from Chatwoot replaces what the field shows. */}
+        <Conversations key={report.conversations ?? "none"} report={report} />
         <ChatwootCount report={report} />
       </section>
       <section className="card advice" data-testid="promise-advice">
@@ -149,6 +150,7 @@ function ChatwootCount({ report }: { report: MonthReportView }) {
     },
     onSuccess: () => {
       setToken("");
+      setOpen(false);
       void client.invalidateQueries({ queryKey: ["month-report", report.workspace] });
     },
   });
@@ -174,7 +176,7 @@ function ChatwootCount({ report }: { report: MonthReportView }) {
           This month's count was read from Chatwoot.
         </p>
       )}
-      {kept && !open ? (
+      {(kept || read.isSuccess) && !open ? (
         <p className="small">
           <button
             type="button"
