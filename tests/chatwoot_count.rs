@@ -17,8 +17,10 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 const PATH: &str = "/api/v2/accounts/3/reports/summary";
-/// October, with the kept address and token.
-const KEPT_OCTOBER: [&str; 6] = ["conversations", "-w", "alps", "--month", "2026-10", "--from-chatwoot"];
+/// `handoff conversations -w alps --month MONTH --from-chatwoot [ADDRESS …]`.
+fn from_chatwoot<'a>(cmd: &'a mut Command, month: &str, more: &[&str]) -> &'a mut Command {
+    cmd.args(["conversations", "-w", "alps", "--month", month, "--from-chatwoot"]).args(more)
+}
 
 fn with_token(cmd: &mut Command, token: &str) -> Output {
     let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -47,16 +49,7 @@ fn the_months_conversations_come_from_chatwoot_and_feed_the_escalation_rate() {
     let address = format!("{}/app/accounts/3/inbox/7", web.url());
 
     let out = with_token(
-        kc.apply(&mut handoff(&db)).args([
-            "conversations",
-            "-w",
-            "alps",
-            "--month",
-            "2026-11",
-            "--from-chatwoot",
-            &address,
-            "--token-stdin",
-        ]),
+        from_chatwoot(kc.apply(&mut handoff(&db)), "2026-11", &[&address, "--token-stdin"]),
         "cw-admin-token-1",
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -77,14 +70,7 @@ fn the_months_conversations_come_from_chatwoot_and_feed_the_escalation_rate() {
     assert!(!file.windows(16).any(|w| w == b"cw-admin-token-1"), "the token is not in the data file");
 
     // Next month: the kept address and token.
-    ok(kc.apply(&mut handoff(&db)).args([
-        "conversations",
-        "-w",
-        "alps",
-        "--month",
-        "2026-12",
-        "--from-chatwoot",
-    ]));
+    ok(from_chatwoot(kc.apply(&mut handoff(&db)), "2026-12", &[]));
     assert_eq!(web.seen()[1], format!("127.0.0.1{PATH}?type=inbox&id=7&since=1796079600&until=1798757999"));
     assert_eq!(count(&db, "2026-12").map(|c| c.0), Some(412));
 
@@ -97,7 +83,7 @@ fn the_months_conversations_come_from_chatwoot_and_feed_the_escalation_rate() {
 
     // A token that is not an administrator's, as Chatwoot answers it.
     web.answer(PATH, 401, "application/json", r#"{"error":"You are not authorized to do this action"}"#);
-    let october = || fails(kc.apply(&mut handoff(&db)).args(KEPT_OCTOBER));
+    let october = || fails(from_chatwoot(kc.apply(&mut handoff(&db)), "2026-10", &[]));
     let out = october();
     let err = text(&out.stderr);
     assert!(err.contains("You are not authorized") && err.contains("administrator's token"), "{err}");
@@ -114,24 +100,13 @@ fn without_a_kept_token_or_address_it_says_where_to_get_them() {
     let db = dir.path().join("h.db");
     let kc = Keychain::start();
     ok(handoff(&db).args(["workspace", "add", "alps", "--name", "Bergblick", "--tz", "Europe/Berlin"]));
-    let out = fails(kc.apply(&mut handoff(&db)).args([
-        "conversations",
-        "-w",
-        "alps",
-        "--month",
-        "2026-11",
-        "--from-chatwoot",
-    ]));
+    let out = fails(from_chatwoot(kc.apply(&mut handoff(&db)), "2026-11", &[]));
     assert!(text(&out.stderr).contains("no Chatwoot address is kept"), "{}", text(&out.stderr));
-    let out = fails(kc.apply(&mut handoff(&db)).args([
-        "conversations",
-        "-w",
-        "alps",
-        "--month",
+    let out = fails(from_chatwoot(
+        kc.apply(&mut handoff(&db)),
         "2026-11",
-        "--from-chatwoot",
-        "https://app.chatwoot.com/app/accounts/3/inbox/7",
-    ]));
+        &["https://app.chatwoot.com/app/accounts/3/inbox/7"],
+    ));
     assert!(
         text(&out.stderr).contains("Profile settings → Access token")
             && text(&out.stderr).contains("--token-stdin"),
