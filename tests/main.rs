@@ -20,6 +20,7 @@ mod hubspot_batches;
 mod imap;
 mod inbox;
 mod insights;
+mod intercom_count;
 mod layers;
 mod live;
 mod metrics;

@@ -16,6 +16,9 @@ pub struct WorkspaceSettings {
     /// Where the bot's monthly conversation count is read from: the address
     /// of its Chatwoot inbox or account (the token is in the keychain).
     pub chatwoot_reports: Option<String>,
+    /// Or from Intercom: its hosting region and which conversations count
+    /// (the token is in the keychain).
+    pub intercom_reports: Option<IntercomReports>,
     /// When reminders, alerts and second attempts fire.
     pub follow_ups: FollowUpPolicy,
     /// Who replies come from, through which server.
@@ -30,6 +33,22 @@ pub struct WorkspaceSettings {
     pub privacy: PrivacySettings,
     /// Slack and Teams alerts (the webhook URLs are in the keychain).
     pub alerts: super::alerts::AlertSettings,
+}
+
+/// Where a workspace's monthly conversation count is read from Intercom.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IntercomReports {
+    /// The workspace's hosting region (`us`, `eu`, `au`) or an https address.
+    pub region: String,
+    /// Count every conversation started in the month, not only Fin's.
+    pub every_conversation: bool,
+}
+
+impl Default for IntercomReports {
+    fn default() -> Self {
+        IntercomReports { region: "us".into(), every_conversation: false }
+    }
 }
 
 /// How long a workspace keeps visitors' data, and what is masked before it

@@ -1,6 +1,6 @@
 //! A small real HTTP/1.1 server on a free loopback port for tests that need a
-//! web host: it answers GETs from a table of path prefixes (path and query as
-//! sent) and records every request line it saw, with its header lines. One thread, one connection at
+//! web host: it answers requests from a table of path prefixes (path and query as
+//! sent) and records every request line it saw, with its header lines and body. One thread, one connection at
 //! a time, `Connection: close`.
 
 use std::collections::BTreeMap;
@@ -16,6 +16,7 @@ pub struct Web {
     routes: Routes,
     seen: Arc<Mutex<Vec<String>>>,
     headers: Arc<Mutex<Vec<Vec<String>>>>,
+    bodies: Arc<Mutex<Vec<String>>>,
 }
 
 impl Web {
@@ -25,7 +26,8 @@ impl Web {
         let routes: Routes = Arc::default();
         let seen: Arc<Mutex<Vec<String>>> = Arc::default();
         let headers: Arc<Mutex<Vec<Vec<String>>>> = Arc::default();
-        let (r, s, hs) = (routes.clone(), seen.clone(), headers.clone());
+        let bodies: Arc<Mutex<Vec<String>>> = Arc::default();
+        let (r, s, hs, bs) = (routes.clone(), seen.clone(), headers.clone(), bodies.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming() {
                 let Ok(mut conn) = conn else { continue };
@@ -51,6 +53,18 @@ impl Web {
                         host = h.trim().to_string();
                     }
                 }
+                let length = lines
+                    .iter()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().to_string())
+                    })
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length.min(1 << 20)];
+                if std::io::Read::read_exact(&mut reader, &mut body).is_err() {
+                    continue;
+                }
+                bs.lock().unwrap().push(String::from_utf8_lossy(&body).into_owned());
                 let target = first.split_whitespace().nth(1).unwrap_or("/").to_string();
                 let host = host.split(':').next().unwrap_or("").to_string();
                 s.lock().unwrap().push(format!("{host}{target}"));
@@ -72,7 +86,7 @@ impl Web {
                 );
             }
         });
-        Web { port, routes, seen, headers }
+        Web { port, routes, seen, headers, bodies }
     }
 
     /// Answer requests starting with `prefix` (`/path` or `host/path`).
@@ -88,6 +102,11 @@ impl Web {
     /// Each request's header lines, in the order the requests came.
     pub fn headers(&self) -> Vec<Vec<String>> {
         self.headers.lock().unwrap().clone()
+    }
+
+    /// Each request's body (empty for none), in the order the requests came.
+    pub fn bodies(&self) -> Vec<String> {
+        self.bodies.lock().unwrap().clone()
     }
 
     /// Every request seen, as `host/path?query`.

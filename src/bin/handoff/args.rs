@@ -307,17 +307,41 @@ pub(crate) enum Command {
         /// The month, YYYY-MM.
         #[arg(long)]
         month: String,
-        /// The bot's total conversations that month (or read them with --from-chatwoot).
-        #[arg(required_unless_present = "from_chatwoot", conflicts_with = "from_chatwoot")]
+        /// The bot's total conversations that month (or read them with --from-chatwoot or
+        /// --from-intercom).
+        #[arg(
+            required_unless_present_any = ["from_chatwoot", "from_intercom"],
+            conflicts_with_all = ["from_chatwoot", "from_intercom"]
+        )]
         total: Option<i64>,
         /// Read the count from Chatwoot's reports: the address of the bot's inbox as the
         /// browser shows it (https://app.chatwoot.com/app/accounts/3/inbox/7); kept for next
         /// time, so later months need only --from-chatwoot.
         #[arg(long, num_args = 0..=1, default_missing_value = "", value_name = "ADDRESS")]
         from_chatwoot: Option<String>,
-        /// Read a Chatwoot administrator's access token from standard input and keep it in
-        /// the OS keychain (once; later reads use the kept one).
-        #[arg(long, requires = "from_chatwoot")]
+        /// Read the count from Intercom, where the bot is Fin: the conversations Fin took
+        /// part in that month. REGION is where the Intercom workspace is hosted: us (the
+        /// default), eu or au; kept for next time.
+        #[arg(
+            long,
+            num_args = 0..=1,
+            default_missing_value = "",
+            value_name = "REGION",
+            conflicts_with = "from_chatwoot"
+        )]
+        from_intercom: Option<String>,
+        /// With --from-intercom: count every conversation started that month, not only
+        /// Fin's (for a bot other than Fin); kept for next time.
+        #[arg(long, requires = "from_intercom")]
+        every_conversation: bool,
+        /// With --from-intercom: count only Fin's conversations again, after
+        /// --every-conversation was kept.
+        #[arg(long, requires = "from_intercom", conflicts_with = "every_conversation")]
+        fin_only: bool,
+        /// Read the platform's access token from standard input and keep it in the OS
+        /// keychain (once; later reads use the kept one): a Chatwoot administrator's, or
+        /// an Intercom app's with the "Read conversations" permission.
+        #[arg(long, conflicts_with = "total")]
         token_stdin: bool,
     },
     /// Check the database file and print what it holds.

@@ -382,9 +382,24 @@ fn run(cli: Cli) -> Result<()> {
         Command::Report { workspace, month, pdf, html } => {
             monthly::report(&mut store, &workspace, month, pdf, html)?
         }
-        Command::Conversations { workspace, month, total, from_chatwoot, token_stdin } => match total {
-            Some(total) => monthly::conversations(&mut store, &workspace, &month, total)?,
-            None => monthly::from_chatwoot(&mut store, &workspace, &month, from_chatwoot, token_stdin)?,
+        Command::Conversations {
+            workspace,
+            month,
+            total,
+            from_chatwoot,
+            from_intercom,
+            every_conversation,
+            fin_only,
+            token_stdin,
+        } => match (total, from_intercom) {
+            (Some(total), _) => monthly::conversations(&mut store, &workspace, &month, total)?,
+            (None, Some(region)) => {
+                let every = if every_conversation { Some(true) } else { fin_only.then_some(false) };
+                monthly::from_intercom(&mut store, &workspace, &month, &region, every, token_stdin)?
+            }
+            (None, None) => {
+                monthly::from_chatwoot(&mut store, &workspace, &month, from_chatwoot, token_stdin)?
+            }
         },
         Command::Gaps { cmd, workspace, month, format, output } => match cmd {
             None => report::gaps(&mut store, workspace, month, &format, output)?,

@@ -5,6 +5,7 @@ use crate::sources::{SecretInput, keychain, read_secret};
 use anyhow::{Context, Result};
 use chrono::Utc;
 use handoff::Store;
+use handoff::conversations::intercom::{IntercomError, IntercomRead};
 use handoff::conversations::{self, CountError};
 use handoff::gaps::Grouper;
 use handoff::metrics::Month;
@@ -70,6 +71,41 @@ pub fn from_chatwoot(
         None => format!("account {}", scope.account),
     };
     println!("{}: Chatwoot counts {total} conversations in {m} ({what} at {}).", ws.name, scope.base);
+    Ok(())
+}
+
+/// `handoff conversations -w W --month M --from-intercom [REGION]
+/// [--every-conversation | --fin-only] [--token-stdin]`.
+pub fn from_intercom(
+    store: &mut Store,
+    workspace: &str,
+    month: &str,
+    region: &str,
+    every_conversation: Option<bool>,
+    token_stdin: bool,
+) -> Result<()> {
+    let m = Month::parse(month)?;
+    let token =
+        if token_stdin { Some(read_secret("Intercom access token", SecretInput::Stdin)?) } else { None };
+    let keychain = keychain()?;
+    let read = IntercomRead::prepare(
+        store,
+        &keychain,
+        workspace,
+        Some(region),
+        every_conversation,
+        token.as_deref(),
+    )
+    .map_err(|e| match e {
+        IntercomError::NoToken(_) => anyhow::anyhow!(
+            "{e} Pipe it in: handoff conversations -w {workspace} --month {m} --from-intercom --token-stdin"
+        ),
+        e => e.into(),
+    })?;
+    let total = read.fetch(m)?;
+    read.record(store, m, total)?;
+    let ws = store.require_workspace(workspace)?;
+    println!("{}: Intercom counts {total} {} in {m} ({}).", ws.name, read.counted(), read.api);
     Ok(())
 }
 

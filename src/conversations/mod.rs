@@ -17,9 +17,13 @@
 //!   to do this action"), as is an unknown token ("Invalid Access Token"); an
 //!   unknown account or inbox is 404.
 //!
+//! Intercom (where the bot is Fin) is read in [`intercom`].
+//!
 //! A Chatwoot address is taken as people copy it from the browser: the
 //! inbox's page (`…/app/accounts/3/inbox/7`, `…/app/accounts/3/settings/inboxes/7`)
 //! names the account and the inbox; an account's page counts the whole account.
+
+pub mod intercom;
 
 use crate::error::ErrorCode;
 use crate::metrics::Month;
