@@ -25,6 +25,7 @@ fn main() {
         "save_report_pdf",
         "set_conversations",
         "read_chatwoot_conversations",
+        "read_intercom_conversations",
         "ui_ready",
         "push_to_hubspot",
         "settings",

@@ -6,6 +6,7 @@
 
 use handoff::connect::ConnectError;
 use handoff::conversations::CountError;
+use handoff::conversations::intercom::IntercomError;
 use handoff::oauth::OAuthError;
 use handoff::secrets::SecretError;
 use handoff::{ErrorCode, Next};
@@ -85,6 +86,15 @@ impl From<CountError> for AppError {
     fn from(e: CountError) -> Self {
         match e {
             CountError::Store(s) => s.into(),
+            other => AppError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<IntercomError> for AppError {
+    fn from(e: IntercomError) -> Self {
+        match e {
+            IntercomError::Store(s) => s.into(),
             other => AppError::new(other.code(), other.to_string()),
         }
     }

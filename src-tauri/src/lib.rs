@@ -156,6 +156,7 @@ pub fn run() {
             commands::report::save_report_pdf,
             commands::report::set_conversations,
             commands::report::read_chatwoot_conversations,
+            commands::report::read_intercom_conversations,
             commands::window::ui_ready,
             commands::handoff::push_to_hubspot,
             commands::settings::settings,

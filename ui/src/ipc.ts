@@ -119,6 +119,15 @@ export interface Backend {
     address: string | null,
     token: string | null,
   ): Promise<number>;
+  /** Read the bot's conversations in a month from Intercom (Fin's, or every one) and record
+   * them; the count. `region`, `everyConversation` and `token` may be null when kept. */
+  readIntercomConversations?(
+    workspace: string,
+    month: string,
+    region: string | null,
+    everyConversation: boolean | null,
+    token: string | null,
+  ): Promise<number>;
   /** The first inbox has painted (the shell reports it, with the window's
    * start-up steps as [name, ms since the Unix epoch], for the start-up benchmark). */
   uiReady(marks?: [string, number][]): Promise<void>;
@@ -245,6 +254,8 @@ export const tauriBackend: Backend = {
   setConversations: (workspace, month, total) => call<void>("set_conversations", { workspace, month, total }),
   readChatwootConversations: (workspace, month, address, token) =>
     call<number>("read_chatwoot_conversations", { workspace, month, address, token }),
+  readIntercomConversations: (workspace, month, region, everyConversation, token) =>
+    call<number>("read_intercom_conversations", { workspace, month, region, everyConversation, token }),
   uiReady: (marks) => call<void>("ui_ready", { marks: marks ?? null }),
   pushToHubspot: (id) => call<HandoffView>("push_to_hubspot", { id }),
   settings: (workspace) => call<SettingsView>("settings", { workspace }),

@@ -137,6 +137,11 @@ fn unknown_workspaces_and_ids_are_not_found() {
         block(report::read_chatwoot_conversations(app.state(), nope(), month(), None, None)),
         nf,
     );
+    fails(
+        "read_intercom_conversations",
+        block(report::read_intercom_conversations(app.state(), nope(), month(), None, None, None)),
+        nf,
+    );
     fails("save_workspace", block(settings::save_workspace(app.state(), workspace_form("nope", "9-17"))), nf);
     fails(
         "add_source",
@@ -245,6 +250,19 @@ fn unusable_input_is_invalid_input() {
         chatwoot(Some("chatwoot.example/app/login")),
         unless_no_keychain(bad),
     );
+    let e = fails(
+        "read_intercom_conversations (not a region)",
+        block(report::read_intercom_conversations(
+            app.state(),
+            "acme".into(),
+            "2026-11".into(),
+            Some("uk".into()),
+            None,
+            None,
+        )),
+        unless_no_keychain(bad),
+    );
+    assert!(e.code != bad || e.message.contains("us, eu or au"), "{}", e.message);
     fails(
         "gap_checklist",
         block(gaps::gap_checklist(app.state(), app.state(), "acme".into(), Some("13/2026".into()))),

@@ -7,6 +7,7 @@ use crate::state::{Db, Gaps};
 use crate::views::{BriefingView, MonthReportView};
 use chrono::Utc;
 use handoff::conversations::ChatwootRead;
+use handoff::conversations::intercom::IntercomRead;
 use handoff::gaps::{self, Grouper};
 use handoff::metrics::Month;
 use handoff::model::{Reason, Resolution};
@@ -64,6 +65,10 @@ pub async fn month_report(
         let r = handoff::report::build(s, &ws, m, model.grouper(), Utc::now())?;
         let mut view = MonthReportView::new(&ws.slug, &r);
         view.chatwoot_address = ws.settings.chatwoot_reports.clone();
+        if let Some(kept) = &ws.settings.intercom_reports {
+            view.intercom_region = Some(kept.region.clone());
+            view.intercom_every_conversation = kept.every_conversation;
+        }
         Ok(view)
     })
     .await
@@ -110,6 +115,42 @@ pub async fn read_chatwoot_conversations(
         })
         .await?;
     // Chatwoot is asked without holding the data file.
+    let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
+        .await
+        .map_err(AppError::task)??;
+    db.run_app(move |s| Ok(read.record(s, m, total)?)).await?;
+    Ok(total)
+}
+
+/// Read the bot's conversations in `month` from Intercom and record them:
+/// Fin's, or every conversation when `every_conversation`, in `region` (us,
+/// eu, au) — each kept from last time when absent — with `token` (then kept
+/// in the keychain) or the kept one. Returns the count.
+#[tauri::command]
+pub async fn read_intercom_conversations(
+    db: tauri::State<'_, Db>,
+    workspace: String,
+    month: String,
+    region: Option<String>,
+    every_conversation: Option<bool>,
+    token: Option<String>,
+) -> CmdResult<i64> {
+    let (read, m) = db
+        .run_app(move |s| {
+            let (_, m) = month_of(s, &workspace, Some(&month))?;
+            let keychain = handoff::secrets::Keychain::open()?;
+            let read = IntercomRead::prepare(
+                s,
+                &keychain,
+                &workspace,
+                region.as_deref(),
+                every_conversation,
+                token.as_deref(),
+            )?;
+            Ok((read, m))
+        })
+        .await?;
+    // Intercom is asked without holding the data file.
     let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
         .await
         .map_err(AppError::task)??;

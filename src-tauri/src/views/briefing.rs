@@ -124,10 +124,15 @@ pub struct MonthReportView {
     /// The bot's conversations this month, when given.
     #[ts(type = "number | null")]
     pub conversations: Option<i64>,
-    /// Where that count came from: `typed` or `chatwoot`.
+    /// Where that count came from: `typed`, `chatwoot` or `intercom`.
     pub conversations_source: Option<String>,
     /// The Chatwoot address the count is read from, when one is kept.
     pub chatwoot_address: Option<String>,
+    /// The Intercom region the count is read from (`us`, `eu`, `au` or an
+    /// address), when one is kept.
+    pub intercom_region: Option<String>,
+    /// Whether Intercom's count takes every conversation, not only Fin's.
+    pub intercom_every_conversation: bool,
     /// The figures.
     pub figures: Vec<FigureRow>,
     /// Handoffs by reason.
@@ -151,6 +156,8 @@ impl MonthReportView {
             conversations: r.progress.this.conversations,
             conversations_source: r.progress.this.conversations_source.clone(),
             chatwoot_address: None,
+            intercom_region: None,
+            intercom_every_conversation: false,
             figures: figure_rows(r)
                 .into_iter()
                 .map(|(label, this, before)| FigureRow { label: label.to_string(), this, before })

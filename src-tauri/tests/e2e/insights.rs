@@ -133,3 +133,71 @@ fn bounds(tz: impl TimeZone, month: &str) -> (i64, i64) {
     let next = tz.with_ymd_and_hms(ny, nm, 1, 0, 0, 0).single().unwrap().timestamp();
     (start, next - 1)
 }
+
+/// Intercom's count in the window: the region (here the stand-in's address)
+/// and token kept by the CLI, then the window counts every conversation of
+/// the month, not only Fin's. The server answers in Intercom's format.
+#[test]
+fn the_months_conversations_are_read_from_intercom_in_the_window() {
+    use std::io::Write;
+    const PATH: &str = "/conversations/search";
+    let world = World::demo(40);
+    let tz = world.store().workspace("bergblick-hotel").unwrap().unwrap().tz();
+    let month = Month::of(Utc::now(), tz).previous();
+    let kc = Keychain::start();
+    let web = Web::start();
+    web.route(
+        PATH,
+        "application/json",
+        r#"{"type":"conversation.list","total_count":287,"conversations":[]}"#,
+    );
+    let mut keep = crate::cli();
+    kc.apply(&mut keep).env("HANDOFF_DB", &world.db);
+    keep.args(["conversations", "-w", "bergblick-hotel", "--month", &month.previous().to_string()])
+        .args(["--from-intercom", &web.url(), "--token-stdin"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = keep.spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "ic-e2e-token").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let driver = world.driver_with_keychain(&kc);
+    let s = driver.session();
+    s.wait("[data-testid=inbox][data-state=ready]", 60);
+    s.click(&s.wait("[data-testid=nav-insights]", 10));
+    s.select("[data-testid=insights-workspace]", "bergblick-hotel");
+    s.set_input("[data-testid=insights-month]", &month.to_string());
+    s.wait("[data-testid=intercom-read-again]", 30);
+    s.click(&s.find_by_script(
+        "return Array.from(document.querySelectorAll('button')).find(b => b.textContent === 'Change the region, count or token')",
+        serde_json::json!([]),
+    ).unwrap());
+    assert_eq!(s.prop("[data-testid=intercom-region]", "value"), web.url(), "the kept address is chosen");
+    s.click(&s.wait("[data-testid=intercom-every]", 10));
+    s.click(&s.wait("[data-testid=intercom-read]", 10));
+    s.until("Intercom's count", 30, |s| {
+        s.inner_text("[data-testid=intercom-done]")
+            == format!("Intercom counts 287 conversations in {month}.")
+    });
+    let body: serde_json::Value = serde_json::from_str(&web.bodies()[1]).unwrap();
+    let (since, until) = bounds(tz, &month.to_string());
+    assert_eq!(
+        body["query"]["value"],
+        serde_json::json!([
+            {"field": "created_at", "operator": ">", "value": since},
+            {"field": "created_at", "operator": "<", "value": until},
+        ]),
+        "every conversation of the month, no Fin filter"
+    );
+    assert!(web.headers()[1].iter().any(|h| h.eq_ignore_ascii_case("authorization: Bearer ic-e2e-token")));
+    s.until("the count in the figures", 30, |s| {
+        s.prop("[data-testid=conversations-input]", "value") == "287"
+    });
+    assert_eq!(
+        s.inner_text("[data-testid=conversations-source]"),
+        "This month's count was read from Intercom."
+    );
+    s.screenshot("insights-intercom");
+}

@@ -28,13 +28,22 @@ previousMonth: string,
  */
 conversations: number | null, 
 /**
- * Where that count came from: `typed` or `chatwoot`.
+ * Where that count came from: `typed`, `chatwoot` or `intercom`.
  */
 conversationsSource: string | null, 
 /**
  * The Chatwoot address the count is read from, when one is kept.
  */
 chatwootAddress: string | null, 
+/**
+ * The Intercom region the count is read from (`us`, `eu`, `au` or an
+ * address), when one is kept.
+ */
+intercomRegion: string | null, 
+/**
+ * Whether Intercom's count takes every conversation, not only Fin's.
+ */
+intercomEveryConversation: boolean, 
 /**
  * The figures.
  */

@@ -15,6 +15,8 @@ const REPORT: MonthReportView = {
   conversations: null,
   conversationsSource: null,
   chatwootAddress: null,
+  intercomRegion: null,
+  intercomEveryConversation: false,
   figures: [
     { label: "Escalation rate", this: "—", before: "—" },
     { label: "Fixable (content gaps, low confidence)", this: "3", before: "1" },
@@ -95,6 +97,48 @@ describe("the count read from Chatwoot", () => {
     fireEvent.change(screen.getByTestId("chatwoot-address"), { target: { value: "https://c.test/app/accounts/3" } });
     fireEvent.click(screen.getByTestId("chatwoot-read"));
     expect((await screen.findByRole("alert")).textContent).toContain("Invalid Access Token");
+  });
+});
+
+describe("the count read from Intercom", () => {
+  it("asks in the chosen region for every conversation, then reads with the kept choices", async () => {
+    const backend = new FakeBackend();
+    const readIntercomConversations = vi.fn(async () => 1204);
+    Object.assign(backend, { readIntercomConversations });
+    const view = renderWith(backend, <Progress report={REPORT} />);
+    fireEvent.click(screen.getByTestId("intercom-open"));
+    fireEvent.change(screen.getByTestId("intercom-region"), { target: { value: "eu" } });
+    fireEvent.click(screen.getByTestId("intercom-every"));
+    fireEvent.change(screen.getByTestId("intercom-token"), { target: { value: " ic-tok " } });
+    fireEvent.click(screen.getByTestId("intercom-read"));
+    await waitFor(() => expect(readIntercomConversations).toHaveBeenCalledWith("acme", "2025-02", "eu", true, "ic-tok"));
+    expect((await screen.findByTestId("intercom-done")).textContent).toBe("Intercom counts 1204 conversations in 2025-02.");
+    expect(screen.queryByTestId("intercom-token")).toBeNull();
+    view.unmount();
+
+    const kept = { ...REPORT, conversations: 287, conversationsSource: "intercom", intercomRegion: "https://proxy.acme.test" };
+    renderWith(backend, <Progress report={kept} />);
+    expect(screen.getByTestId("conversations-source").textContent).toBe("This month's count was read from Intercom.");
+    fireEvent.click(screen.getByTestId("intercom-read-again"));
+    await waitFor(() => expect(readIntercomConversations).toHaveBeenLastCalledWith("acme", "2025-02", null, null, null));
+    expect((await screen.findByTestId("intercom-done")).textContent).toContain("conversations Fin took part in");
+  });
+
+  it("keeps a region given as an address among the choices, and says what Intercom refused", async () => {
+    const backend = new FakeBackend();
+    const readIntercomConversations = vi.fn(async () => {
+      throw { code: "connection", message: "Intercom refused the access token (Access Token Invalid, unauthorized)." };
+    });
+    Object.assign(backend, { readIntercomConversations });
+    const kept = { ...REPORT, intercomRegion: "https://proxy.acme.test" };
+    renderWith(backend, <Progress report={kept} />);
+    fireEvent.click(screen.getByText("Change the region, count or token"));
+    const region = screen.getByTestId("intercom-region") as HTMLSelectElement;
+    expect(region.value).toBe("https://proxy.acme.test");
+    expect(Array.from(region.options).map((o) => o.value)).toEqual(["us", "eu", "au", "https://proxy.acme.test"]);
+    fireEvent.click(screen.getByTestId("intercom-read"));
+    expect((await screen.findByRole("alert")).textContent).toContain("Access Token Invalid");
+    expect(readIntercomConversations).toHaveBeenCalledWith("acme", "2025-02", "https://proxy.acme.test", false, null);
   });
 });
 

@@ -5,6 +5,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { MonthReportView } from "../../bindings";
 import { AppError, useBackend } from "../../ipc";
+import { PlatformCounts } from "./PlatformCounts";
 
 export function useMonthReport(workspace: string, month: string, enabled: boolean) {
   const backend = useBackend();
@@ -25,7 +26,7 @@ export function Progress({ report }: { report: MonthReportView }) {
         <FigureTable report={report} />
         {/* Keyed by the count: a count read from Chatwoot replaces what the field shows. */}
         <Conversations key={report.conversations ?? "none"} report={report} />
-        <ChatwootCount report={report} />
+        <PlatformCounts report={report} />
       </section>
       <section className="card advice" data-testid="promise-advice">
         <h3>Honest promises</h3>
@@ -127,112 +128,6 @@ function Conversations({ report }: { report: MonthReportView }) {
       )}
       <span className="muted small">Escalation rate and containment need it.</span>
     </form>
-  );
-}
-
-/** The bot's conversations read from Chatwoot's reports: the inbox's address
- * and an administrator's token once (kept: the address in the workspace, the
- * token in the keychain), then one click per month. */
-function ChatwootCount({ report }: { report: MonthReportView }) {
-  const backend = useBackend();
-  const client = useQueryClient();
-  const kept = report.chatwootAddress;
-  const [open, setOpen] = useState(false);
-  const [address, setAddress] = useState(kept ?? "");
-  const [token, setToken] = useState("");
-  const read = useMutation<number, AppError, { address: string | null; token: string | null }>({
-    mutationFn: async (v) => {
-      try {
-        return (await backend.readChatwootConversations?.(report.workspace, report.month, v.address, v.token)) ?? 0;
-      } catch (e) {
-        throw AppError.from(e);
-      }
-    },
-    onSuccess: () => {
-      setToken("");
-      setOpen(false);
-      void client.invalidateQueries({ queryKey: ["month-report", report.workspace] });
-    },
-  });
-  if (!backend.readChatwootConversations) return null;
-  const status = (
-    <>
-      {read.isSuccess && (
-        <span className="muted small" data-testid="chatwoot-done">
-          Chatwoot counts {read.data} conversations in {report.month}.
-        </span>
-      )}
-      {read.isError && (
-        <span className="error-message" role="alert">
-          {read.error.message}
-        </span>
-      )}
-    </>
-  );
-  return (
-    <div className="chatwoot-count">
-      {report.conversationsSource === "chatwoot" && (
-        <p className="muted small" data-testid="conversations-source">
-          This month's count was read from Chatwoot.
-        </p>
-      )}
-      {(kept || read.isSuccess) && !open ? (
-        <p className="small">
-          <button
-            type="button"
-            className="button"
-            data-testid="chatwoot-read-again"
-            disabled={read.isPending}
-            onClick={() => read.mutate({ address: null, token: null })}
-          >
-            Read {report.month} from Chatwoot
-          </button>{" "}
-          <button type="button" className="button ghost small" onClick={() => setOpen(true)}>
-            Change the address or token
-          </button>{" "}
-          {status}
-        </p>
-      ) : !open ? (
-        <button type="button" className="button ghost small" data-testid="chatwoot-open" onClick={() => setOpen(true)}>
-          Using Chatwoot? Read the count from its reports
-        </button>
-      ) : (
-        <form
-          className="chatwoot-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            read.mutate({ address: address.trim() || null, token: token.trim() || null });
-          }}
-        >
-          <label>
-            The bot's inbox in Chatwoot, as the browser shows it{" "}
-            <input
-              data-testid="chatwoot-address"
-              type="url"
-              spellCheck={false}
-              placeholder="https://app.chatwoot.com/app/accounts/3/inbox/7"
-              value={address}
-              onChange={(e) => setAddress(e.target.value)}
-            />
-          </label>
-          <label>
-            An administrator's access token (Profile settings → Access token){" "}
-            <input
-              data-testid="chatwoot-token"
-              type="password"
-              autoComplete="off"
-              placeholder={kept ? "kept in the keychain" : ""}
-              value={token}
-              onChange={(e) => setToken(e.target.value)}
-            />
-          </label>
-          <button type="submit" className="button" data-testid="chatwoot-read" disabled={read.isPending}>
-            {read.isPending ? "Asking Chatwoot…" : `Read ${report.month} from Chatwoot`}
-          </button>
-          {status}
-        </form>
-      )}
-    </div>
   );
 }
 
