@@ -8,13 +8,12 @@
 
 use crate::support::keychain::Keychain;
 use crate::support::web::Web;
-use crate::support::{fails, fixture, handoff, ok, text};
+use crate::support::{conversations, fails, fixture, handoff, ok, text, with_stdin};
 use handoff::Store;
 use handoff::insights::outcomes;
 use handoff::metrics::Month;
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 const PATH: &str = "/api/v2/accounts/3/reports/summary";
 /// `handoff conversations -w alps --month MONTH --from-chatwoot [ADDRESS …]`.
@@ -22,16 +21,8 @@ fn from_chatwoot<'a>(cmd: &'a mut Command, month: &str, more: &[&str]) -> &'a mu
     cmd.args(["conversations", "-w", "alps", "--month", month, "--from-chatwoot"]).args(more)
 }
 
-fn with_token(cmd: &mut Command, token: &str) -> Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-    child.wait_with_output().unwrap()
-}
-
 fn count(db: &Path, month: &str) -> Option<(i64, String)> {
-    let store = Store::open(db).unwrap();
-    let ws = store.workspace("alps").unwrap().unwrap();
-    store.conversations(ws.id, month).unwrap()
+    conversations(db, "alps", month)
 }
 
 #[test]
@@ -48,7 +39,7 @@ fn the_months_conversations_come_from_chatwoot_and_feed_the_escalation_rate() {
     ok(handoff(&db).args(["workspace", "add", "alps", "--name", "Bergblick", "--tz", "Europe/Berlin"]));
     let address = format!("{}/app/accounts/3/inbox/7", web.url());
 
-    let out = with_token(
+    let out = with_stdin(
         from_chatwoot(kc.apply(&mut handoff(&db)), "2026-11", &[&address, "--token-stdin"]),
         "cw-admin-token-1",
     );

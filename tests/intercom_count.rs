@@ -9,12 +9,10 @@
 
 use crate::support::keychain::Keychain;
 use crate::support::web::Web;
-use crate::support::{fails, fixture, handoff, ok, text};
-use handoff::Store;
+use crate::support::{conversations, fails, fixture, handoff, ok, text, with_stdin};
 use serde_json::{Value, json};
-use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
 const PATH: &str = "/conversations/search";
 const TOKEN: &str = "dG9rOmludGVyY29tLWUyZQ==";
@@ -24,16 +22,8 @@ fn from_intercom<'a>(cmd: &'a mut Command, month: &str, more: &[&str]) -> &'a mu
     cmd.args(["conversations", "-w", "alps", "--month", month, "--from-intercom"]).args(more)
 }
 
-fn with_token(cmd: &mut Command, token: &str) -> Output {
-    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    writeln!(child.stdin.take().unwrap(), "{token}").unwrap();
-    child.wait_with_output().unwrap()
-}
-
 fn count(db: &Path, month: &str) -> Option<(i64, String)> {
-    let store = Store::open(db).unwrap();
-    let ws = store.workspace("alps").unwrap().unwrap();
-    store.conversations(ws.id, month).unwrap()
+    conversations(db, "alps", month)
 }
 
 /// The filters of the `n`th search body.
@@ -63,7 +53,7 @@ fn fins_conversations_of_the_month_come_from_intercom() {
     web.route(PATH, "application/json; charset=utf-8", &found);
     ok(handoff(&db).args(["workspace", "add", "alps", "--name", "Bergblick", "--tz", "Europe/Berlin"]));
 
-    let out = with_token(
+    let out = with_stdin(
         from_intercom(kc.apply(&mut handoff(&db)), "2026-11", &[&web.url(), "--token-stdin"]),
         TOKEN,
     );
@@ -133,7 +123,7 @@ fn a_refused_token_a_missing_permission_and_a_wrong_region_say_what_to_do() {
         "application/json",
         r#"{"type":"error.list","request_id":"b1c2","errors":[{"code":"unauthorized","message":"Access Token Invalid"}]}"#,
     );
-    let out = with_token(
+    let out = with_stdin(
         from_intercom(kc.apply(&mut handoff(&db)), "2026-11", &[&web.url(), "--token-stdin"]),
         "wrong",
     );

@@ -19,6 +19,7 @@
 //!   `https://api.eu.intercom.io` (Europe), `https://api.au.intercom.io`
 //!   (Australia); the `Intercom-Version` header pins the version.
 
+use super::{CountRead, platform_client, platform_token};
 use crate::error::ErrorCode;
 use crate::metrics::Month;
 use crate::model::IntercomReports;
@@ -27,7 +28,6 @@ use crate::store::Store;
 use chrono::Utc;
 use serde::Deserialize;
 use serde_json::json;
-use std::time::Duration;
 
 /// The keychain key a workspace's Intercom access token is filed under.
 pub const INTERCOM_TOKEN_KEY: &str = "intercom";
@@ -199,26 +199,27 @@ impl IntercomRead {
             every_conversation: every_conversation.unwrap_or(kept.every_conversation),
         };
         let api = api_address(&reports.region)?;
-        if let Some(t) = token.map(str::trim).filter(|t| !t.is_empty()) {
-            keychain.set(&ws.slug, INTERCOM_TOKEN_KEY, t).map_err(IntercomError::Keychain)?;
-        }
-        let token = keychain.get(&ws.slug, INTERCOM_TOKEN_KEY).map_err(|e| match e {
-            SecretError::Missing { .. } => IntercomError::NoToken(ws.slug.clone()),
-            e => IntercomError::Keychain(e),
-        })?;
+        let token = platform_token(keychain, &ws.slug, INTERCOM_TOKEN_KEY, token)
+            .map_err(IntercomError::Keychain)?
+            .ok_or_else(|| IntercomError::NoToken(ws.slug.clone()))?;
         Ok(IntercomRead { tz: ws.tz(), slug: ws.slug, reports, api, token })
     }
 
+    /// Which conversations were counted, for people.
+    pub fn counted(&self) -> &'static str {
+        if self.reports.every_conversation { "conversations" } else { "conversations Fin took part in" }
+    }
+}
+
+impl CountRead for IntercomRead {
+    type Error = IntercomError;
+
     /// Ask Intercom for the count in `month` (network; no data file).
-    pub fn fetch(&self, month: Month) -> Result<i64, IntercomError> {
+    fn fetch(&self, month: Month) -> Result<i64, IntercomError> {
         let unreachable =
             |e: reqwest::Error| IntercomError::Unreachable { api: self.api.clone(), why: e.to_string() };
-        let client = reqwest::blocking::Client::builder()
-            .timeout(Duration::from_secs(30))
-            .user_agent(concat!("HandoffDesk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(unreachable)?;
-        let res = client
+        let res = platform_client()
+            .map_err(unreachable)?
             .post(format!("{}/conversations/search", self.api))
             .bearer_auth(&self.token)
             .header("Intercom-Version", INTERCOM_VERSION)
@@ -251,7 +252,7 @@ impl IntercomRead {
     }
 
     /// Record the count (source `intercom`) and keep the region and choice.
-    pub fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), IntercomError> {
+    fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), IntercomError> {
         let mut ws = store.require_workspace(&self.slug)?;
         store.set_conversations(ws.id, &month.to_string(), total, "intercom", Utc::now())?;
         if ws.settings.intercom_reports.as_ref() != Some(&self.reports) {
@@ -259,11 +260,6 @@ impl IntercomRead {
             store.update_workspace(&ws)?;
         }
         Ok(())
-    }
-
-    /// Which conversations were counted, for people.
-    pub fn counted(&self) -> &'static str {
-        if self.reports.every_conversation { "conversations" } else { "conversations Fin took part in" }
     }
 }
 

@@ -174,6 +174,45 @@ impl ChatwootScope {
     }
 }
 
+/// A read of the month's count from a platform, in three steps so that no
+/// lock on the data file is held while the platform answers: gather what it
+/// needs (`prepare`, platform-specific), [`CountRead::fetch`] (network only),
+/// then [`CountRead::record`].
+pub trait CountRead: Send + 'static {
+    /// What can go wrong.
+    type Error;
+    /// Ask the platform for the count in `month`.
+    fn fetch(&self, month: Month) -> Result<i64, Self::Error>;
+    /// Record the count and keep the details for next time.
+    fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), Self::Error>;
+}
+
+/// The workspace's token for a platform: `given` (kept in the keychain
+/// first), else the kept one; `None` when there is neither.
+pub fn platform_token(
+    keychain: &Keychain,
+    slug: &str,
+    key: &str,
+    given: Option<&str>,
+) -> Result<Option<String>, SecretError> {
+    if let Some(t) = given.map(str::trim).filter(|t| !t.is_empty()) {
+        keychain.set(slug, key, t)?;
+    }
+    match keychain.get(slug, key) {
+        Ok(t) => Ok(Some(t)),
+        Err(SecretError::Missing { .. }) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The HTTP client a count is asked with.
+pub fn platform_client() -> reqwest::Result<reqwest::blocking::Client> {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .user_agent(concat!("HandoffDesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
 /// At most `max` characters of what the server said.
 fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
@@ -193,12 +232,8 @@ pub fn chatwoot_month(
 ) -> Result<i64, CountError> {
     let unreachable =
         |e: reqwest::Error| CountError::Unreachable { base: scope.base.clone(), why: e.to_string() };
-    let client = reqwest::blocking::Client::builder()
-        .timeout(Duration::from_secs(30))
-        .user_agent(concat!("HandoffDesk/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(unreachable)?;
-    let res = client
+    let res = platform_client()
+        .map_err(unreachable)?
         .get(scope.summary_url(month, tz))
         .header("api_access_token", token)
         .header("Accept", "application/json")
@@ -267,23 +302,23 @@ impl ChatwootRead {
             }
         };
         let scope = ChatwootScope::parse(&address)?;
-        if let Some(t) = token.map(str::trim).filter(|t| !t.is_empty()) {
-            keychain.set(&ws.slug, CHATWOOT_TOKEN_KEY, t).map_err(CountError::Keychain)?;
-        }
-        let token = keychain.get(&ws.slug, CHATWOOT_TOKEN_KEY).map_err(|e| match e {
-            SecretError::Missing { .. } => CountError::NoToken(ws.slug.clone()),
-            e => CountError::Keychain(e),
-        })?;
+        let token = platform_token(keychain, &ws.slug, CHATWOOT_TOKEN_KEY, token)
+            .map_err(CountError::Keychain)?
+            .ok_or_else(|| CountError::NoToken(ws.slug.clone()))?;
         Ok(ChatwootRead { tz: ws.tz(), slug: ws.slug, address, scope, token })
     }
+}
+
+impl CountRead for ChatwootRead {
+    type Error = CountError;
 
     /// Ask Chatwoot for the count in `month` (network; no data file).
-    pub fn fetch(&self, month: Month) -> Result<i64, CountError> {
+    fn fetch(&self, month: Month) -> Result<i64, CountError> {
         chatwoot_month(&self.scope, &self.token, month, self.tz)
     }
 
     /// Record the count (source `chatwoot`) and keep the address for next time.
-    pub fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), CountError> {
+    fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), CountError> {
         let mut ws = store.require_workspace(&self.slug)?;
         store.set_conversations(ws.id, &month.to_string(), total, "chatwoot", Utc::now())?;
         if ws.settings.chatwoot_reports.as_deref() != Some(self.address.as_str()) {

@@ -52,6 +52,22 @@ pub fn fails(cmd: &mut Command) -> Output {
     out
 }
 
+/// Run with `line` (and a newline) on standard input, as a piped secret.
+pub fn with_stdin(cmd: &mut Command, line: &str) -> Output {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    writeln!(child.stdin.take().unwrap(), "{line}").unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// The bot's conversations recorded for workspace `slug` in `month`, and where they came from.
+pub fn conversations(db: &Path, slug: &str, month: &str) -> Option<(i64, String)> {
+    let store = handoff::Store::open(db).unwrap();
+    let ws = store.workspace(slug).unwrap().unwrap();
+    store.conversations(ws.id, month).unwrap()
+}
+
 pub fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }

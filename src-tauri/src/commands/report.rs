@@ -6,8 +6,8 @@ use crate::error::{AppError, CmdResult};
 use crate::state::{Db, Gaps};
 use crate::views::{BriefingView, MonthReportView};
 use chrono::Utc;
-use handoff::conversations::ChatwootRead;
 use handoff::conversations::intercom::IntercomRead;
+use handoff::conversations::{ChatwootRead, CountRead};
 use handoff::gaps::{self, Grouper};
 use handoff::metrics::Month;
 use handoff::model::{Reason, Resolution};
@@ -96,6 +96,33 @@ pub async fn save_report_pdf(
     .await
 }
 
+/// Read a month's count from a platform: gathered with the data file
+/// (`prepare`), asked without holding it, recorded with it. Returns the count.
+async fn read_count<R>(
+    db: &Db,
+    workspace: String,
+    month: String,
+    prepare: impl FnOnce(&mut Store, &handoff::secrets::Keychain, &str) -> Result<R, R::Error> + Send + 'static,
+) -> CmdResult<i64>
+where
+    R: CountRead,
+    R::Error: Send,
+    AppError: From<R::Error>,
+{
+    let (read, m) = db
+        .run_app(move |s| {
+            let (_, m) = month_of(s, &workspace, Some(&month))?;
+            let keychain = handoff::secrets::Keychain::open()?;
+            Ok((prepare(s, &keychain, &workspace)?, m))
+        })
+        .await?;
+    let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
+        .await
+        .map_err(AppError::task)??;
+    db.run_app(move |s| Ok(read.record(s, m, total)?)).await?;
+    Ok(total)
+}
+
 /// Read the bot's conversations in `month` from Chatwoot's reports and record
 /// them: from `address` (the bot inbox's page) or the kept one, with `token`
 /// (then kept in the keychain) or the kept one. Returns the count.
@@ -107,19 +134,10 @@ pub async fn read_chatwoot_conversations(
     address: Option<String>,
     token: Option<String>,
 ) -> CmdResult<i64> {
-    let (read, m) = db
-        .run_app(move |s| {
-            let (_, m) = month_of(s, &workspace, Some(&month))?;
-            let keychain = handoff::secrets::Keychain::open()?;
-            Ok((ChatwootRead::prepare(s, &keychain, &workspace, address.as_deref(), token.as_deref())?, m))
-        })
-        .await?;
-    // Chatwoot is asked without holding the data file.
-    let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
-        .await
-        .map_err(AppError::task)??;
-    db.run_app(move |s| Ok(read.record(s, m, total)?)).await?;
-    Ok(total)
+    read_count(&db, workspace, month, move |s, keychain, slug| {
+        ChatwootRead::prepare(s, keychain, slug, address.as_deref(), token.as_deref())
+    })
+    .await
 }
 
 /// Read the bot's conversations in `month` from Intercom and record them:
@@ -135,27 +153,10 @@ pub async fn read_intercom_conversations(
     every_conversation: Option<bool>,
     token: Option<String>,
 ) -> CmdResult<i64> {
-    let (read, m) = db
-        .run_app(move |s| {
-            let (_, m) = month_of(s, &workspace, Some(&month))?;
-            let keychain = handoff::secrets::Keychain::open()?;
-            let read = IntercomRead::prepare(
-                s,
-                &keychain,
-                &workspace,
-                region.as_deref(),
-                every_conversation,
-                token.as_deref(),
-            )?;
-            Ok((read, m))
-        })
-        .await?;
-    // Intercom is asked without holding the data file.
-    let (read, total) = tauri::async_runtime::spawn_blocking(move || read.fetch(m).map(|t| (read, t)))
-        .await
-        .map_err(AppError::task)??;
-    db.run_app(move |s| Ok(read.record(s, m, total)?)).await?;
-    Ok(total)
+    read_count(&db, workspace, month, move |s, keychain, slug| {
+        IntercomRead::prepare(s, keychain, slug, region.as_deref(), every_conversation, token.as_deref())
+    })
+    .await
 }
 
 /// Record the bot's conversations in `month`, as its platform reports them.

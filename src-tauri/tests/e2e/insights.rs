@@ -19,10 +19,7 @@ fn insights_show_the_cores_monthly_figures() {
 
     let driver = world.driver();
     let s = driver.session();
-    s.wait("[data-testid=inbox][data-state=ready]", 60);
-    s.click(&s.wait("[data-testid=nav-insights]", 10));
-    s.select("[data-testid=insights-workspace]", "bergblick-hotel");
-    s.set_input("[data-testid=insights-month]", &month.to_string());
+    open_insights(&s, "bergblick-hotel", &month.to_string());
     let handoffs = want.handoffs.to_string();
     s.until("the month's handoff count", 30, |s| {
         s.all("[data-testid=insights][data-state=ready]").len() == 1
@@ -63,10 +60,7 @@ fn the_months_conversations_are_read_from_chatwoot_in_the_window() {
 
     let driver = world.driver_with_keychain(&kc);
     let s = driver.session();
-    s.wait("[data-testid=inbox][data-state=ready]", 60);
-    s.click(&s.wait("[data-testid=nav-insights]", 10));
-    s.select("[data-testid=insights-workspace]", "bergblick-hotel");
-    s.set_input("[data-testid=insights-month]", &month.to_string());
+    open_insights(&s, "bergblick-hotel", &month.to_string());
     s.click(&s.wait("[data-testid=chatwoot-open]", 30));
     let address = format!("{}/app/accounts/3/inbox/7", web.url());
     s.type_into(&s.wait("[data-testid=chatwoot-address]", 10), &address);
@@ -165,10 +159,7 @@ fn the_months_conversations_are_read_from_intercom_in_the_window() {
 
     let driver = world.driver_with_keychain(&kc);
     let s = driver.session();
-    s.wait("[data-testid=inbox][data-state=ready]", 60);
-    s.click(&s.wait("[data-testid=nav-insights]", 10));
-    s.select("[data-testid=insights-workspace]", "bergblick-hotel");
-    s.set_input("[data-testid=insights-month]", &month.to_string());
+    open_insights(&s, "bergblick-hotel", &month.to_string());
     s.wait("[data-testid=intercom-read-again]", 30);
     s.click(&s.find_by_script(
         "return Array.from(document.querySelectorAll('button')).find(b => b.textContent === 'Change the region, count or token')",
@@ -200,4 +191,12 @@ fn the_months_conversations_are_read_from_intercom_in_the_window() {
         "This month's count was read from Intercom."
     );
     s.screenshot("insights-intercom");
+}
+
+/// The Insights screen of `workspace` at `month`, once the inbox is ready.
+fn open_insights(s: &crate::driver::Session, workspace: &str, month: &str) {
+    s.wait("[data-testid=inbox][data-state=ready]", 60);
+    s.click(&s.wait("[data-testid=nav-insights]", 10));
+    s.select("[data-testid=insights-workspace]", workspace);
+    s.set_input("[data-testid=insights-month]", month);
 }

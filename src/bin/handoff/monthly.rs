@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use handoff::Store;
 use handoff::conversations::intercom::{IntercomError, IntercomRead};
-use handoff::conversations::{self, CountError};
+use handoff::conversations::{self, CountError, CountRead};
 use handoff::gaps::Grouper;
 use handoff::metrics::Month;
 use std::path::PathBuf;

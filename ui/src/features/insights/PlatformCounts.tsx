@@ -27,15 +27,13 @@ export function PlatformCounts({ report }: { report: MonthReportView }) {
 
 type Count<V> = UseMutationResult<number, AppError, V>;
 
-/** A read of the month's count from a platform: clears the form and
- * refreshes the report when done. */
-function useCountRead<V>(
-  report: MonthReportView,
-  call: ((v: V) => Promise<number>) | undefined,
-  onDone: () => void,
-): Count<V> {
+/** A platform's form state and its read of the month's count: a read that
+ * succeeds clears the token, closes the form and refreshes the report. */
+function usePlatform<V>(report: MonthReportView, call: ((v: V) => Promise<number>) | undefined) {
   const client = useQueryClient();
-  return useMutation<number, AppError, V>({
+  const [token, setToken] = useState("");
+  const [open, setOpen] = useState(false);
+  const read: Count<V> = useMutation<number, AppError, V>({
     mutationFn: async (v) => {
       try {
         return (await call?.(v)) ?? 0;
@@ -44,10 +42,12 @@ function useCountRead<V>(
       }
     },
     onSuccess: () => {
-      onDone();
+      setToken("");
+      setOpen(false);
       void client.invalidateQueries({ queryKey: ["month-report", report.workspace] });
     },
   });
+  return { token, setToken, panel: { report, read, open, setOpen } };
 }
 
 type PlatformProps<V> = {
@@ -131,6 +131,25 @@ function Platform<V>(props: PlatformProps<V>) {
   );
 }
 
+type TokenProps = { id: string; label: string; kept: boolean; value: string; onChange: (v: string) => void };
+
+/** A platform's access token: typed once, then kept in the keychain. */
+function TokenField({ id, label, kept, value, onChange }: TokenProps) {
+  return (
+    <label>
+      {label}{" "}
+      <input
+        data-testid={`${id}-token`}
+        type="password"
+        autoComplete="off"
+        placeholder={kept ? "kept in the keychain" : ""}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
+  );
+}
+
 type ChatwootArgs = { address: string | null; token: string | null };
 
 /** Chatwoot's reports: the bot inbox's address and an administrator's token. */
@@ -138,27 +157,18 @@ function ChatwootCount({ report }: { report: MonthReportView }) {
   const backend = useBackend();
   const kept = report.chatwootAddress;
   const [address, setAddress] = useState(kept ?? "");
-  const [token, setToken] = useState("");
-  const [open, setOpen] = useState(false);
   const call = backend.readChatwootConversations;
-  const read = useCountRead<ChatwootArgs>(
+  const { token, setToken, panel } = usePlatform<ChatwootArgs>(
     report,
     call && ((v) => call(report.workspace, report.month, v.address, v.token)),
-    () => {
-      setToken("");
-      setOpen(false);
-    },
   );
   if (!call) return null;
   return (
     <Platform<ChatwootArgs>
+      {...panel}
       id="chatwoot"
       name="Chatwoot"
-      report={report}
-      read={read}
       kept={!!kept}
-      open={open}
-      setOpen={setOpen}
       counted="conversations"
       invite="Using Chatwoot? Read the count from its reports"
       change="Change the address or token"
@@ -176,17 +186,13 @@ function ChatwootCount({ report }: { report: MonthReportView }) {
           onChange={(e) => setAddress(e.target.value)}
         />
       </label>
-      <label>
-        An administrator's access token (Profile settings → Access token){" "}
-        <input
-          data-testid="chatwoot-token"
-          type="password"
-          autoComplete="off"
-          placeholder={kept ? "kept in the keychain" : ""}
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
-      </label>
+      <TokenField
+        id="chatwoot"
+        label="An administrator's access token (Profile settings → Access token)"
+        kept={!!kept}
+        value={token}
+        onChange={setToken}
+      />
     </Platform>
   );
 }
@@ -206,29 +212,20 @@ function IntercomCount({ report }: { report: MonthReportView }) {
   const kept = report.intercomRegion;
   const [region, setRegion] = useState(kept ?? "us");
   const [every, setEvery] = useState(report.intercomEveryConversation);
-  const [token, setToken] = useState("");
-  const [open, setOpen] = useState(false);
   const call = backend.readIntercomConversations;
-  const read = useCountRead<IntercomArgs>(
+  const { token, setToken, panel } = usePlatform<IntercomArgs>(
     report,
     call && ((v) => call(report.workspace, report.month, v.region, v.everyConversation, v.token)),
-    () => {
-      setToken("");
-      setOpen(false);
-    },
   );
   if (!call) return null;
   const regions = kept && !REGIONS.some(([r]) => r === kept) ? [...REGIONS, [kept, kept] as [string, string]] : REGIONS;
-  const counted = (read.variables?.everyConversation ?? report.intercomEveryConversation) ? "conversations" : "conversations Fin took part in";
+  const counted = (panel.read.variables?.everyConversation ?? report.intercomEveryConversation) ? "conversations" : "conversations Fin took part in";
   return (
     <Platform<IntercomArgs>
+      {...panel}
       id="intercom"
       name="Intercom"
-      report={report}
-      read={read}
       kept={!!kept}
-      open={open}
-      setOpen={setOpen}
       counted={counted}
       invite="Using Intercom's Fin? Read the count from Intercom"
       change="Change the region, count or token"
@@ -245,17 +242,13 @@ function IntercomCount({ report }: { report: MonthReportView }) {
           ))}
         </select>
       </label>
-      <label>
-        An access token of an app with “Read conversations” (Developer Hub → your app → Authentication){" "}
-        <input
-          data-testid="intercom-token"
-          type="password"
-          autoComplete="off"
-          placeholder={kept ? "kept in the keychain" : ""}
-          value={token}
-          onChange={(e) => setToken(e.target.value)}
-        />
-      </label>
+      <TokenField
+        id="intercom"
+        label="An access token of an app with “Read conversations” (Developer Hub → your app → Authentication)"
+        kept={!!kept}
+        value={token}
+        onChange={setToken}
+      />
       <label className="count-check">
         <input data-testid="intercom-every" type="checkbox" checked={every} onChange={(e) => setEvery(e.target.checked)} />{" "}
         Count every conversation, not only Fin's (the bot is not Fin)
