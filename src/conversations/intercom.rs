@@ -19,7 +19,7 @@
 //!   `https://api.eu.intercom.io` (Europe), `https://api.au.intercom.io`
 //!   (Australia); the `Intercom-Version` header pins the version.
 
-use super::{CountRead, platform_client, platform_token};
+use super::{CountRead, clip, platform_client, platform_token};
 use crate::error::ErrorCode;
 use crate::metrics::Month;
 use crate::model::IntercomReports;
@@ -145,23 +145,17 @@ struct Found {
     total_count: Option<f64>,
 }
 
-/// Intercom's own words from an `error.list`, else the start of the body.
-fn said(body: &str, status: u16) -> String {
-    let v: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let first = v.as_ref().and_then(|v| v.get("errors")).and_then(|e| e.get(0));
-    match first {
-        Some(e) => {
-            let code = e.get("code").and_then(|c| c.as_str()).unwrap_or_default();
-            let message = e.get("message").and_then(|c| c.as_str()).unwrap_or_default();
-            let both = match (code.is_empty(), message.is_empty()) {
-                (false, false) => format!("{message}, {code}"),
-                (true, _) => message.to_string(),
-                (false, true) => code.to_string(),
-            };
-            both.chars().take(200).collect()
-        }
-        None => format!("HTTP {status}"),
-    }
+/// Intercom's own words from an `error.list` ("message, code"), if the body is one.
+fn said(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let e = v.get("errors")?.get(0)?;
+    let word = |k: &str| e.get(k).and_then(|c| c.as_str()).filter(|w| !w.is_empty());
+    let both = match (word("message"), word("code")) {
+        (Some(m), Some(c)) => format!("{m}, {c}"),
+        (Some(w), None) | (None, Some(w)) => w.to_string(),
+        (None, None) => return None,
+    };
+    Some(clip(&both, 200))
 }
 
 /// What an Intercom read needs, gathered from the data file and the
@@ -232,22 +226,22 @@ impl CountRead for IntercomRead {
         match status {
             200 => {
                 let found: Found = serde_json::from_str(&body)
-                    .map_err(|e| IntercomError::Unreadable(e.to_string().chars().take(200).collect()))?;
+                    .map_err(|e| IntercomError::Unreadable(clip(&e.to_string(), 200)))?;
                 match found.total_count {
                     Some(n) if n >= 0.0 && n.fract() == 0.0 => Ok(n as i64),
-                    _ => Err(IntercomError::Unreadable(body.chars().take(200).collect())),
+                    _ => Err(IntercomError::Unreadable(clip(&body, 200))),
                 }
             }
-            401 => Err(IntercomError::Refused { said: said(&body, status) }),
-            403 => Err(IntercomError::Permission { said: said(&body, status) }),
-            _ => {
-                let words =
-                    serde_json::from_str::<serde_json::Value>(&body).ok().map(|_| said(&body, status));
-                Err(IntercomError::Failed {
-                    status,
-                    said: words.map(|s| format!(": {s}")).unwrap_or_default(),
-                })
+            401 => {
+                Err(IntercomError::Refused { said: said(&body).unwrap_or_else(|| format!("HTTP {status}")) })
             }
+            403 => Err(IntercomError::Permission {
+                said: said(&body).unwrap_or_else(|| format!("HTTP {status}")),
+            }),
+            _ => Err(IntercomError::Failed {
+                status,
+                said: said(&body).map(|s| format!(": {s}")).unwrap_or_default(),
+            }),
         }
     }
 
@@ -299,7 +293,7 @@ mod tests {
     #[test]
     fn intercoms_own_words() {
         let body = r#"{"type":"error.list","request_id":"x","errors":[{"code":"unauthorized","message":"Access Token Invalid"}]}"#;
-        assert_eq!(said(body, 401), "Access Token Invalid, unauthorized");
-        assert_eq!(said("<html>", 502), "HTTP 502");
+        assert_eq!(said(body).as_deref(), Some("Access Token Invalid, unauthorized"));
+        assert_eq!(said("<html>"), None);
     }
 }

@@ -185,6 +185,14 @@ pub trait CountRead: Send + 'static {
     fn fetch(&self, month: Month) -> Result<i64, Self::Error>;
     /// Record the count and keep the details for next time.
     fn record(&self, store: &mut Store, month: Month, total: i64) -> Result<(), Self::Error>;
+
+    /// Both in a row, for a caller that may hold the data file meanwhile
+    /// (the CLI). Returns the count.
+    fn fetch_and_record(&self, store: &mut Store, month: Month) -> Result<i64, Self::Error> {
+        let total = self.fetch(month)?;
+        self.record(store, month, total)?;
+        Ok(total)
+    }
 }
 
 /// The workspace's token for a platform: `given` (kept in the keychain
@@ -214,7 +222,7 @@ pub fn platform_client() -> reqwest::Result<reqwest::blocking::Client> {
 }
 
 /// At most `max` characters of what the server said.
-fn clip(s: &str, max: usize) -> String {
+pub(crate) fn clip(s: &str, max: usize) -> String {
     s.chars().take(max).collect()
 }
 
@@ -327,22 +335,6 @@ impl CountRead for ChatwootRead {
         }
         Ok(())
     }
-}
-
-/// Read workspace `slug`'s conversations in `month` from Chatwoot and record
-/// them: [`ChatwootRead`]'s three steps in a row. Returns the count and the scope.
-pub fn read_chatwoot(
-    store: &mut Store,
-    keychain: &Keychain,
-    slug: &str,
-    month: Month,
-    address: Option<&str>,
-    token: Option<&str>,
-) -> Result<(i64, ChatwootScope), CountError> {
-    let read = ChatwootRead::prepare(store, keychain, slug, address, token)?;
-    let total = read.fetch(month)?;
-    read.record(store, month, total)?;
-    Ok((total, read.scope))
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::Utc;
 use handoff::Store;
 use handoff::conversations::intercom::{IntercomError, IntercomRead};
-use handoff::conversations::{self, CountError, CountRead};
+use handoff::conversations::{ChatwootRead, CountError, CountRead};
 use handoff::gaps::Grouper;
 use handoff::metrics::Month;
 use std::path::PathBuf;
@@ -42,6 +42,11 @@ pub fn report(
     Ok(())
 }
 
+/// The platform token piped in with --token-stdin, if it was.
+fn piped_token(what: &str, token_stdin: bool) -> Result<Option<String>> {
+    Ok(if token_stdin { Some(read_secret(what, SecretInput::Stdin)?) } else { None })
+}
+
 /// `handoff conversations -w W --month M --from-chatwoot [ADDRESS] [--token-stdin]`.
 pub fn from_chatwoot(
     store: &mut Store,
@@ -51,12 +56,10 @@ pub fn from_chatwoot(
     token_stdin: bool,
 ) -> Result<()> {
     let m = Month::parse(month)?;
-    let token =
-        if token_stdin { Some(read_secret("Chatwoot access token", SecretInput::Stdin)?) } else { None };
+    let token = piped_token("Chatwoot access token", token_stdin)?;
     let keychain = keychain()?;
-    let (total, scope) =
-        conversations::read_chatwoot(store, &keychain, workspace, m, address.as_deref(), token.as_deref())
-            .map_err(|e| match e {
+    let read = ChatwootRead::prepare(store, &keychain, workspace, address.as_deref(), token.as_deref())
+        .map_err(|e| match e {
                 CountError::NoAddress(_) => anyhow::anyhow!(
                     "{e} For example: handoff conversations -w {workspace} --month {m} --from-chatwoot https://app.chatwoot.com/app/accounts/3/inbox/7 --token-stdin"
                 ),
@@ -65,7 +68,9 @@ pub fn from_chatwoot(
                 ),
                 e => e.into(),
             })?;
+    let total = read.fetch_and_record(store, m)?;
     let ws = store.require_workspace(workspace)?;
+    let scope = &read.scope;
     let what = match scope.inbox {
         Some(i) => format!("inbox {i} of account {}", scope.account),
         None => format!("account {}", scope.account),
@@ -85,8 +90,7 @@ pub fn from_intercom(
     token_stdin: bool,
 ) -> Result<()> {
     let m = Month::parse(month)?;
-    let token =
-        if token_stdin { Some(read_secret("Intercom access token", SecretInput::Stdin)?) } else { None };
+    let token = piped_token("Intercom access token", token_stdin)?;
     let keychain = keychain()?;
     let read = IntercomRead::prepare(
         store,
@@ -102,8 +106,7 @@ pub fn from_intercom(
         ),
         e => e.into(),
     })?;
-    let total = read.fetch(m)?;
-    read.record(store, m, total)?;
+    let total = read.fetch_and_record(store, m)?;
     let ws = store.require_workspace(workspace)?;
     println!("{}: Intercom counts {total} {} in {m} ({}).", ws.name, read.counted(), read.api);
     Ok(())

@@ -24,7 +24,7 @@ export function Progress({ report }: { report: MonthReportView }) {
       <section className="card progress" data-testid="progress">
         <h3>Is the bot getting better?</h3>
         <FigureTable report={report} />
-        {/* Keyed by the count: a count read from Chatwoot replaces what the field shows. */}
+        {/* Keyed by the count: a count read from a platform replaces what the field shows. */}
         <Conversations key={report.conversations ?? "none"} report={report} />
         <PlatformCounts report={report} />
       </section>
